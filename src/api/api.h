@@ -1,0 +1,94 @@
+/* The API layer: handlers validate input, call a service and render JSON. */
+#ifndef TURNERO_API_H
+#define TURNERO_API_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "common/config.h"
+#include "common/perm.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/router.h"
+#include "service/app.h"
+
+/* Who is calling, from a verified access token and the current database state. */
+struct principal {
+	bool authenticated;
+	char user_id[37];
+	char user_name[33];
+	char role_id[37];
+	char role_name[201];
+	perm_set perms;
+};
+
+/* Everything one worker keeps between requests. */
+struct api_app {
+	const struct config *cfg;
+	struct svc_app services; /* the worker's connection, keys and caches */
+};
+
+/* One request on its way through a handler. */
+struct api_ctx {
+	struct api_app *app;
+	struct http_request *req;
+	struct http_response *resp;
+	const struct http_route *route;
+	struct principal who;
+	struct json_object *body; /* parsed JSON body for ROUTE_BODY_JSON routes; owned by dispatch */
+	struct kv_list form;      /* parsed form body for ROUTE_BODY_FORM routes; owned by dispatch */
+};
+
+/* The route table (api/routes.c) and its size. */
+extern const struct http_route api_routes[];
+extern const size_t api_routes_count;
+
+/* Answers one request: routing, body checks, authentication, authorisation, handler. */
+void api_dispatch(struct http_request *req, struct http_response *resp, void *app);
+
+/* Metrics index of a route pattern, or -1. */
+int api_route_index(const char *pattern, void *app);
+
+/* Sends a problem answer for e with an optional detail. */
+void api_fail(struct api_ctx *ctx, enum app_err e, const char *detail);
+
+/*
+ * The path parameter name as a UUID (lower-cased into out), or a 404 answer and false:
+ * an id that cannot exist is simply not found.
+ */
+bool api_path_uuid(struct api_ctx *ctx, const char *name, char out[37]);
+
+/* Answers with obj (reference taken over) and status. */
+void api_json(struct api_ctx *ctx, int status, struct json_object *obj);
+
+/*
+ * Authentication for non-public routes: verifies the bearer token and loads the
+ * principal; on failure answers 401 with WWW-Authenticate and returns false.
+ */
+bool api_authenticate(struct api_ctx *ctx);
+
+/* Checks the route's permission against the principal; 403 and false when missing. */
+bool api_authorize(struct api_ctx *ctx);
+
+/* Handlers (one file per resource). */
+void api_health_get(struct api_ctx *ctx);
+void api_metrics_get(struct api_ctx *ctx);
+void api_auth_token(struct api_ctx *ctx);
+void api_auth_logout(struct api_ctx *ctx);
+void api_auth_me(struct api_ctx *ctx);
+void api_users_list(struct api_ctx *ctx);
+void api_users_create(struct api_ctx *ctx);
+void api_users_get(struct api_ctx *ctx);
+void api_users_patch(struct api_ctx *ctx);
+void api_users_delete(struct api_ctx *ctx);
+void api_users_password(struct api_ctx *ctx);
+void api_roles_list(struct api_ctx *ctx);
+void api_roles_create(struct api_ctx *ctx);
+void api_roles_get(struct api_ctx *ctx);
+void api_roles_patch(struct api_ctx *ctx);
+void api_roles_delete(struct api_ctx *ctx);
+void api_roles_permissions_get(struct api_ctx *ctx);
+void api_roles_permissions_put(struct api_ctx *ctx);
+void api_permissions_list(struct api_ctx *ctx);
+
+#endif

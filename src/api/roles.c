@@ -1,0 +1,203 @@
+/* /roles, /roles/{id}/permissions and the /permissions catalogue. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/params.h"
+#include "api/render.h"
+#include "common/jsonv.h"
+#include "service/role.h"
+
+static void fail(struct api_ctx *ctx, enum app_err e, const char *conflict)
+{
+	api_fail(ctx, e, e == APP_CONFLICT ? conflict : e == APP_NOT_FOUND ? "No role has this id." : NULL);
+}
+
+void api_roles_list(struct api_ctx *ctx)
+{
+	static const char *const filters[] = {"name", "state", NULL};
+	struct field_errors fe;
+	struct list_params lp;
+	field_errors_init(&fe);
+	params_list(ctx, role_repo_sorts, filters, &lp, &fe);
+	struct role_filter f = {params_str(ctx, "name"), params_bool(ctx, "state", &fe), lp.sort, lp.limit, lp.offset};
+	if (fe.n) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
+	struct role_list list;
+	long long total = 0;
+	enum app_err e = svc_role_list(&ctx->app->services, &f, &list, &total);
+	if (e != APP_OK) {
+		api_fail(ctx, e, NULL);
+		return;
+	}
+	struct json_object *items = json_object_new_array();
+	for (size_t i = 0; i < list.n; i++)
+		json_object_array_add(items, render_role(&list.items[i]));
+	role_list_free(&list);
+	api_json(ctx, 200, render_page(items, total, lp.limit, lp.offset));
+}
+
+/* Reads a role body; required says whether name must be present (create). */
+static bool read_role(struct api_ctx *ctx, struct role_input *in, bool required)
+{
+	struct field_errors fe;
+	field_errors_init(&fe);
+	memset(in, 0, sizeof *in);
+	const struct jsonv_field spec[] = {
+		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"name", JV_STRING, required ? JV_REQUIRED : 0, 1, 50, NULL, NULL, &in->name, NULL},
+		{"description", JV_STRING, 0, 0, 255, NULL, NULL, &in->description, NULL},
+		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in->state, &in->has_state},
+		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+	};
+	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
+		http_response_invalid(ctx->resp, &fe);
+		return false;
+	}
+	return true;
+}
+
+static void input_free(struct role_input *in)
+{
+	free(in->name);
+	free(in->description);
+}
+
+void api_roles_create(struct api_ctx *ctx)
+{
+	struct role_input in;
+	if (!read_role(ctx, &in, true))
+		return;
+	struct role_rec r;
+	enum app_err e = svc_role_create(&ctx->app->services, &in, &r);
+	input_free(&in);
+	if (e != APP_OK) {
+		fail(ctx, e, "A role with this name already exists.");
+		return;
+	}
+	http_response_header(ctx->resp, "Location", "/api/v1/roles/%s", r.id);
+	api_json(ctx, 201, render_role(&r));
+}
+
+void api_roles_get(struct api_ctx *ctx)
+{
+	char id[37];
+	struct role_rec r;
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	enum app_err e = svc_role_get(&ctx->app->services, id, &r);
+	if (e != APP_OK) {
+		fail(ctx, e, NULL);
+		return;
+	}
+	api_json(ctx, 200, render_role(&r));
+}
+
+void api_roles_patch(struct api_ctx *ctx)
+{
+	char id[37];
+	struct role_input in;
+	if (!api_path_uuid(ctx, "id", id) || !read_role(ctx, &in, false))
+		return;
+	struct role_rec r;
+	enum app_err e = svc_role_update(&ctx->app->services, id, &in, &r);
+	input_free(&in);
+	if (e != APP_OK) {
+		fail(ctx, e, "The name is taken, or the admin role cannot be renamed or deactivated.");
+		return;
+	}
+	api_json(ctx, 200, render_role(&r));
+}
+
+void api_roles_delete(struct api_ctx *ctx)
+{
+	char id[37];
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	enum app_err e = svc_role_deactivate(&ctx->app->services, id);
+	if (e != APP_OK) {
+		fail(ctx, e, "The admin role cannot be deactivated.");
+		return;
+	}
+	http_response_empty(ctx->resp, 204);
+}
+
+void api_roles_permissions_get(struct api_ctx *ctx)
+{
+	char id[37];
+	perm_set set;
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	enum app_err e = svc_role_permissions(&ctx->app->services, id, &set);
+	if (e != APP_OK) {
+		fail(ctx, e, NULL);
+		return;
+	}
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "permissions", render_permissions(set));
+	api_json(ctx, 200, o);
+}
+
+void api_roles_permissions_put(struct api_ctx *ctx)
+{
+	char id[37];
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	struct field_errors fe;
+	field_errors_init(&fe);
+	struct json_object *list = NULL;
+	const struct jsonv_field spec[] = {
+		{"permissions", JV_OBJECT, JV_REQUIRED, 0, 0, NULL, NULL, &list, NULL},
+	};
+	if (!jsonv_extract(ctx->body, spec, 1, &fe)) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
+	perm_set set = 0;
+	if (!json_object_is_type(list, json_type_array)) {
+		field_errors_add(&fe, "permissions", "must be an array of {module, action}");
+	} else {
+		for (size_t i = 0; i < json_object_array_length(list); i++) {
+			struct json_object *item = json_object_array_get_idx(list, i), *m, *a;
+			char field[48];
+			snprintf(field, sizeof field, "permissions[%zu]", i);
+			int mi = -1, ai = -1;
+			if (json_object_is_type(item, json_type_object) && json_object_object_length(item) == 2 &&
+			    json_object_object_get_ex(item, "module", &m) && json_object_object_get_ex(item, "action", &a) &&
+			    json_object_is_type(m, json_type_string) && json_object_is_type(a, json_type_string)) {
+				mi = perm_module_parse(json_object_get_string(m));
+				ai = perm_action_parse(json_object_get_string(a));
+			}
+			if (mi < 0 || ai < 0)
+				field_errors_add(&fe, field, "must be {module, action} from the permission catalogue");
+			else
+				set |= perm_bit((enum perm_module)mi, (enum perm_action)ai);
+		}
+	}
+	if (fe.n) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
+	enum app_err e = svc_role_set_permissions(&ctx->app->services, id, set);
+	if (e != APP_OK) {
+		fail(ctx, e, "The admin role keeps every permission.");
+		return;
+	}
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "permissions", render_permissions(set));
+	api_json(ctx, 200, o);
+}
+
+void api_permissions_list(struct api_ctx *ctx)
+{
+	perm_set all = 0;
+	for (int m = 0; m < PERM_MODULE__MAX; m++)
+		for (int a = 0; a < PERM_ACTION__MAX; a++)
+			all |= perm_bit((enum perm_module)m, (enum perm_action)a);
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "permissions", render_permissions(all));
+	api_json(ctx, 200, o);
+}

@@ -1,0 +1,191 @@
+/* /users: staff accounts. Password hashes never leave the service layer. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/params.h"
+#include "api/render.h"
+#include "common/jsonv.h"
+#include "service/user.h"
+
+#define NAME_MAX_CHARS 100
+
+static bool user_name_check(const char *s)
+{
+	return svc_user_name_valid(s);
+}
+
+static void input_free(struct user_input *in)
+{
+	free(in->user_name);
+	free(in->first_name);
+	free(in->last_name);
+	if (in->password)
+		explicit_bzero(in->password, strlen(in->password));
+	free(in->password);
+	free(in->role_id);
+	memset(in, 0, sizeof *in);
+}
+
+/* Answers a service error; validation errors collected by the service become a 422. */
+static void fail(struct api_ctx *ctx, enum app_err e, const struct field_errors *fe, const char *conflict)
+{
+	if (e == APP_INVALID)
+		http_response_invalid(ctx->resp, fe);
+	else
+		api_fail(ctx, e, e == APP_CONFLICT ? conflict : e == APP_NOT_FOUND ? "No user has this id." : NULL);
+}
+
+void api_users_list(struct api_ctx *ctx)
+{
+	static const char *const filters[] = {"user_name", "role_id", "state", NULL};
+	struct field_errors fe;
+	struct list_params lp;
+	field_errors_init(&fe);
+	params_list(ctx, user_repo_sorts, filters, &lp, &fe);
+	struct user_filter f = {
+		.user_name = params_str(ctx, "user_name"),
+		.role_id = params_uuid(ctx, "role_id", &fe),
+		.state = params_bool(ctx, "state", &fe),
+		.sort = lp.sort, .limit = lp.limit, .offset = lp.offset,
+	};
+	if (fe.n) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
+	struct user_list list;
+	long long total = 0;
+	enum app_err e = svc_user_list(&ctx->app->services, &f, &list, &total);
+	if (e != APP_OK) {
+		api_fail(ctx, e, NULL);
+		return;
+	}
+	struct json_object *items = json_object_new_array();
+	for (size_t i = 0; i < list.n; i++)
+		json_object_array_add(items, render_user(&list.items[i]));
+	user_list_free(&list);
+	api_json(ctx, 200, render_page(items, total, lp.limit, lp.offset));
+}
+
+void api_users_create(struct api_ctx *ctx)
+{
+	struct user_input in = {0};
+	struct field_errors fe;
+	field_errors_init(&fe);
+	const struct jsonv_field spec[] = {
+		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"user_name", JV_STRING, JV_REQUIRED, 3, 32, NULL, user_name_check, &in.user_name, NULL},
+		{"first_name", JV_STRING, JV_REQUIRED, 1, NAME_MAX_CHARS, NULL, NULL, &in.first_name, NULL},
+		{"last_name", JV_STRING, JV_REQUIRED, 1, NAME_MAX_CHARS, NULL, NULL, &in.last_name, NULL},
+		{"password", JV_STRING, JV_REQUIRED, 0, 100000, NULL, NULL, &in.password, NULL},
+		{"role_id", JV_UUID, JV_REQUIRED, 0, 0, NULL, NULL, &in.role_id, NULL},
+		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in.state, &in.has_state},
+		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+	};
+	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
+	struct user_rec u;
+	enum app_err e = svc_user_create(&ctx->app->services, &in, &fe, &u);
+	input_free(&in);
+	if (e != APP_OK) {
+		fail(ctx, e, &fe, "A user with this user_name already exists.");
+		return;
+	}
+	http_response_header(ctx->resp, "Location", "/api/v1/users/%s", u.id);
+	api_json(ctx, 201, render_user(&u));
+}
+
+void api_users_get(struct api_ctx *ctx)
+{
+	char id[37];
+	struct user_rec u;
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	enum app_err e = svc_user_get(&ctx->app->services, id, &u);
+	if (e != APP_OK) {
+		fail(ctx, e, NULL, NULL);
+		return;
+	}
+	api_json(ctx, 200, render_user(&u));
+}
+
+void api_users_patch(struct api_ctx *ctx)
+{
+	char id[37];
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	struct user_input in = {0};
+	struct field_errors fe;
+	field_errors_init(&fe);
+	const struct jsonv_field spec[] = {
+		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"user_name", JV_STRING, 0, 3, 32, NULL, user_name_check, &in.user_name, NULL},
+		{"first_name", JV_STRING, 0, 1, NAME_MAX_CHARS, NULL, NULL, &in.first_name, NULL},
+		{"last_name", JV_STRING, 0, 1, NAME_MAX_CHARS, NULL, NULL, &in.last_name, NULL},
+		{"password", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"role_id", JV_UUID, 0, 0, 0, NULL, NULL, &in.role_id, NULL},
+		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in.state, &in.has_state},
+		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+	};
+	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
+	struct user_rec u;
+	enum app_err e = svc_user_update(&ctx->app->services, id, &in, &fe, &u);
+	input_free(&in);
+	if (e != APP_OK) {
+		fail(ctx, e, &fe, "The user_name is taken, or the change would leave no active admin.");
+		return;
+	}
+	api_json(ctx, 200, render_user(&u));
+}
+
+void api_users_delete(struct api_ctx *ctx)
+{
+	char id[37];
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	enum app_err e = svc_user_deactivate(&ctx->app->services, id);
+	if (e != APP_OK) {
+		fail(ctx, e, NULL, "Deactivating this user would leave no active admin.");
+		return;
+	}
+	http_response_empty(ctx->resp, 204);
+}
+
+void api_users_password(struct api_ctx *ctx)
+{
+	char id[37];
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	bool self = strcmp(id, ctx->who.user_id) == 0;
+	bool may_set_any = perm_has(ctx->who.perms, PERM_USERS, PERM_UPDATE);
+	if (!self && !may_set_any) {
+		api_fail(ctx, APP_FORBIDDEN, "Only users:update may change another user's password.");
+		return;
+	}
+	char *current = NULL, *fresh = NULL;
+	struct field_errors fe;
+	field_errors_init(&fe);
+	const struct jsonv_field spec[] = {
+		{"current_password", JV_STRING, 0, 0, 100000, NULL, NULL, &current, NULL},
+		{"new_password", JV_STRING, JV_REQUIRED, 0, 100000, NULL, NULL, &fresh, NULL},
+	};
+	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
+	enum app_err e = svc_user_set_password(&ctx->app->services, id, self && !may_set_any, current, fresh, &fe);
+	free(current);
+	free(fresh);
+	if (e != APP_OK) {
+		fail(ctx, e, &fe, NULL);
+		return;
+	}
+	http_response_empty(ctx->resp, 204);
+}

@@ -1,0 +1,17 @@
+/* Small helpers for reading result rows into fixed-size records (repository use only). */
+#ifndef TURNERO_ROW_H
+#define TURNERO_ROW_H
+
+#include <stddef.h>
+
+#include "common/ids.h"
+#include "repo/db.h"
+
+/* Copies column col into dst (empty for NULL), truncating to size - 1 bytes. */
+void row_copy(const struct db_row *row, unsigned col, char *dst, size_t size);
+/* Converts a DATETIME(3) column to RFC 3339 ("" for NULL). */
+void row_time(const struct db_row *row, unsigned col, char dst[TS_STR_LEN]);
+/* Row callback storing column 0 as an integer into *(long long *)cls. */
+int row_count(void *cls, const struct db_row *row);
+
+#endif

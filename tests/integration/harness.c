@@ -1,0 +1,202 @@
+#include "harness.h"
+
+#include <curl/curl.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *base_url;
+static const char *state_dir;
+static const char *stack_script;
+
+void it_init(void)
+{
+	base_url = getenv("TURNERO_TEST_URL");
+	state_dir = getenv("TURNERO_TEST_STATE");
+	stack_script = getenv("TURNERO_TEST_STACK");
+	if (!base_url || !state_dir || !stack_script) {
+		fprintf(stderr, "integration tests run inside tests/integration/run-stack.sh "
+				"(TURNERO_TEST_URL, TURNERO_TEST_STATE, TURNERO_TEST_STACK)\n");
+		exit(1);
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+struct buf {
+	char *data;
+	size_t len;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct buf *b = userdata;
+	size_t n = size * nmemb;
+	char *p = realloc(b->data, b->len + n + 1);
+	if (!p)
+		return 0;
+	memcpy(p + b->len, ptr, n);
+	b->data = p;
+	b->len += n;
+	b->data[b->len] = '\0';
+	return n;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct buf *b = userdata;
+	/* A new status line starts a new header block (after 100-continue). */
+	if (size * nmemb > 5 && strncmp(ptr, "HTTP/", 5) == 0)
+		b->len = 0;
+	return on_data(ptr, size, nmemb, userdata);
+}
+
+int it_request(const char *method, const char *path, const char *const *headers, const char *body,
+	       size_t body_len, struct it_response *out)
+{
+	memset(out, 0, sizeof *out);
+	CURL *c = curl_easy_init();
+	if (!c)
+		return -1;
+	char url[2048];
+	snprintf(url, sizeof url, "%s%s", base_url, path);
+	struct buf bbody = {0}, bhead = {0};
+	struct curl_slist *list = NULL;
+	list = curl_slist_append(list, "Expect:");
+	for (size_t i = 0; headers && headers[i]; i++)
+		list = curl_slist_append(list, headers[i]);
+
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (!strcmp(method, "HEAD"))
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L); /* the stack's certificate is self-signed */
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &bbody);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &bhead);
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+	}
+	CURLcode rc = curl_easy_perform(c);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+	curl_slist_free_all(list);
+	curl_easy_cleanup(c);
+	out->body = bbody.data ? bbody.data : strdup("");
+	out->body_len = bbody.len;
+	out->headers = bhead.data ? bhead.data : strdup("");
+	if (out->body_len)
+		out->json = json_tokener_parse(out->body);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+int it_json(const char *method, const char *path, const char *token, const char *json, struct it_response *out)
+{
+	char auth[4096];
+	const char *headers[3] = {"Content-Type: application/json", NULL, NULL};
+	if (token) {
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+		headers[1] = auth;
+	}
+	return it_request(method, path, headers, json, json ? strlen(json) : 0, out);
+}
+
+char *it_header(const struct it_response *r, const char *name)
+{
+	size_t nlen = strlen(name);
+	for (const char *line = r->headers; line && *line;) {
+		const char *end = strstr(line, "\r\n");
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		if (len > nlen && strncasecmp(line, name, nlen) == 0 && line[nlen] == ':') {
+			const char *v = line + nlen + 1;
+			while (*v == ' ')
+				v++;
+			return strndup(v, len - (size_t)(v - line));
+		}
+		line = end ? end + 2 : line + len;
+	}
+	return NULL;
+}
+
+void it_response_free(struct it_response *r)
+{
+	free(r->body);
+	free(r->headers);
+	json_object_put(r->json);
+	memset(r, 0, sizeof *r);
+}
+
+int it_stack(const char *action)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "'%s' %s '%s' >&2", stack_script, action, state_dir);
+	int rc = system(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+const char *it_state_path(const char *rel)
+{
+	static char path[2048];
+	snprintf(path, sizeof path, "%s/%s", state_dir, rel);
+	return path;
+}
+
+pid_t it_master_pid(void)
+{
+	FILE *f = fopen(it_state_path("run/turnero-fcgi.pid"), "r");
+	long pid = -1;
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &pid) != 1)
+		pid = -1;
+	fclose(f);
+	return (pid_t)pid;
+}
+
+int it_worker_pids(pid_t *out, int max)
+{
+	pid_t master = it_master_pid();
+	char path[64];
+	int n = 0;
+	if (master <= 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)master, (long)master);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	long pid;
+	while (n < max && fscanf(f, "%ld", &pid) == 1)
+		out[n++] = (pid_t)pid;
+	fclose(f);
+	return n;
+}
+
+const char *it_str(const struct it_response *r, const char *key)
+{
+	struct json_object *v;
+	if (!r->json || !json_object_object_get_ex(r->json, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+void it_assert_problem(const struct it_response *r, long status)
+{
+	ck_assert_msg(r->status == status, "expected %ld, got %ld: %s", status, r->status, r->body);
+	char *ct = it_header(r, "Content-Type");
+	ck_assert_msg(ct && strcmp(ct, "application/problem+json") == 0, "problem content type, got %s",
+		      ct ? ct : "(none)");
+	free(ct);
+	ck_assert_ptr_nonnull(r->json);
+	ck_assert_ptr_nonnull(it_str(r, "type"));
+	ck_assert_ptr_nonnull(it_str(r, "title"));
+	ck_assert_ptr_nonnull(it_str(r, "detail"));
+	struct json_object *st;
+	ck_assert(json_object_object_get_ex(r->json, "status", &st));
+	ck_assert_int_eq(json_object_get_int(st), status);
+}

@@ -1,0 +1,54 @@
+/* Integration-test helpers: HTTP through the real nginx and the stack's control script. */
+#ifndef TURNERO_IT_HARNESS_H
+#define TURNERO_IT_HARNESS_H
+
+#include <check.h>
+#include <json-c/json.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct it_response {
+	long status;
+	char *body;    /* NUL-terminated */
+	size_t body_len;
+	char *headers; /* the raw header block of the final response */
+	struct json_object *json; /* parsed body when it is JSON, else NULL */
+};
+
+/* Reads TURNERO_TEST_URL / _STATE / _STACK; aborts the test program when they are missing. */
+void it_init(void);
+
+/*
+ * Sends one request. headers: NULL-terminated "Name: value" strings, may be NULL.
+ * Returns 0 when an HTTP answer arrived, -1 on a transport failure (out->status = 0).
+ */
+int it_request(const char *method, const char *path, const char *const *headers, const char *body,
+	       size_t body_len, struct it_response *out);
+
+/* Convenience: JSON body with Content-Type application/json (and an optional bearer token). */
+int it_json(const char *method, const char *path, const char *token, const char *json, struct it_response *out);
+
+/* The value of a response header (case-insensitive name), malloc'd, or NULL. */
+char *it_header(const struct it_response *r, const char *name);
+
+void it_response_free(struct it_response *r);
+
+/* Runs "<stack.sh> action <state dir>"; returns its exit status. */
+int it_stack(const char *action);
+
+/* PID of the running turnero-fcgi master, from the stack's pid file; -1 if none. */
+pid_t it_master_pid(void);
+
+/* PIDs of the master's children (the workers); returns how many were written. */
+int it_worker_pids(pid_t *out, int max);
+
+/* Path of a file inside the stack's state directory, in a static buffer. */
+const char *it_state_path(const char *rel);
+
+/* Asserts status and, for problem answers, the problem+json shape. */
+void it_assert_problem(const struct it_response *r, long status);
+
+/* A string member of the JSON body or NULL. */
+const char *it_str(const struct it_response *r, const char *key);
+
+#endif
