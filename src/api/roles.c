@@ -148,15 +148,20 @@ void api_roles_permissions_put(struct api_ctx *ctx)
 		return;
 	struct field_errors fe;
 	field_errors_init(&fe);
+	/* jsonv checks the envelope (no unknown keys); the array is walked below. */
 	struct json_object *list = NULL;
+	bool present = false;
 	const struct jsonv_field spec[] = {
-		{"permissions", JV_OBJECT, JV_REQUIRED, 0, 0, NULL, NULL, &list, NULL},
+		{"permissions", JV_OBJECT, JV_IGNORED, 0, 0, NULL, NULL, NULL, &present},
 	};
-	if (!jsonv_extract(ctx->body, spec, 1, &fe)) {
+	if (!jsonv_extract(ctx->body, spec, 1, &fe) || !present) {
+		if (!present && !fe.n)
+			field_errors_add(&fe, "permissions", "is required");
 		http_response_invalid(ctx->resp, &fe);
 		return;
 	}
 	perm_set set = 0;
+	json_object_object_get_ex(ctx->body, "permissions", &list);
 	if (!json_object_is_type(list, json_type_array)) {
 		field_errors_add(&fe, "permissions", "must be an array of {module, action}");
 	} else {

@@ -1,6 +1,7 @@
 /* Foundation behaviour through real nginx, workers and MariaDB. */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
