@@ -140,7 +140,8 @@ CREATE TABLE IF NOT EXISTS tickets (
   customer_id CHAR(36) NOT NULL,
   priority_id CHAR(36) NOT NULL,
   priority_level TINYINT UNSIGNED NOT NULL,      -- copied at issue so ordering is index-served
-  queue_id CHAR(36) NOT NULL,
+  queue_id CHAR(36) NOT NULL,                   -- where it waits now (changes on transfer)
+  issued_queue_id CHAR(36) NOT NULL,            -- the queue that numbered it; code and number never change
   service_date DATE NOT NULL,
   number INT UNSIGNED NOT NULL,
   code VARCHAR(12) NOT NULL,
@@ -152,11 +153,13 @@ CREATE TABLE IF NOT EXISTS tickets (
   served_date DATETIME(3) NULL,
   called_by CHAR(36) NULL,
   updated_date DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-  UNIQUE KEY uq_tickets_number (queue_id, service_date, number),
+  UNIQUE KEY uq_tickets_number (issued_queue_id, service_date, number),
   -- take-next by fifo / overdue-first, by level then age, and the called ticket of a queue
   KEY ix_tickets_queue_fifo (queue_id, status, created_date),
   KEY ix_tickets_queue_level (queue_id, status, priority_level, created_date),
   KEY ix_tickets_status_date (status, service_date),
+  KEY ix_tickets_steal_fifo (status, created_date),
+  KEY ix_tickets_steal_level (status, priority_level, created_date),
   KEY ix_tickets_service_date (service_date, queue_id),
   KEY ix_tickets_customer (customer_id),
   KEY ix_tickets_priority (priority_id),
@@ -164,6 +167,7 @@ CREATE TABLE IF NOT EXISTS tickets (
   CONSTRAINT fk_tickets_customer FOREIGN KEY (customer_id) REFERENCES customers (id),
   CONSTRAINT fk_tickets_priority FOREIGN KEY (priority_id) REFERENCES priorities (id),
   CONSTRAINT fk_tickets_queue FOREIGN KEY (queue_id) REFERENCES queues (id),
+  CONSTRAINT fk_tickets_issued_queue FOREIGN KEY (issued_queue_id) REFERENCES queues (id),
   CONSTRAINT fk_tickets_called_by FOREIGN KEY (called_by) REFERENCES users (id),
   CONSTRAINT ck_tickets_number CHECK (number >= 1)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -11,7 +11,7 @@
 
 struct op {
 	char method[8];
-	char path[128];
+	char path[160];
 };
 
 static struct op documented[MAX_OPS];

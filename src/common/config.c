@@ -1,0 +1,265 @@
+#include "common/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+
+#ifndef TURNERO_SYSCONFDIR
+#define TURNERO_SYSCONFDIR "/usr/local/etc"
+#endif
+#ifndef TURNERO_SQLDIR
+#define TURNERO_SQLDIR "/usr/local/share/turnero/sql"
+#endif
+
+enum key_type { KEY_STRING, KEY_INT, KEY_OCTAL, KEY_BOOL, KEY_LOG_LEVEL };
+
+struct config_key {
+	const char *section;
+	const char *name;
+	enum key_type type;
+	size_t offset;
+	size_t size; /* KEY_STRING: buffer size */
+	const char *def;
+	long min, max;
+};
+
+#define STR(sec, key, def) {#sec, #key, KEY_STRING, offsetof(struct config, sec.key), \
+	sizeof(((struct config *)0)->sec.key), def, 0, 0}
+#define INT(sec, key, def, lo, hi) {#sec, #key, KEY_INT, offsetof(struct config, sec.key), 0, def, lo, hi}
+
+static const struct config_key keys[] = {
+	STR(server, listen, "/run/turnero/turnero.sock"),
+	INT(server, workers, "4", 1, 64),
+	{"server", "socket_mode", KEY_OCTAL, offsetof(struct config, server.socket_mode), 0, "0660", 0, 0777},
+	INT(server, max_body_bytes, "65536", 1024, 16 * 1024 * 1024),
+	INT(server, import_max_bytes, "16777216", 1024, 256 * 1024 * 1024),
+	STR(database, host, "localhost"),
+	INT(database, port, "3306", 1, 65535),
+	STR(database, socket, ""),
+	STR(database, name, "turnero"),
+	STR(database, user, "turnero"),
+	STR(database, password_file, ""),
+	INT(database, connect_timeout, "5", 1, 300),
+	STR(database, migrations_dir, TURNERO_SQLDIR),
+	STR(auth, secret_file, TURNERO_SYSCONFDIR "/turnero/jwt.secret"),
+	STR(auth, issuer, "turnero"),
+	INT(auth, access_ttl, "900", 60, 86400),
+	INT(auth, refresh_ttl, "1209600", 300, 90 * 86400),
+	INT(auth, argon2_memory_kib, "19456", 19456, 4 * 1024 * 1024),
+	INT(auth, argon2_iterations, "2", 2, 100),
+	INT(queue, default_service_seconds, "300", 1, 86400),
+	STR(queue, timezone, "UTC"),
+	{"log", "level", KEY_LOG_LEVEL, offsetof(struct config, log.level), sizeof(((struct config *)0)->log.level),
+	 "info", 0, 0},
+	{"log", "access", KEY_BOOL, offsetof(struct config, log.access), 0, "true", 0, 0},
+};
+
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+static const struct config_key *find_key(const char *section, const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* Sets one key from text; returns NULL or a static reason. */
+static const char *key_set(struct config *cfg, const struct config_key *k, const char *value)
+{
+	char *field = (char *)cfg + k->offset;
+	char *end;
+	long v;
+
+	switch (k->type) {
+	case KEY_STRING:
+	case KEY_LOG_LEVEL:
+		if (strlen(value) >= k->size)
+			return "value too long";
+		if (k->type == KEY_LOG_LEVEL && log_level_parse(value) < 0)
+			return "must be one of error, warn, info, debug";
+		memcpy(field, value, strlen(value) + 1);
+		return NULL;
+	case KEY_INT:
+	case KEY_OCTAL:
+		errno = 0;
+		v = strtol(value, &end, k->type == KEY_OCTAL ? 8 : 10);
+		if (errno || end == value || *end != '\0')
+			return k->type == KEY_OCTAL ? "must be an octal number" : "must be an integer";
+		if (v < k->min || v > k->max)
+			return "out of range";
+		*(long *)(void *)field = v;
+		return NULL;
+	case KEY_BOOL:
+		if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1") || !strcmp(value, "on"))
+			*(bool *)(void *)field = true;
+		else if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "0") || !strcmp(value, "off"))
+			*(bool *)(void *)field = false;
+		else
+			return "must be true or false";
+		return NULL;
+	}
+	return "unknown key type";
+}
+
+void config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	for (size_t i = 0; i < NKEYS; i++) {
+		const char *why = key_set(cfg, &keys[i], keys[i].def);
+		if (why)
+			log_err("bad built-in default for [%s] %s: %s", keys[i].section, keys[i].name, why);
+	}
+}
+
+struct load_ctx {
+	struct config *cfg;
+	const char *path;
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+/* Debian's libinih is built without line numbers in the handler, so errors name section and key. */
+static int on_ini_value(void *user, const char *section, const char *name, const char *value)
+{
+	struct load_ctx *ctx = user;
+	if (ctx->failed)
+		return 0;
+	const struct config_key *k = find_key(section, name);
+	const char *why = k ? key_set(ctx->cfg, k, value) : "unknown key";
+	if (why) {
+		snprintf(ctx->err, ctx->errlen, "%s: [%s] %s: %s", ctx->path, section, name, why);
+		ctx->failed = true;
+		return 0;
+	}
+	return 1;
+}
+
+static int apply_env(struct config *cfg, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		char var[96];
+		int n = snprintf(var, sizeof var, "TURNERO_%s_%s", keys[i].section, keys[i].name);
+		for (int j = 0; j < n; j++)
+			var[j] = (char)toupper((unsigned char)var[j]);
+		const char *value = getenv(var);
+		if (!value)
+			continue;
+		const char *why = key_set(cfg, &keys[i], value);
+		if (why) {
+			snprintf(err, errlen, "environment %s: %s", var, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int check_semantics(const struct config *cfg, char *err, size_t errlen)
+{
+	if (cfg->server.listen[0] == '\0') {
+		snprintf(err, errlen, "[server] listen: must not be empty");
+		return -1;
+	}
+	if (cfg->server.import_max_bytes < cfg->server.max_body_bytes) {
+		snprintf(err, errlen, "[server] import_max_bytes: must be at least max_body_bytes");
+		return -1;
+	}
+	if (cfg->database.name[0] == '\0' || cfg->database.user[0] == '\0') {
+		snprintf(err, errlen, "[database] name and user must not be empty");
+		return -1;
+	}
+	return 0;
+}
+
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+	config_defaults(cfg);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	struct load_ctx ctx = {cfg, path, err, errlen, false};
+	int rc = ini_parse_file(f, on_ini_value, &ctx);
+	fclose(f);
+	if (ctx.failed)
+		return -1;
+	if (rc != 0) {
+		snprintf(err, errlen, "%s:%d: syntax error", path, rc);
+		return -1;
+	}
+	if (apply_env(cfg, err, errlen) < 0)
+		return -1;
+	return check_semantics(cfg, err, errlen);
+}
+
+void config_dump(const struct config *cfg, FILE *out)
+{
+	const char *section = "";
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct config_key *k = &keys[i];
+		const char *field = (const char *)cfg + k->offset;
+		if (strcmp(section, k->section) != 0) {
+			fprintf(out, "%s[%s]\n", i ? "\n" : "", k->section);
+			section = k->section;
+		}
+		switch (k->type) {
+		case KEY_STRING:
+		case KEY_LOG_LEVEL:
+			fprintf(out, "%s = %s\n", k->name, field);
+			break;
+		case KEY_INT:
+			fprintf(out, "%s = %ld\n", k->name, *(const long *)(const void *)field);
+			break;
+		case KEY_OCTAL:
+			fprintf(out, "%s = 0%lo\n", k->name, *(const long *)(const void *)field);
+			break;
+		case KEY_BOOL:
+			fprintf(out, "%s = %s\n", k->name, *(const bool *)(const void *)field ? "true" : "false");
+			break;
+		}
+	}
+}
+
+const char *config_default_path(const char *explicit_path)
+{
+	if (explicit_path && *explicit_path)
+		return explicit_path;
+	const char *env = getenv("TURNERO_CONFIG");
+	if (env && *env)
+		return env;
+	return TURNERO_SYSCONFDIR "/turnero/turnero.conf";
+}
+
+long config_read_secret(const char *path, char *buf, size_t max, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t n = fread(buf, 1, max, f);
+	bool more = fgetc(f) != EOF;
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		snprintf(err, errlen, "%s: read error", path);
+		return -1;
+	}
+	if (more) {
+		snprintf(err, errlen, "%s: longer than %zu bytes", path, max);
+		return -1;
+	}
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	return (long)n;
+}

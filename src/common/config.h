@@ -1,0 +1,68 @@
+/* turnero.conf: one table of keys drives defaults, the INI file, env overrides and checks. */
+#ifndef TURNERO_CONFIG_H
+#define TURNERO_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define CONFIG_PATH_MAX 512
+
+struct config {
+	struct {
+		char listen[CONFIG_PATH_MAX];
+		long workers;
+		long socket_mode;
+		long max_body_bytes;
+		long import_max_bytes;
+	} server;
+	struct {
+		char host[256];
+		long port;
+		char socket[CONFIG_PATH_MAX];
+		char name[65];
+		char user[81];
+		char password_file[CONFIG_PATH_MAX];
+		long connect_timeout;
+		char migrations_dir[CONFIG_PATH_MAX];
+	} database;
+	struct {
+		char secret_file[CONFIG_PATH_MAX];
+		char issuer[64];
+		long access_ttl;
+		long refresh_ttl;
+		long argon2_memory_kib;
+		long argon2_iterations;
+	} auth;
+	struct {
+		long default_service_seconds;
+		char timezone[64];
+	} queue;
+	struct {
+		char level[16];
+		bool access;
+	} log;
+};
+
+/* Fills cfg with the built-in defaults only. */
+void config_defaults(struct config *cfg);
+
+/*
+ * Loads defaults, then the INI file at path (must exist), then TURNERO_<SECTION>_<KEY>
+ * environment overrides, then checks every value. On failure returns -1 and writes
+ * one line naming the file, line or variable into err.
+ */
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+
+/* Writes the effective configuration in INI form (secrets are file paths, never values). */
+void config_dump(const struct config *cfg, FILE *out);
+
+/* The config path: explicit (from -c) if given, else $TURNERO_CONFIG, else the built-in default. */
+const char *config_default_path(const char *explicit_path);
+
+/*
+ * Reads a secret file: at most max bytes, one trailing newline stripped.
+ * Returns the length or -1 (errno set) and writes a reason into err.
+ */
+long config_read_secret(const char *path, char *buf, size_t max, char *err, size_t errlen);
+
+#endif

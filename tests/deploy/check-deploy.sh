@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Checks the deployment files as they will be installed:
+#   - nginx/turnero.conf with "nginx -t": the production snippet unchanged but
+#     for its certificate directory (pointed at a throw-away certificate), and
+#     the copy scripts/lib/stack.sh renders for private stacks;
+#   - the units with "systemd-analyze verify" in a temporary root that holds
+#     the unit files unchanged, the system's own units and the programs at the
+#     paths ExecStart names (the build's binaries when TURNERO_BUILD_DIR is set,
+#     else stand-in executables), plus "systemd-analyze security" exposure;
+#   - systemd/turnero.sysusers and turnero.tmpfiles applied to that root;
+#   - etc/turnero.conf: accepted by "turneroctl check-config" and naming every
+#     key turneroctl knows (when a build is available).
+#
+# Real errors: a non-zero exit of any tool, and any diagnostic those tools
+# print, because systemd only warns (exit 0) about unknown keys, unparsable
+# values and unknown system-call groups, which would silently drop hardening.
+# The exception is a short list of messages about the host environment (see
+# ENV_NOISE) that never name one of our files or units; they are shown as notes.
+#
+# Exit status 0 when everything passed, 1 otherwise.
+set -u -o pipefail
+
+SRC=${TURNERO_SRC_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${TURNERO_BUILD_DIR:-}
+UNITS=(turnero.socket turnero.service turnero-restart.service turnero-restart.timer)
+INSTALLED=(/usr/local/sbin/turnero-fcgi /usr/local/bin/turneroctl)
+# Highest acceptable "systemd-analyze security" exposure, times ten (2.0 = "OK").
+MAX_EXPOSURE=20
+ENV_NOISE='cgroup|control group|Failed to connect to (the )?bus|No such file or directory.*/proc/|Failed to (determine|set up|setup) (user|mount) namespace'
+
+failures=0
+ok() { echo "ok:   $*"; }
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+# Prints a tool's diagnostics, returning 1 when any of them is a real error.
+judge() {
+	local out=$1 line bad=0
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		if [[ ! $line =~ turnero ]] && [[ $line =~ $ENV_NOISE ]]; then
+			echo "      note (host environment, ignored): $line"
+		else
+			echo "      $line"
+			bad=1
+		fi
+	done <<<"$out"
+	return $bad
+}
+
+need() {
+	command -v "$1" >/dev/null && return 0
+	fail "$1 not found (install the Debian package $2)"
+	return 1
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/turnero-deploy.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+echo "checking deployment files in $SRC"
+
+# ---- nginx ------------------------------------------------------------------
+# shellcheck source=scripts/lib/stack.sh
+. "$SRC/scripts/lib/stack.sh"
+
+nginx_test() {
+	local what=$1 snippet=$2 dir out rc
+	dir=$(dirname "$snippet")
+	cp /etc/nginx/fastcgi_params "$dir/" || return 1
+	mkdir -p "$dir/tmp"
+	cat >"$dir/nginx.conf" <<NGINX
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events {}
+http {
+	client_body_temp_path $dir/tmp/body;
+	fastcgi_temp_path $dir/tmp/fastcgi;
+	proxy_temp_path $dir/tmp/proxy;
+	uwsgi_temp_path $dir/tmp/uwsgi;
+	scgi_temp_path $dir/tmp/scgi;
+	include $snippet;
+}
+NGINX
+	out=$(nginx -t -q -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" 2>&1)
+	rc=$?
+	if judge "$out" && [ $rc -eq 0 ]; then
+		ok "nginx -t: $what"
+	else
+		fail "nginx -t (exit $rc): $what"
+	fi
+}
+
+if need nginx nginx && need openssl openssl; then
+	if stack_make_cert "$tmp/tls" >/dev/null 2>&1; then
+		mkdir -p "$tmp/nginx-prod" "$tmp/nginx-stack"
+		# Production: only the certificate directory moves (nginx -t loads the files).
+		sed -e '/^[[:space:]]*#/b' -e "s|/etc/turnero/tls/|$tmp/tls/|g" \
+			"$SRC/nginx/turnero.conf" >"$tmp/nginx-prod/turnero.conf"
+		nginx_test "nginx/turnero.conf (production, certificate paths replaced)" \
+			"$tmp/nginx-prod/turnero.conf"
+		if stack_render_nginx "$SRC/nginx/turnero.conf" "$tmp/nginx-stack/turnero.conf" 18443 \
+			"$tmp/tls" "$tmp/run/turnero.sock" 2>"$tmp/render.err"; then
+			ok "stack.sh renders nginx/turnero.conf (listen, certificates, socket replaced)"
+			nginx_test "nginx/turnero.conf as rendered for a private stack" "$tmp/nginx-stack/turnero.conf"
+		else
+			cat "$tmp/render.err"
+			fail "stack.sh cannot render nginx/turnero.conf"
+		fi
+	else
+		fail "openssl could not make a test certificate"
+	fi
+fi
+
+# ---- systemd ----------------------------------------------------------------
+root=$tmp/root
+setup_root() {
+	local unit exe
+	mkdir -p "$root/etc/systemd/system" "$root/usr/lib/systemd" "$root/usr/bin" "$root/usr/sbin" \
+		"$root/usr/local/bin" "$root/usr/local/sbin" \
+		"$root/usr/lib/sysusers.d" "$root/usr/lib/tmpfiles.d" || return 1
+	ln -s usr/bin "$root/bin" && ln -s usr/sbin "$root/sbin" && ln -s usr/lib "$root/lib" || return 1
+	# The system's units, so dependencies such as sysinit.target resolve.
+	cp -a /usr/lib/systemd/system "$root/usr/lib/systemd/" || return 1
+	for unit in "${UNITS[@]}"; do
+		cp "$SRC/systemd/$unit" "$root/etc/systemd/system/" || return 1
+	done
+	# Our programs where "make install" puts them with the default prefix
+	# (sbin_PROGRAMS, bin_PROGRAMS), so a unit naming another path fails.
+	for exe in "${INSTALLED[@]}"; do
+		if [ -n "$BUILD" ] && [ -x "$BUILD/$(basename "$exe")" ]; then
+			cp "$BUILD/$(basename "$exe")" "$root$exe" || return 1
+		else
+			printf '#!/bin/sh\nexit 0\n' >"$root$exe" && chmod 755 "$root$exe" || return 1
+		fi
+	done
+	# Any other program the units run comes from this system.
+	while read -r exe; do
+		[ -e "$root$exe" ] || [ ! -x "$exe" ] && continue
+		mkdir -p "$root$(dirname "$exe")" && cp "$exe" "$root$exe" || return 1
+	done < <(sed -n 's/^Exec[A-Za-z]*=[-@:+!]*\(\/[^ ]*\).*/\1/p' "$root/etc/systemd/system/"*)
+	cp "$SRC/systemd/turnero.sysusers" "$root/usr/lib/sysusers.d/turnero.conf" &&
+		cp "$SRC/systemd/turnero.tmpfiles" "$root/usr/lib/tmpfiles.d/turnero.conf"
+}
+
+if need systemd-analyze systemd; then
+	if setup_root; then
+		if [ -n "$BUILD" ] && [ -x "$BUILD/turnero-fcgi" ]; then
+			echo "      (ExecStart programs: the build's binaries from $BUILD)"
+		else
+			echo "      (ExecStart programs: stand-ins; set TURNERO_BUILD_DIR to use a build)"
+		fi
+		out=$(cd "$root/etc/systemd/system" &&
+			systemd-analyze verify --man=no --root="$root" "${UNITS[@]}" 2>&1)
+		rc=$?
+		if judge "$out" && [ $rc -eq 0 ]; then
+			ok "systemd-analyze verify: ${UNITS[*]}"
+		else
+			fail "systemd-analyze verify (exit $rc): ${UNITS[*]}"
+		fi
+		for unit in turnero.service turnero-restart.service; do
+			out=$(cd "$root/etc/systemd/system" && systemd-analyze security --no-pager --offline=true \
+				--root="$root" --threshold=$MAX_EXPOSURE "$unit" 2>&1)
+			rc=$?
+			level=$(grep -o 'Overall exposure level for .*' <<<"$out")
+			if [ $rc -eq 0 ]; then
+				ok "systemd-analyze security: ${level:-$unit} (limit $((MAX_EXPOSURE / 10)).$((MAX_EXPOSURE % 10)))"
+			else
+				grep -E '^✗' <<<"$out" | sed 's/^/      /'
+				fail "systemd-analyze security: ${level:-$unit} is above $((MAX_EXPOSURE / 10)).$((MAX_EXPOSURE % 10))"
+			fi
+		done
+		calendar=$(sed -n 's/^OnCalendar=//p' "$SRC/systemd/turnero-restart.timer")
+		if next=$(systemd-analyze calendar "$calendar" 2>&1 | grep -m1 'Next elapse'); then
+			ok "turnero-restart.timer OnCalendar=$calendar (${next#*: })"
+		else
+			fail "turnero-restart.timer: cannot parse OnCalendar=$calendar"
+		fi
+	else
+		fail "could not prepare a temporary root for systemd-analyze"
+	fi
+fi
+
+if need systemd-sysusers systemd && need systemd-tmpfiles systemd && [ -d "$root/usr/lib/sysusers.d" ]; then
+	out=$(systemd-sysusers --root="$root" 2>&1)
+	rc=$?
+	out=$(grep -v '^Creating \(user\|group\) ' <<<"$out")
+	if judge "$out" && [ $rc -eq 0 ] && grep -q '^turnero:' "$root/etc/passwd"; then
+		ok "systemd-sysusers: systemd/turnero.sysusers creates the turnero user"
+	else
+		fail "systemd-sysusers (exit $rc): systemd/turnero.sysusers"
+	fi
+	out=$(systemd-tmpfiles --root="$root" --create 2>&1)
+	rc=$?
+	if judge "$out" && [ $rc -eq 0 ] && [ -d "$root/run/turnero" ] && [ -d "$root/etc/turnero" ]; then
+		ok "systemd-tmpfiles --create: systemd/turnero.tmpfiles"
+	else
+		fail "systemd-tmpfiles (exit $rc): systemd/turnero.tmpfiles"
+	fi
+fi
+
+# ---- etc/turnero.conf -------------------------------------------------------
+ctl=""
+[ -n "$BUILD" ] && [ -x "$BUILD/turneroctl" ] && ctl=$BUILD/turneroctl
+if [ -n "$ctl" ]; then
+	head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/jwt.secret"
+	if out=$(env -u TURNERO_CONFIG TURNERO_AUTH_SECRET_FILE="$tmp/jwt.secret" \
+		"$ctl" -c "$SRC/etc/turnero.conf" check-config 2>&1); then
+		ok "turneroctl check-config accepts etc/turnero.conf"
+		missing=""
+		while read -r key; do
+			grep -Eq "^[#;]?[[:space:]]*${key}[[:space:]]*=" "$SRC/etc/turnero.conf" || missing="$missing $key"
+		done < <(sed -n 's/^\([a-z_0-9]*\) = .*/\1/p' <<<"$out")
+		if [ -z "$missing" ]; then
+			ok "etc/turnero.conf documents every key turneroctl knows"
+		else
+			fail "etc/turnero.conf does not mention:$missing"
+		fi
+	else
+		# shellcheck disable=SC2001
+		sed 's/^/      /' <<<"$out"
+		fail "turneroctl check-config rejects etc/turnero.conf"
+	fi
+else
+	echo "      (etc/turnero.conf: no turneroctl build to check it with; set TURNERO_BUILD_DIR)"
+fi
+
+if [ $failures -ne 0 ]; then
+	echo "$failures deployment check(s) failed"
+	exit 1
+fi
+echo "all deployment checks passed"
