@@ -118,4 +118,12 @@ for prog in "$@"; do
 		failed=1
 	fi
 done
+
+# A sanitizer report in a worker does not always fail a request: read the server log too.
+if grep -Eq 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$state/log/turnero.log" 2>/dev/null; then
+	echo "== sanitizer reports in turnero.log:"
+	grep -E -A20 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$state/log/turnero.log" | head -n 60
+	[ $status -eq 0 ] && status=1
+	failed=1
+fi
 exit $status
