@@ -90,5 +90,46 @@ void api_roles_delete(struct api_ctx *ctx);
 void api_roles_permissions_get(struct api_ctx *ctx);
 void api_roles_permissions_put(struct api_ctx *ctx);
 void api_permissions_list(struct api_ctx *ctx);
+void api_priorities_list(struct api_ctx *ctx);
+void api_priorities_create(struct api_ctx *ctx);
+void api_priorities_get(struct api_ctx *ctx);
+void api_priorities_patch(struct api_ctx *ctx);
+void api_priorities_delete(struct api_ctx *ctx);
+void api_customers_list(struct api_ctx *ctx);
+void api_customers_create(struct api_ctx *ctx);
+void api_customers_get(struct api_ctx *ctx);
+void api_customers_patch(struct api_ctx *ctx);
+void api_customers_delete(struct api_ctx *ctx);
+void api_queues_list(struct api_ctx *ctx);
+void api_queues_create(struct api_ctx *ctx);
+void api_queues_get(struct api_ctx *ctx);
+void api_queues_patch(struct api_ctx *ctx);
+void api_queues_delete(struct api_ctx *ctx);
+void api_queues_call_next(struct api_ctx *ctx);
+void api_tickets_list(struct api_ctx *ctx);
+void api_tickets_create(struct api_ctx *ctx);
+void api_tickets_get(struct api_ctx *ctx);
+void api_tickets_events(struct api_ctx *ctx);
+void api_tickets_serve(struct api_ctx *ctx);
+void api_tickets_no_show(struct api_ctx *ctx);
+void api_tickets_recall(struct api_ctx *ctx);
+void api_tickets_cancel(struct api_ctx *ctx);
+void api_tickets_requeue(struct api_ctx *ctx);
+void api_tickets_transfer(struct api_ctx *ctx);
+void api_tickets_call(struct api_ctx *ctx);
+void api_board_get(struct api_ctx *ctx);
+void api_public_ticket_get(struct api_ctx *ctx);
+
+struct customer_input;
+struct field_errors;
+/*
+ * Reads a customer object (the POST/PATCH /customers body, or the inline "customer" of
+ * POST /tickets) into in; creating makes first_name and last_name required. Every
+ * problem goes to fe with the field names prefixed by prefix (NULL, or "customer."
+ * for "customer.first_name"). Returns false on errors, and then in holds nothing.
+ * [out] in: on true the caller frees it with svc_customer_input_free.
+ */
+bool api_customer_read(struct json_object *obj, bool creating, const char *prefix, struct customer_input *in,
+		       struct field_errors *fe);
 
 #endif

@@ -57,7 +57,7 @@ static bool check_body(struct api_ctx *ctx)
 		want = "application/x-www-form-urlencoded";
 	else if (route->flags & ROUTE_BODY_CSV)
 		want = "text/csv";
-	if (!want)
+	if (!want || ((route->flags & ROUTE_BODY_OPTIONAL) && req->content_length <= 0))
 		return true;
 
 	size_t limit = (size_t)((route->flags & ROUTE_BODY_LARGE) ? cfg->server.import_max_bytes

@@ -31,6 +31,35 @@ struct json_object *render_role(const struct role_rec *r)
 	return o;
 }
 
+struct json_object *render_priority(const struct priority_rec *p)
+{
+	struct json_object *o = json_object_new_object();
+	add_str(o, "id", p->id);
+	json_object_object_add(o, "name", json_object_new_string(p->name));
+	json_object_object_add(o, "description", json_object_new_string(p->description));
+	json_object_object_add(o, "level", json_object_new_int(p->level));
+	json_object_object_add(o, "max_wait_minutes", json_object_new_int(p->max_wait_minutes));
+	json_object_object_add(o, "state", json_object_new_boolean(p->state));
+	add_str(o, "created_date", p->created_date);
+	add_str(o, "updated_date", p->updated_date);
+	return o;
+}
+
+struct json_object *render_customer(const struct customer_rec *c)
+{
+	struct json_object *o = json_object_new_object();
+	add_str(o, "id", c->id);
+	json_object_object_add(o, "dni", c->has_dni ? json_object_new_string(c->dni) : NULL);
+	json_object_object_add(o, "first_name", json_object_new_string(c->first_name));
+	json_object_object_add(o, "last_name", json_object_new_string(c->last_name));
+	json_object_object_add(o, "phone", json_object_new_string(c->phone));
+	json_object_object_add(o, "email", json_object_new_string(c->email));
+	json_object_object_add(o, "state", json_object_new_boolean(c->state));
+	add_str(o, "created_date", c->created_date);
+	add_str(o, "updated_date", c->updated_date);
+	return o;
+}
+
 struct json_object *render_permissions(perm_set set)
 {
 	struct json_object *a = json_object_new_array();

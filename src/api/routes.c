@@ -38,6 +38,43 @@ const struct http_route api_routes[] = {
 	R(HTTP_GET, "/api/v1/roles/{id}/permissions", api_roles_permissions_get, PERM_ROLES, PERM_READ, 0),
 	R(HTTP_PUT, "/api/v1/roles/{id}/permissions", api_roles_permissions_put, PERM_ROLES, PERM_UPDATE, JSON),
 	R(HTTP_GET, "/api/v1/permissions", api_permissions_list, PERM_ROLES, PERM_READ, 0),
+
+	R(HTTP_GET, "/api/v1/priorities", api_priorities_list, PERM_PRIORITIES, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/priorities", api_priorities_create, PERM_PRIORITIES, PERM_CREATE, JSON),
+	R(HTTP_GET, "/api/v1/priorities/{id}", api_priorities_get, PERM_PRIORITIES, PERM_READ, 0),
+	R(HTTP_PATCH, "/api/v1/priorities/{id}", api_priorities_patch, PERM_PRIORITIES, PERM_UPDATE, JSON),
+	R(HTTP_DELETE, "/api/v1/priorities/{id}", api_priorities_delete, PERM_PRIORITIES, PERM_DELETE, 0),
+
+	R(HTTP_GET, "/api/v1/customers", api_customers_list, PERM_CUSTOMERS, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/customers", api_customers_create, PERM_CUSTOMERS, PERM_CREATE, JSON),
+	R(HTTP_GET, "/api/v1/customers/{id}", api_customers_get, PERM_CUSTOMERS, PERM_READ, 0),
+	R(HTTP_PATCH, "/api/v1/customers/{id}", api_customers_patch, PERM_CUSTOMERS, PERM_UPDATE, JSON),
+	R(HTTP_DELETE, "/api/v1/customers/{id}", api_customers_delete, PERM_CUSTOMERS, PERM_DELETE, 0),
+
+	R(HTTP_GET, "/api/v1/queues", api_queues_list, PERM_QUEUES, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/queues", api_queues_create, PERM_QUEUES, PERM_CREATE, JSON),
+	R(HTTP_GET, "/api/v1/queues/{id}", api_queues_get, PERM_QUEUES, PERM_READ, 0),
+	R(HTTP_PATCH, "/api/v1/queues/{id}", api_queues_patch, PERM_QUEUES, PERM_UPDATE, JSON),
+	R(HTTP_DELETE, "/api/v1/queues/{id}", api_queues_delete, PERM_QUEUES, PERM_DELETE, 0),
+	/* Attendants: only their own queue unless they also hold queues:update (checked in the service). */
+	R(HTTP_POST, "/api/v1/queues/{id}/call-next", api_queues_call_next, PERM_TICKETS, PERM_UPDATE, 0),
+
+	R(HTTP_GET, "/api/v1/tickets", api_tickets_list, PERM_TICKETS, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/tickets", api_tickets_create, PERM_TICKETS, PERM_CREATE, JSON),
+	R(HTTP_GET, "/api/v1/tickets/{id}", api_tickets_get, PERM_TICKETS, PERM_READ, 0),
+	R(HTTP_GET, "/api/v1/tickets/{id}/events", api_tickets_events, PERM_TICKETS, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/tickets/{id}/serve", api_tickets_serve, PERM_TICKETS, PERM_UPDATE, 0),
+	R(HTTP_POST, "/api/v1/tickets/{id}/no-show", api_tickets_no_show, PERM_TICKETS, PERM_UPDATE, 0),
+	R(HTTP_POST, "/api/v1/tickets/{id}/recall", api_tickets_recall, PERM_TICKETS, PERM_UPDATE, 0),
+	R(HTTP_POST, "/api/v1/tickets/{id}/cancel", api_tickets_cancel, PERM_TICKETS, PERM_UPDATE, 0),
+	R(HTTP_POST, "/api/v1/tickets/{id}/requeue", api_tickets_requeue, PERM_TICKETS, PERM_UPDATE, 0),
+	R(HTTP_POST, "/api/v1/tickets/{id}/transfer", api_tickets_transfer, PERM_TICKETS, PERM_UPDATE, JSON),
+	R(HTTP_POST, "/api/v1/tickets/{id}/call", api_tickets_call, PERM_TICKETS, PERM_UPDATE,
+	  JSON | ROUTE_BODY_OPTIONAL),
+
+	R(HTTP_GET, "/api/v1/board", api_board_get, PERM_QUEUES, PERM_READ, 0),
+	/* The random ticket id is the capability: no token, nothing about the customer. */
+	PUBLIC(HTTP_GET, "/api/v1/public/tickets/{id}", api_public_ticket_get, 0),
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

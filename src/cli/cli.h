@@ -32,6 +32,8 @@ bool cli_wants_help(const struct cli_command *cmd, int argc, char **argv);
 int cli_migrate(struct cli_ctx *ctx, int argc, char **argv);
 int cli_check_config(struct cli_ctx *ctx, int argc, char **argv);
 int cli_create_admin(struct cli_ctx *ctx, int argc, char **argv);
+int cli_schedule_restart(struct cli_ctx *ctx, int argc, char **argv);
+int cli_seed_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cli_gen_secret(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ enum route_flags {
 	ROUTE_BODY_CSV = 1u << 3,   /* text/csv body required */
 	ROUTE_BODY_LARGE = 1u << 4, /* body limit is import_max_bytes */
 	ROUTE_LOOPBACK = 1u << 5,   /* nginx restricts it to loopback clients */
+	ROUTE_BODY_OPTIONAL = 1u << 6, /* the body rules apply only when a body is sent */
 };
 
 struct http_route {

@@ -347,6 +347,12 @@ static long long run(struct db *db, enum stmt_id id, const struct db_arg *args, 
 			else
 				status = (long long)mysql_stmt_affected_rows(st);
 		}
+		if (status < 0 && status != DB_UNAVAILABLE && db->stmts[id]) {
+			/* A statement that failed mid-way (a deadlock while reading rows) can leave
+			 * the connection out of step; a fresh one is prepared next time. */
+			mysql_stmt_close(db->stmts[id]);
+			db->stmts[id] = NULL;
+		}
 		if (status != DB_UNAVAILABLE)
 			return status;
 		bool was_in_tx = db->in_tx;

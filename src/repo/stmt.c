@@ -93,6 +93,205 @@ static const struct {
 	  "UPDATE refresh_tokens SET revoked_at = UTC_TIMESTAMP(3) WHERE family_id = ? AND revoked_at IS NULL"),
 	S(STMT_REFRESH_REVOKE_USER,
 	  "UPDATE refresh_tokens SET revoked_at = UTC_TIMESTAMP(3) WHERE user_id = ? AND revoked_at IS NULL"),
+
+	/* priorities (priority_repo.c) */
+	/* Columns always in the order read_priority expects. */
+	S(STMT_PRIORITY_INSERT,
+	  "INSERT INTO priorities (id, name, description, level, max_wait_minutes, state, created_date, updated_date)"
+	  " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
+	S(STMT_PRIORITY_GET_BY_ID,
+	  "SELECT p.id, p.name, p.description, p.level, p.max_wait_minutes, p.state, p.created_date, p.updated_date"
+	  " FROM priorities p WHERE p.id = ?"),
+	S(STMT_PRIORITY_LOCK, "SELECT id FROM priorities WHERE id = ? FOR UPDATE"),
+	S(STMT_PRIORITY_LIST,
+	  "SELECT p.id, p.name, p.description, p.level, p.max_wait_minutes, p.state, p.created_date, p.updated_date"
+	  " FROM priorities p WHERE (? IS NULL OR p.state = ?)"
+	  " ORDER BY CASE WHEN ? = 'name' THEN p.name END ASC, CASE WHEN ? = '-name' THEN p.name END DESC,"
+	  " CASE WHEN ? = 'level' THEN p.level END ASC, CASE WHEN ? = '-level' THEN p.level END DESC,"
+	  " CASE WHEN ? = 'created_date' THEN p.created_date END ASC,"
+	  " CASE WHEN ? = '-created_date' THEN p.created_date END DESC,"
+	  " p.level ASC, p.name ASC, p.id ASC LIMIT ? OFFSET ?"),
+	S(STMT_PRIORITY_COUNT, "SELECT COUNT(*) FROM priorities p WHERE (? IS NULL OR p.state = ?)"),
+	S(STMT_PRIORITY_UPDATE,
+	  "UPDATE priorities SET name = ?, description = ?, level = ?, max_wait_minutes = ?, state = ?,"
+	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ?"),
+	S(STMT_PRIORITY_SET_STATE, "UPDATE priorities SET state = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = ?"),
+
+	/* customers (customer_repo.c) */
+	/*
+	 * Columns always in the order read_customer expects. The name search binds a LIKE
+	 * pattern escaped in C; matching "first last" also covers either name alone.
+	 */
+	S(STMT_CUSTOMER_INSERT,
+	  "INSERT INTO customers (id, dni, first_name, last_name, phone, email, state, created_date, updated_date)"
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
+	S(STMT_CUSTOMER_GET_BY_ID,
+	  "SELECT c.id, c.dni, c.first_name, c.last_name, c.phone, c.email, c.state, c.created_date, c.updated_date"
+	  " FROM customers c WHERE c.id = ?"),
+	S(STMT_CUSTOMER_GET_BY_DNI,
+	  "SELECT c.id, c.dni, c.first_name, c.last_name, c.phone, c.email, c.state, c.created_date, c.updated_date"
+	  " FROM customers c WHERE c.dni = ?"),
+	S(STMT_CUSTOMER_LOCK, "SELECT id FROM customers WHERE id = ? FOR UPDATE"),
+	S(STMT_CUSTOMER_LIST,
+	  "SELECT c.id, c.dni, c.first_name, c.last_name, c.phone, c.email, c.state, c.created_date, c.updated_date"
+	  " FROM customers c WHERE (? IS NULL OR c.dni = ?)"
+	  " AND (? IS NULL OR CONCAT(c.first_name, ' ', c.last_name) LIKE ? ESCAPE '\\\\')"
+	  " AND (? IS NULL OR c.state = ?)"
+	  " ORDER BY CASE WHEN ? = 'last_name' THEN c.last_name END ASC,"
+	  " CASE WHEN ? = '-last_name' THEN c.last_name END DESC,"
+	  " CASE WHEN ? = 'first_name' THEN c.first_name END ASC,"
+	  " CASE WHEN ? = '-first_name' THEN c.first_name END DESC,"
+	  " CASE WHEN ? = 'created_date' THEN c.created_date END ASC,"
+	  " CASE WHEN ? = '-created_date' THEN c.created_date END DESC,"
+	  " c.last_name ASC, c.first_name ASC, c.id ASC LIMIT ? OFFSET ?"),
+	S(STMT_CUSTOMER_COUNT,
+	  "SELECT COUNT(*) FROM customers c WHERE (? IS NULL OR c.dni = ?)"
+	  " AND (? IS NULL OR CONCAT(c.first_name, ' ', c.last_name) LIKE ? ESCAPE '\\\\')"
+	  " AND (? IS NULL OR c.state = ?)"),
+	S(STMT_CUSTOMER_UPDATE,
+	  "UPDATE customers SET dni = ?, first_name = ?, last_name = ?, phone = ?, email = ?, state = ?,"
+	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ?"),
+	S(STMT_CUSTOMER_SET_STATE, "UPDATE customers SET state = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = ?"),
+	/* The unique dni decides insert or update atomically; NULL phone/email keep what is stored. */
+	S(STMT_CUSTOMER_UPSERT_BY_DNI,
+	  "INSERT INTO customers (id, dni, first_name, last_name, phone, email, state, created_date, updated_date)"
+	  " VALUES (?, ?, ?, ?, COALESCE(?, ''), COALESCE(?, ''), TRUE, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"
+	  " ON DUPLICATE KEY UPDATE first_name = VALUES(first_name), last_name = VALUES(last_name),"
+	  " phone = COALESCE(?, phone), email = COALESCE(?, email), updated_date = UTC_TIMESTAMP(3)"),
+
+
+	/* queues (queue_repo.c); columns always in QUEUE_COLUMNS order (see queue_repo.c) */
+	S(STMT_QUEUE_INSERT,
+	  "INSERT INTO queues (id, name, prefix, state, policy, user_id, created_date, updated_date)"
+	  " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
+	S(STMT_QUEUE_GET_BY_ID, "SELECT q.id, q.name, q.prefix, q.state, q.policy, q.user_id, q.created_date, q.updated_date, q.created_seq, (SELECT COUNT(*) FROM tickets w WHERE w.queue_id = q.id AND w.status = 'waiting'), (SELECT GROUP_CONCAT(qp.priority_id ORDER BY qp.priority_id) FROM queue_priorities qp WHERE qp.queue_id = q.id) FROM queues q WHERE q.id = ?"),
+	S(STMT_QUEUE_LOCK, "SELECT q.state, q.policy, q.user_id FROM queues q WHERE q.id = ? FOR UPDATE"),
+	S(STMT_QUEUE_LIST,
+	  "SELECT q.id, q.name, q.prefix, q.state, q.policy, q.user_id, q.created_date, q.updated_date, q.created_seq, (SELECT COUNT(*) FROM tickets w WHERE w.queue_id = q.id AND w.status = 'waiting'), (SELECT GROUP_CONCAT(qp.priority_id ORDER BY qp.priority_id) FROM queue_priorities qp WHERE qp.queue_id = q.id) FROM queues q WHERE (? IS NULL OR q.state = ?) AND (? IS NULL OR q.user_id = ?)"
+	  " ORDER BY CASE WHEN ? = 'name' THEN q.name END ASC, CASE WHEN ? = '-name' THEN q.name END DESC,"
+	  " CASE WHEN ? = 'prefix' THEN q.prefix END ASC, CASE WHEN ? = '-prefix' THEN q.prefix END DESC,"
+	  " CASE WHEN ? = 'created_date' THEN q.created_seq END ASC,"
+	  " CASE WHEN ? = '-created_date' THEN q.created_seq END DESC, q.created_seq ASC LIMIT ? OFFSET ?"),
+	S(STMT_QUEUE_COUNT, "SELECT COUNT(*) FROM queues q WHERE (? IS NULL OR q.state = ?) AND (? IS NULL OR q.user_id = ?)"),
+	S(STMT_QUEUE_UPDATE,
+	  "UPDATE queues SET name = ?, prefix = ?, state = ?, policy = ?, user_id = ?, updated_date = UTC_TIMESTAMP(3)"
+	  " WHERE id = ?"),
+	S(STMT_QUEUE_PRIORITIES_CLEAR, "DELETE FROM queue_priorities WHERE queue_id = ?"),
+	S(STMT_QUEUE_PRIORITY_ADD, "INSERT INTO queue_priorities (queue_id, priority_id) VALUES (?, ?)"),
+	/* Placement: per open queue serving the priority, tickets waiting and those a new ticket of
+	 * this level would wait behind under the priority policy (overdue ones and levels <= its own). */
+	S(STMT_QUEUE_CANDIDATES,
+	  "SELECT q.id, q.prefix, q.policy, q.created_seq, COUNT(t.id),"
+	  " COALESCE(SUM(t.sla_deadline <= UTC_TIMESTAMP(3) OR t.priority_level <= ?), 0)"
+	  " FROM queues q JOIN queue_priorities qp ON qp.queue_id = q.id AND qp.priority_id = ?"
+	  " LEFT JOIN tickets t ON t.queue_id = q.id AND t.status = 'waiting'"
+	  " WHERE q.state = 'open' AND q.id <> ? GROUP BY q.id, q.prefix, q.policy, q.created_seq"),
+	S(STMT_QUEUE_AVG_SERVICE,
+	  "SELECT AVG(s), COUNT(*) FROM (SELECT TIMESTAMPDIFF(MICROSECOND, called_date, served_date) / 1000000 AS s"
+	  " FROM tickets WHERE queue_id = ? AND service_date = ? AND status = 'served'"
+	  " ORDER BY served_date DESC LIMIT 20) recent"),
+	S(STMT_QUEUE_BOARD,
+	  "SELECT q.id, q.name, q.prefix, q.state, q.policy, c.id, c.code, c.called_date,"
+	  " (SELECT COUNT(*) FROM tickets w WHERE w.queue_id = q.id AND w.status = 'waiting')"
+	  " FROM queues q LEFT JOIN tickets c ON c.queue_id = q.id AND c.status = 'called'"
+	  " WHERE q.state IN ('open', 'paused') ORDER BY q.created_seq, c.called_date DESC"),
+	S(STMT_QUEUE_NEXT_CODES,
+	  "SELECT code FROM tickets WHERE queue_id = ? AND status = 'waiting'"
+	  " ORDER BY CASE WHEN ? = 'priority' AND (sla_deadline IS NOT NULL AND sla_deadline <= UTC_TIMESTAMP(3)) THEN 0 ELSE 1 END,"
+	  " CASE WHEN ? = 'priority' AND NOT (sla_deadline IS NOT NULL AND sla_deadline <= UTC_TIMESTAMP(3)) THEN priority_level ELSE 0 END,"
+	  " created_date, id LIMIT 5"),
+
+	/* tickets (ticket_repo.c); TICKET_COLUMNS order in ticket_repo.c */
+	S(STMT_TICKET_PRIORITY_INFO, "SELECT level, max_wait_minutes, state FROM priorities WHERE id = ?"),
+	S(STMT_TICKET_CUSTOMER_STATE, "SELECT state FROM customers WHERE id = ?"),
+	/* The number is taken by one atomic upsert; the row stays locked until commit. */
+	S(STMT_COUNTER_BUMP,
+	  "INSERT INTO queue_day_counters (queue_id, service_date, last_number) VALUES (?, ?, 1)"
+	  " ON DUPLICATE KEY UPDATE last_number = last_number + 1"),
+	S(STMT_COUNTER_GET, "SELECT last_number FROM queue_day_counters WHERE queue_id = ? AND service_date = ?"),
+	S(STMT_TICKET_INSERT,
+	  "INSERT INTO tickets (id, customer_id, priority_id, priority_level, queue_id, issued_queue_id, service_date,"
+	  " number, code, status, sla_deadline, quoted_wait_seconds, created_date, updated_date)"
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', IF(? > 0, UTC_TIMESTAMP(3) + INTERVAL ? MINUTE, NULL), 0,"
+	  " UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
+	S(STMT_TICKET_SET_QUOTE, "UPDATE tickets SET quoted_wait_seconds = ? WHERE id = ?"),
+	S(STMT_TICKET_GET_BY_ID, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id FROM tickets t WHERE t.id = ?"),
+	S(STMT_TICKET_GET_FOR_UPDATE, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id FROM tickets t WHERE t.id = ? FOR UPDATE"),
+	S(STMT_TICKET_LIST,
+	  "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id FROM tickets t WHERE (? IS NULL OR t.queue_id = ?) AND (? IS NULL OR t.status = ?)"
+	  " AND (? IS NULL OR t.service_date = ?) AND (? IS NULL OR t.customer_id = ?)"
+	  " ORDER BY CASE WHEN ? = 'created_date' THEN t.created_date END ASC,"
+	  " CASE WHEN ? = '-created_date' THEN t.created_date END DESC, t.created_date ASC, t.id LIMIT ? OFFSET ?"),
+	S(STMT_TICKET_COUNT,
+	  "SELECT COUNT(*) FROM tickets t WHERE (? IS NULL OR t.queue_id = ?) AND (? IS NULL OR t.status = ?)"
+	  " AND (? IS NULL OR t.service_date = ?) AND (? IS NULL OR t.customer_id = ?)"),
+	/* 1-based place of a waiting ticket under its queue's ordering (same rules as queue_rules.c). */
+	S(STMT_TICKET_POSITION,
+	  "SELECT 1 + COUNT(o.id) FROM tickets me JOIN queues q ON q.id = me.queue_id"
+	  " LEFT JOIN tickets o ON o.queue_id = me.queue_id AND o.status = 'waiting' AND o.id <> me.id AND ("
+	  "  CASE WHEN q.policy = 'fifo' THEN (o.created_date < me.created_date OR (o.created_date = me.created_date AND o.id < me.id))"
+	  "  WHEN (me.sla_deadline IS NOT NULL AND me.sla_deadline <= UTC_TIMESTAMP(3)) THEN (o.sla_deadline IS NOT NULL AND o.sla_deadline <= UTC_TIMESTAMP(3)) AND (o.created_date < me.created_date OR (o.created_date = me.created_date AND o.id < me.id))"
+	  "  ELSE (o.sla_deadline IS NOT NULL AND o.sla_deadline <= UTC_TIMESTAMP(3)) OR o.priority_level < me.priority_level OR (o.priority_level = me.priority_level AND (o.created_date < me.created_date OR (o.created_date = me.created_date AND o.id < me.id)))"
+	  "  END)"
+	  " WHERE me.id = ? AND me.status = 'waiting'"),
+	S(STMT_TICKET_CALLED_OF_QUEUE,
+	  "SELECT t.id FROM tickets t WHERE t.queue_id = ? AND t.status = 'called' FOR UPDATE"),
+	/* Take-next: each ORDER BY is served by an index, so SKIP LOCKED skips only what others hold.
+	 * Stealing scans waiting tickets in call order; left alone, the optimizer would start from
+	 * the calling queue's priorities and sort, locking every candidate row. */
+	S(STMT_TICKET_NEXT_OVERDUE,
+	  "SELECT t.id, t.queue_id FROM tickets t WHERE t.queue_id = ? AND t.status = 'waiting' AND (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3))"
+	  " ORDER BY t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	S(STMT_TICKET_NEXT_LEVEL,
+	  "SELECT t.id, t.queue_id FROM tickets t WHERE t.queue_id = ? AND t.status = 'waiting'"
+	  " ORDER BY t.priority_level, t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	S(STMT_TICKET_NEXT_FIFO,
+	  "SELECT t.id, t.queue_id FROM tickets t WHERE t.queue_id = ? AND t.status = 'waiting'"
+	  " ORDER BY t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	S(STMT_TICKET_STEAL_OVERDUE,
+	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_fifo) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) AND (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3)) ORDER BY t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	S(STMT_TICKET_STEAL_LEVEL,
+	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_level) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) ORDER BY t.priority_level, t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	S(STMT_TICKET_STEAL_FIFO,
+	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_fifo) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) ORDER BY t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	S(STMT_TICKET_MARK_CALLED,
+	  "UPDATE tickets SET status = 'called', called_date = UTC_TIMESTAMP(3), called_by = ?, queue_id = ?,"
+	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'waiting'"),
+	/* Guarded by the expected current status: a lost race changes no row. */
+	S(STMT_TICKET_SET_STATUS,
+	  "UPDATE tickets SET status = ?, served_date = IF(? = 'served', UTC_TIMESTAMP(3), served_date),"
+	  " called_date = IF(? = 'waiting', NULL, called_date), called_by = IF(? = 'waiting', NULL, called_by),"
+	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = ?"),
+	S(STMT_TICKET_RECALL,
+	  "UPDATE tickets SET called_date = UTC_TIMESTAMP(3), updated_date = UTC_TIMESTAMP(3)"
+	  " WHERE id = ? AND status = 'called'"),
+	S(STMT_TICKET_MOVE,
+	  "UPDATE tickets SET queue_id = ?, status = 'waiting', called_date = NULL, called_by = NULL,"
+	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = ?"),
+	S(STMT_TICKET_WAITING_OF_QUEUE,
+	  "SELECT t.id, t.priority_id, t.priority_level FROM tickets t WHERE t.queue_id = ? AND t.status = 'waiting'"
+	  " ORDER BY t.created_date, t.id FOR UPDATE"),
+	S(STMT_EVENT_INSERT,
+	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, to_queue_id, user_id, reason, at)"
+	  " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))"),
+	S(STMT_EVENT_LIST,
+	  "SELECT seq, event, from_queue_id, to_queue_id, user_id, reason, at FROM ticket_events"
+	  " WHERE ticket_id = ? ORDER BY seq"),
+	S(STMT_IDEM_GET,
+	  "SELECT ticket_id, request_hash FROM idempotency_keys WHERE user_id = ? AND idem_key = ? FOR UPDATE"),
+	S(STMT_IDEM_INSERT,
+	  "INSERT INTO idempotency_keys (user_id, idem_key, ticket_id, request_hash, created_date)"
+	  " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3))"),
+	S(STMT_RESTART_EVENTS,
+	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, at)"
+	  " SELECT id, 'expired', queue_id, UTC_TIMESTAMP(3) FROM tickets"
+	  " WHERE status IN ('waiting', 'called') AND service_date < ?"),
+	S(STMT_RESTART_EXPIRE,
+	  "UPDATE tickets SET status = 'expired', updated_date = UTC_TIMESTAMP(3)"
+	  " WHERE status IN ('waiting', 'called') AND service_date < ?"),
+	S(STMT_PUBLIC_TICKET,
+	  "SELECT t.id, t.code, t.queue_id, q.name, t.status FROM tickets t JOIN queues q ON q.id = t.queue_id"
+	  " WHERE t.id = ?"),
 };
 
 const char *stmt_sql(enum stmt_id id)

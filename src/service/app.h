@@ -20,6 +20,9 @@ struct svc_app {
 	struct principal_cache *principals; /* owned */
 };
 
+/* Today's service date (YYYY-MM-DD) in queue.timezone. */
+void svc_service_date(char out[11]);
+
 /* Checks what must hold before serving (secrets present and strong). 0, or -1 with err. */
 int svc_app_check(const struct config *cfg, char *err, size_t errlen);
 

@@ -1,10 +1,11 @@
 #include "service/refresh.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/random.h>
+
+#include "common/digest.h"
 
 #define REFRESH_RANDOM_BYTES 32
 
@@ -58,20 +59,9 @@ out:
 
 void refresh_hash(const char *token, char out[REFRESH_HASH_LEN + 1])
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int md_len = 0;
-
-	out[0] = '\0';
 	if (token == NULL)
 		token = "";
-	if (EVP_Digest(token, strlen(token), md, &md_len, EVP_sha256(), NULL) != 1 || md_len * 2 != REFRESH_HASH_LEN)
-		return;
-	for (unsigned int i = 0; i < md_len; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[REFRESH_HASH_LEN] = '\0';
+	digest_sha256_hex(token, strlen(token), out);
 }
 
 bool refresh_well_formed(const char *token)

@@ -1,0 +1,161 @@
+/* /customers: the people who take tickets. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/params.h"
+#include "api/render.h"
+#include "common/jsonv.h"
+#include "service/customer.h"
+
+static bool email_check(const char *s)
+{
+	return !*s || svc_customer_email_valid(s);
+}
+
+static void fail(struct api_ctx *ctx, enum app_err e, const struct field_errors *fe)
+{
+	if (e == APP_INVALID && fe)
+		http_response_invalid(ctx->resp, fe);
+	else
+		api_fail(ctx, e,
+			 e == APP_CONFLICT    ? "A customer with this dni already exists."
+			 : e == APP_NOT_FOUND ? "No customer has this id."
+					      : NULL);
+}
+
+bool api_customer_read(struct json_object *obj, bool creating, const char *prefix, struct customer_input *in,
+		       struct field_errors *fe)
+{
+	struct field_errors local;
+	field_errors_init(&local);
+	memset(in, 0, sizeof *in);
+	unsigned req = creating ? JV_REQUIRED : 0;
+	const struct jsonv_field spec[] = {
+		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"dni", JV_STRING, JV_NULLABLE, 1, CUSTOMER_DNI_MAX, NULL, NULL, &in->dni, &in->has_dni},
+		{"first_name", JV_STRING, req, 1, CUSTOMER_NAME_MAX, NULL, NULL, &in->first_name, NULL},
+		{"last_name", JV_STRING, req, 1, CUSTOMER_NAME_MAX, NULL, NULL, &in->last_name, NULL},
+		{"phone", JV_STRING, 0, 0, CUSTOMER_PHONE_MAX, NULL, NULL, &in->phone, NULL},
+		{"email", JV_STRING, 0, 0, CUSTOMER_EMAIL_MAX, NULL, email_check, &in->email, NULL},
+		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in->state, &in->has_state},
+		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+	};
+	bool ok = jsonv_extract(obj, spec, sizeof spec / sizeof spec[0], &local);
+	/* jsonv names bare keys; an inline customer reports "customer.first_name". */
+	for (size_t i = 0; i < local.n; i++) {
+		char field[sizeof local.e[0].field];
+		const char *key = local.e[i].field;
+		if (!*key && prefix && *prefix) /* the object itself: "customer", not "customer." */
+			snprintf(field, sizeof field, "%.*s", (int)strcspn(prefix, "."), prefix);
+		else
+			snprintf(field, sizeof field, "%s%s", prefix ? prefix : "", key);
+		field_errors_add(fe, field, "%s", local.e[i].message);
+	}
+	fe->dropped += local.dropped;
+	if (!ok)
+		svc_customer_input_free(in);
+	return ok;
+}
+
+void api_customers_list(struct api_ctx *ctx)
+{
+	static const char *const filters[] = {"dni", "q", "state", NULL};
+	struct field_errors fe;
+	struct list_params lp;
+	field_errors_init(&fe);
+	params_list(ctx, customer_repo_sorts, filters, &lp, &fe);
+	struct customer_filter f = {
+		.dni = params_str(ctx, "dni"),
+		.q = params_str(ctx, "q"),
+		.state = params_bool(ctx, "state", &fe),
+		.sort = lp.sort, .limit = lp.limit, .offset = lp.offset,
+	};
+	if (fe.n) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
+	struct customer_list list;
+	long long total = 0;
+	enum app_err e = svc_customer_list(&ctx->app->services, &f, &list, &total);
+	if (e != APP_OK) {
+		api_fail(ctx, e, NULL);
+		return;
+	}
+	struct json_object *items = json_object_new_array();
+	for (size_t i = 0; i < list.n; i++)
+		json_object_array_add(items, render_customer(&list.items[i]));
+	customer_list_free(&list);
+	api_json(ctx, 200, render_page(items, total, lp.limit, lp.offset));
+}
+
+void api_customers_create(struct api_ctx *ctx)
+{
+	struct customer_input in;
+	struct field_errors fe;
+	field_errors_init(&fe);
+	if (!api_customer_read(ctx->body, true, NULL, &in, &fe)) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
+	struct customer_rec c;
+	enum app_err e = svc_customer_create(&ctx->app->services, &in, &fe, &c);
+	svc_customer_input_free(&in);
+	if (e != APP_OK) {
+		fail(ctx, e, &fe);
+		return;
+	}
+	http_response_header(ctx->resp, "Location", "/api/v1/customers/%s", c.id);
+	api_json(ctx, 201, render_customer(&c));
+}
+
+void api_customers_get(struct api_ctx *ctx)
+{
+	char id[37];
+	struct customer_rec c;
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	enum app_err e = svc_customer_get(&ctx->app->services, id, &c);
+	if (e != APP_OK) {
+		fail(ctx, e, NULL);
+		return;
+	}
+	api_json(ctx, 200, render_customer(&c));
+}
+
+void api_customers_patch(struct api_ctx *ctx)
+{
+	char id[37];
+	struct customer_input in;
+	struct field_errors fe;
+	field_errors_init(&fe);
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	if (!api_customer_read(ctx->body, false, NULL, &in, &fe)) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
+	struct customer_rec c;
+	enum app_err e = svc_customer_update(&ctx->app->services, id, &in, &fe, &c);
+	svc_customer_input_free(&in);
+	if (e != APP_OK) {
+		fail(ctx, e, &fe);
+		return;
+	}
+	api_json(ctx, 200, render_customer(&c));
+}
+
+void api_customers_delete(struct api_ctx *ctx)
+{
+	char id[37];
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	enum app_err e = svc_customer_deactivate(&ctx->app->services, id);
+	if (e != APP_OK) {
+		fail(ctx, e, NULL);
+		return;
+	}
+	http_response_empty(ctx->resp, 204);
+}

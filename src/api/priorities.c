@@ -1,0 +1,134 @@
+/* /priorities: urgency levels and their SLA targets. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/params.h"
+#include "api/render.h"
+#include "common/jsonv.h"
+#include "service/priority.h"
+
+static void fail(struct api_ctx *ctx, enum app_err e)
+{
+	api_fail(ctx, e,
+		 e == APP_CONFLICT    ? "A priority with this name already exists."
+		 : e == APP_NOT_FOUND ? "No priority has this id."
+				      : NULL);
+}
+
+void api_priorities_list(struct api_ctx *ctx)
+{
+	static const char *const filters[] = {"state", NULL};
+	struct field_errors fe;
+	struct list_params lp;
+	field_errors_init(&fe);
+	params_list(ctx, priority_repo_sorts, filters, &lp, &fe);
+	struct priority_filter f = {params_bool(ctx, "state", &fe), lp.sort, lp.limit, lp.offset};
+	if (fe.n) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
+	struct priority_list list;
+	long long total = 0;
+	enum app_err e = svc_priority_list(&ctx->app->services, &f, &list, &total);
+	if (e != APP_OK) {
+		api_fail(ctx, e, NULL);
+		return;
+	}
+	struct json_object *items = json_object_new_array();
+	for (size_t i = 0; i < list.n; i++)
+		json_object_array_add(items, render_priority(&list.items[i]));
+	priority_list_free(&list);
+	api_json(ctx, 200, render_page(items, total, lp.limit, lp.offset));
+}
+
+/* Reads a priority body; creating makes name and level required. False after a 422 answer. */
+static bool read_priority(struct api_ctx *ctx, struct priority_input *in, bool creating)
+{
+	struct field_errors fe;
+	field_errors_init(&fe);
+	memset(in, 0, sizeof *in);
+	unsigned req = creating ? JV_REQUIRED : 0;
+	const struct jsonv_field spec[] = {
+		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"name", JV_STRING, req, 1, PRIORITY_NAME_MAX, NULL, NULL, &in->name, NULL},
+		{"description", JV_STRING, 0, 0, PRIORITY_DESCRIPTION_MAX, NULL, NULL, &in->description, NULL},
+		{"level", JV_INT, req, PRIORITY_LEVEL_MIN, PRIORITY_LEVEL_MAX, NULL, NULL, &in->level, &in->has_level},
+		{"max_wait_minutes", JV_INT, 0, 0, PRIORITY_MAX_WAIT_MAX, NULL, NULL, &in->max_wait_minutes,
+		 &in->has_max_wait_minutes},
+		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in->state, &in->has_state},
+		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+	};
+	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
+		http_response_invalid(ctx->resp, &fe);
+		return false;
+	}
+	return true;
+}
+
+static void input_free(struct priority_input *in)
+{
+	free(in->name);
+	free(in->description);
+	memset(in, 0, sizeof *in);
+}
+
+void api_priorities_create(struct api_ctx *ctx)
+{
+	struct priority_input in;
+	if (!read_priority(ctx, &in, true))
+		return;
+	struct priority_rec p;
+	enum app_err e = svc_priority_create(&ctx->app->services, &in, &p);
+	input_free(&in);
+	if (e != APP_OK) {
+		fail(ctx, e);
+		return;
+	}
+	http_response_header(ctx->resp, "Location", "/api/v1/priorities/%s", p.id);
+	api_json(ctx, 201, render_priority(&p));
+}
+
+void api_priorities_get(struct api_ctx *ctx)
+{
+	char id[37];
+	struct priority_rec p;
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	enum app_err e = svc_priority_get(&ctx->app->services, id, &p);
+	if (e != APP_OK) {
+		fail(ctx, e);
+		return;
+	}
+	api_json(ctx, 200, render_priority(&p));
+}
+
+void api_priorities_patch(struct api_ctx *ctx)
+{
+	char id[37];
+	struct priority_input in;
+	if (!api_path_uuid(ctx, "id", id) || !read_priority(ctx, &in, false))
+		return;
+	struct priority_rec p;
+	enum app_err e = svc_priority_update(&ctx->app->services, id, &in, &p);
+	input_free(&in);
+	if (e != APP_OK) {
+		fail(ctx, e);
+		return;
+	}
+	api_json(ctx, 200, render_priority(&p));
+}
+
+void api_priorities_delete(struct api_ctx *ctx)
+{
+	char id[37];
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	enum app_err e = svc_priority_deactivate(&ctx->app->services, id);
+	if (e != APP_OK) {
+		fail(ctx, e);
+		return;
+	}
+	http_response_empty(ctx->resp, 204);
+}

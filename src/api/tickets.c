@@ -1,0 +1,299 @@
+/* /tickets, the ticket operations, /board and /public/tickets/{id}. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/params.h"
+#include "api/render.h"
+#include "api/render_queue.h"
+#include "common/digest.h"
+#include "common/jsonv.h"
+#include "service/customer.h"
+#include "service/ticket.h"
+
+#define IDEMPOTENCY_KEY_MAX 255
+
+static void fail(struct api_ctx *ctx, enum app_err e, const struct field_errors *fe, const char *conflict)
+{
+	if (e == APP_INVALID)
+		http_response_invalid(ctx->resp, fe);
+	else if (e == APP_FORBIDDEN)
+		api_fail(ctx, e, "Attendants may operate only the queue assigned to them.");
+	else
+		api_fail(ctx, e, e == APP_CONFLICT ? conflict : e == APP_NOT_FOUND ? "No ticket has this id." : NULL);
+}
+
+static struct svc_actor actor(struct api_ctx *ctx)
+{
+	struct svc_actor who = {ctx->who.user_id, perm_has(ctx->who.perms, PERM_QUEUES, PERM_UPDATE)};
+	return who;
+}
+
+void api_tickets_list(struct api_ctx *ctx)
+{
+	static const char *const filters[] = {"queue_id", "status", "service_date", "customer_id", NULL};
+	struct field_errors fe;
+	struct list_params lp;
+	field_errors_init(&fe);
+	params_list(ctx, ticket_repo_sorts, filters, &lp, &fe);
+	const char *status = params_str(ctx, "status");
+	if (status && ticket_status_parse(status) < 0)
+		field_errors_add(&fe, "status", "must be one of: waiting, called, served, no_show, cancelled, expired");
+	const char *date = params_str(ctx, "service_date");
+	int y, m, d;
+	char tail;
+	if (date && (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
+		     d < 1 || d > 31))
+		field_errors_add(&fe, "service_date", "must be a date YYYY-MM-DD");
+	struct ticket_filter f = {params_uuid(ctx, "queue_id", &fe), status, date, params_uuid(ctx, "customer_id", &fe),
+				  lp.sort, lp.limit, lp.offset};
+	if (fe.n) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
+	struct ticket_list list;
+	long long total = 0;
+	enum app_err e = svc_ticket_list(&ctx->app->services, &f, &list, &total);
+	if (e != APP_OK) {
+		api_fail(ctx, e, NULL);
+		return;
+	}
+	struct json_object *items = json_object_new_array();
+	for (size_t i = 0; i < list.n; i++) {
+		/* Lists show the stored row; position and wait are on GET /tickets/{id}. */
+		struct ticket_view v = {.t = list.items[i]};
+		json_object_array_add(items, render_ticket(&v));
+	}
+	ticket_list_free(&list);
+	api_json(ctx, 200, render_page(items, total, lp.limit, lp.offset));
+}
+
+/* The inline customer, upserted by dni inside the registration transaction. */
+struct inline_customer {
+	struct customer_input in;
+	struct customer_rec rec;
+	struct field_errors *fe;
+};
+
+static enum app_err upsert_customer(struct db *db, void *cls, const char **customer_id)
+{
+	struct inline_customer *c = cls;
+	bool created = false;
+	enum app_err e = svc_customer_upsert_by_dni(db, &c->in, &c->rec, &created);
+	if (e == APP_OK)
+		*customer_id = c->rec.id;
+	return e;
+}
+
+void api_tickets_create(struct api_ctx *ctx)
+{
+	char *priority_id = NULL, *customer_id = NULL, *queue_id = NULL;
+	struct json_object *customer = NULL;
+	bool has_customer = false;
+	struct field_errors fe;
+	field_errors_init(&fe);
+	const struct jsonv_field spec[] = {
+		{"priority_id", JV_UUID, JV_REQUIRED, 0, 0, NULL, NULL, &priority_id, NULL},
+		{"customer_id", JV_UUID, 0, 0, 0, NULL, NULL, &customer_id, NULL},
+		{"customer", JV_OBJECT, 0, 0, 0, NULL, NULL, &customer, &has_customer},
+		{"queue_id", JV_UUID, JV_NULLABLE, 0, 0, NULL, NULL, &queue_id, NULL},
+		{"status", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"code", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"number", JV_INT, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+	};
+	struct inline_customer c;
+	memset(&c, 0, sizeof c);
+	if (jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
+		if (!!customer_id == has_customer)
+			field_errors_add(&fe, "customer_id", "give exactly one of customer_id or customer");
+		else if (has_customer)
+			api_customer_read(customer, true, "customer.", &c.in, &fe);
+	}
+	const char *key = ctx->req->idempotency_key;
+	if (key && (!*key || strlen(key) > IDEMPOTENCY_KEY_MAX))
+		field_errors_add(&fe, "Idempotency-Key", "must be 1-%d characters", IDEMPOTENCY_KEY_MAX);
+	if (fe.n) {
+		http_response_invalid(ctx->resp, &fe);
+		goto out;
+	}
+	char fingerprint[65];
+	digest_sha256_hex(ctx->req->body, ctx->req->body_len, fingerprint);
+	struct ticket_request r = {priority_id, customer_id, queue_id, key, fingerprint};
+	struct svc_actor who = actor(ctx);
+	struct ticket_view v;
+	bool replayed = false;
+	enum app_err e = svc_ticket_register_with(&ctx->app->services, &who, &r, has_customer ? upsert_customer : NULL,
+						  &c, &fe, &v, &replayed);
+	if (e != APP_OK) {
+		fail(ctx, e, &fe,
+		     key ? "No open queue serves this priority, the chosen queue is not open, the customer's dni is "
+			   "taken, or this Idempotency-Key was used for another request."
+			 : "No open queue serves this priority, the chosen queue is not open, or the customer's dni is taken.");
+		goto out;
+	}
+	http_response_header(ctx->resp, "Location", "/api/v1/tickets/%s", v.t.id);
+	if (replayed)
+		http_response_header(ctx->resp, "Idempotent-Replayed", "true");
+	api_json(ctx, 201, render_ticket(&v));
+out:
+	free(priority_id);
+	free(customer_id);
+	free(queue_id);
+	svc_customer_input_free(&c.in);
+}
+
+void api_tickets_get(struct api_ctx *ctx)
+{
+	char id[37];
+	struct ticket_view v;
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	enum app_err e = svc_ticket_get(&ctx->app->services, id, &v);
+	if (e != APP_OK)
+		fail(ctx, e, NULL, NULL);
+	else
+		api_json(ctx, 200, render_ticket(&v));
+}
+
+void api_tickets_events(struct api_ctx *ctx)
+{
+	char id[37];
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	struct event_rec *events = NULL;
+	size_t n = 0;
+	enum app_err e = svc_ticket_events(&ctx->app->services, id, &events, &n);
+	if (e != APP_OK)
+		fail(ctx, e, NULL, NULL);
+	else {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "items", render_events(events, n));
+		api_json(ctx, 200, o);
+	}
+	free(events);
+}
+
+/* Runs one state change; to_queue is used by transfer and call. */
+static void apply(struct api_ctx *ctx, enum ticket_op op, const char *to_queue)
+{
+	char id[37];
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	struct svc_actor who = actor(ctx);
+	struct ticket_view v;
+	enum app_err e = svc_ticket_apply(&ctx->app->services, &who, id, op, to_queue, &v);
+	if (e != APP_OK) {
+		char detail[160];
+		snprintf(detail, sizeof detail, "The ticket's state does not allow %s, or its queue is closed.",
+			 ticket_op_name(op));
+		fail(ctx, e, NULL, detail);
+		return;
+	}
+	api_json(ctx, 200, render_ticket(&v));
+}
+
+void api_tickets_serve(struct api_ctx *ctx)
+{
+	apply(ctx, TICKET_OP_SERVE, NULL);
+}
+
+void api_tickets_no_show(struct api_ctx *ctx)
+{
+	apply(ctx, TICKET_OP_NO_SHOW, NULL);
+}
+
+void api_tickets_recall(struct api_ctx *ctx)
+{
+	apply(ctx, TICKET_OP_RECALL, NULL);
+}
+
+void api_tickets_cancel(struct api_ctx *ctx)
+{
+	apply(ctx, TICKET_OP_CANCEL, NULL);
+}
+
+void api_tickets_requeue(struct api_ctx *ctx)
+{
+	apply(ctx, TICKET_OP_REQUEUE, NULL);
+}
+
+/* Reads {queue_id} (required for transfer; for call, default: the caller's own queue). */
+static bool read_target(struct api_ctx *ctx, bool required, char out[37])
+{
+	char *queue_id = NULL;
+	struct field_errors fe;
+	field_errors_init(&fe);
+	const struct jsonv_field spec[] = {
+		{"queue_id", JV_UUID, required ? JV_REQUIRED : 0, 0, 0, NULL, NULL, &queue_id, NULL},
+	};
+	bool ok = true;
+	if (ctx->body) {
+		ok = jsonv_extract(ctx->body, spec, 1, &fe);
+	} else if (required) {
+		field_errors_add(&fe, "queue_id", "is required");
+		ok = false;
+	}
+	if (ok) {
+		out[0] = '\0';
+		if (queue_id)
+			snprintf(out, 37, "%s", queue_id);
+	} else {
+		http_response_invalid(ctx->resp, &fe);
+	}
+	free(queue_id);
+	return ok;
+}
+
+void api_tickets_transfer(struct api_ctx *ctx)
+{
+	char target[37];
+	if (read_target(ctx, true, target))
+		apply(ctx, TICKET_OP_TRANSFER, target);
+}
+
+void api_tickets_call(struct api_ctx *ctx)
+{
+	char target[37];
+	if (!read_target(ctx, false, target))
+		return;
+	if (!target[0]) {
+		enum app_err e = svc_ticket_queue_of_user(&ctx->app->services, ctx->who.user_id, target);
+		if (e != APP_OK) {
+			api_fail(ctx, e, NULL);
+			return;
+		}
+		if (!target[0]) {
+			struct field_errors fe;
+			field_errors_init(&fe);
+			field_errors_add(&fe, "queue_id", "is required: no queue is assigned to you");
+			http_response_invalid(ctx->resp, &fe);
+			return;
+		}
+	}
+	apply(ctx, TICKET_OP_CALL, target);
+}
+
+void api_board_get(struct api_ctx *ctx)
+{
+	struct board_row *rows = NULL;
+	size_t n = 0;
+	enum app_err e = svc_board(&ctx->app->services, &rows, &n);
+	if (e != APP_OK)
+		api_fail(ctx, e, NULL);
+	else
+		api_json(ctx, 200, render_board(rows, n));
+	free(rows);
+}
+
+void api_public_ticket_get(struct api_ctx *ctx)
+{
+	char id[37];
+	struct public_view v;
+	if (!api_path_uuid(ctx, "id", id))
+		return;
+	enum app_err e = svc_ticket_public(&ctx->app->services, id, &v);
+	if (e != APP_OK)
+		api_fail(ctx, e, e == APP_NOT_FOUND ? "No ticket has this id." : NULL);
+	else
+		api_json(ctx, 200, render_public_ticket(&v));
+}

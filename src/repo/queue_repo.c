@@ -1,0 +1,243 @@
+#include "repo/queue_repo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "repo/db.h"
+#include "repo/row.h"
+
+const char *const queue_repo_sorts[] = {"created_date", "-created_date", "name", "-name", "prefix", "-prefix", NULL};
+
+/* QUEUE_COLUMNS: id, name, prefix, state, policy, user_id, created_date, updated_date,
+ * created_seq, waiting, priority ids joined by commas */
+static void read_queue(const struct db_row *row, struct queue_rec *q)
+{
+	row_copy(row, 0, q->id, sizeof q->id);
+	row_copy(row, 1, q->name, sizeof q->name);
+	row_copy(row, 2, q->prefix, sizeof q->prefix);
+	row_copy(row, 3, q->state, sizeof q->state);
+	row_copy(row, 4, q->policy, sizeof q->policy);
+	row_copy(row, 5, q->user_id, sizeof q->user_id);
+	row_time(row, 6, q->created_date);
+	row_time(row, 7, q->updated_date);
+	q->created_seq = db_row_int(row, 8);
+	q->waiting = db_row_int(row, 9);
+	q->npriorities = 0;
+	const char *ids = db_row_str(row, 10);
+	while (ids && *ids && q->npriorities < QUEUE_MAX_PRIORITIES) {
+		size_t len = strcspn(ids, ",");
+		if (len == UUID_STR_LEN - 1) {
+			memcpy(q->priority_ids[q->npriorities], ids, len);
+			q->priority_ids[q->npriorities++][len] = '\0';
+		}
+		ids += len + (ids[len] == ',');
+	}
+}
+
+static int one_queue(void *cls, const struct db_row *row)
+{
+	read_queue(row, cls);
+	return 0;
+}
+
+static int append_queue(void *cls, const struct db_row *row)
+{
+	struct queue_list *l = cls;
+	struct queue_rec *items = realloc(l->items, (l->n + 1) * sizeof *items);
+	if (!items)
+		return DB_HARD;
+	l->items = items;
+	read_queue(row, &l->items[l->n++]);
+	return 0;
+}
+
+long long repo_queue_insert(struct db *db, const struct queue_rec *q)
+{
+	return db_exec(db, STMT_QUEUE_INSERT,
+		       DB_ARGS(db_str(q->id), db_str(q->name), db_str(q->prefix), db_str(q->state), db_str(q->policy),
+			       db_str(q->user_id[0] ? q->user_id : NULL)));
+}
+
+long long repo_queue_get_by_id(struct db *db, const char *id, struct queue_rec *out)
+{
+	return db_query(db, STMT_QUEUE_GET_BY_ID, DB_ARGS(db_str(id)), one_queue, out);
+}
+
+struct lock_out {
+	char *state, *policy, *user_id;
+};
+
+static int lock_row(void *cls, const struct db_row *row)
+{
+	struct lock_out *o = cls;
+	row_copy(row, 0, o->state, 8);
+	row_copy(row, 1, o->policy, 9);
+	row_copy(row, 2, o->user_id, UUID_STR_LEN);
+	return 0;
+}
+
+long long repo_queue_lock(struct db *db, const char *id, char state[8], char policy[9], char user_id[UUID_STR_LEN])
+{
+	struct lock_out o = {state, policy, user_id};
+	return db_query(db, STMT_QUEUE_LOCK, DB_ARGS(db_str(id)), lock_row, &o);
+}
+
+long long repo_queue_list(struct db *db, const struct queue_filter *f, struct queue_list *out, long long *total)
+{
+	memset(out, 0, sizeof *out);
+	long long rc = db_query(db, STMT_QUEUE_COUNT,
+				DB_ARGS(db_str(f->state), db_str(f->state), db_str(f->user_id), db_str(f->user_id)),
+				row_count, total);
+	if (rc < 0)
+		return rc;
+	const char *s = f->sort;
+	rc = db_query(db, STMT_QUEUE_LIST,
+		      DB_ARGS(db_str(f->state), db_str(f->state), db_str(f->user_id), db_str(f->user_id), db_str(s),
+			      db_str(s), db_str(s), db_str(s), db_str(s), db_str(s), db_int(f->limit), db_int(f->offset)),
+		      append_queue, out);
+	if (rc < 0)
+		queue_list_free(out);
+	return rc;
+}
+
+void queue_list_free(struct queue_list *l)
+{
+	if (!l)
+		return;
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+long long repo_queue_update(struct db *db, const struct queue_rec *q)
+{
+	return db_exec(db, STMT_QUEUE_UPDATE,
+		       DB_ARGS(db_str(q->name), db_str(q->prefix), db_str(q->state), db_str(q->policy),
+			       db_str(q->user_id[0] ? q->user_id : NULL), db_str(q->id)));
+}
+
+long long repo_queue_set_priorities(struct db *db, const struct queue_rec *q)
+{
+	long long rc = db_exec(db, STMT_QUEUE_PRIORITIES_CLEAR, DB_ARGS(db_str(q->id)));
+	for (size_t i = 0; rc >= 0 && i < q->npriorities; i++)
+		rc = db_exec(db, STMT_QUEUE_PRIORITY_ADD, DB_ARGS(db_str(q->id), db_str(q->priority_ids[i])));
+	return rc;
+}
+
+struct candidates {
+	struct queue_candidate *items;
+	size_t n;
+};
+
+static int append_candidate(void *cls, const struct db_row *row)
+{
+	struct candidates *c = cls;
+	struct queue_candidate *items = realloc(c->items, (c->n + 1) * sizeof *items);
+	if (!items)
+		return DB_HARD;
+	c->items = items;
+	struct queue_candidate *q = &c->items[c->n++];
+	row_copy(row, 0, q->id, sizeof q->id);
+	row_copy(row, 1, q->prefix, sizeof q->prefix);
+	row_copy(row, 2, q->policy, sizeof q->policy);
+	q->created_seq = db_row_int(row, 3);
+	q->waiting = db_row_int(row, 4);
+	q->ahead_by_priority = db_row_int(row, 5);
+	return 0;
+}
+
+long long repo_queue_candidates(struct db *db, const char *priority_id, int level, const char *except_id,
+				struct queue_candidate **out, size_t *n)
+{
+	struct candidates c = {NULL, 0};
+	long long rc = db_query(db, STMT_QUEUE_CANDIDATES,
+				DB_ARGS(db_int(level), db_str(priority_id), db_str(except_id ? except_id : "")),
+				append_candidate, &c);
+	if (rc < 0) {
+		free(c.items);
+		c.items = NULL;
+		c.n = 0;
+	}
+	*out = c.items;
+	*n = c.n;
+	return rc;
+}
+
+struct avg_out {
+	double *avg;
+	long long *samples;
+};
+
+static int avg_row(void *cls, const struct db_row *row)
+{
+	struct avg_out *o = cls;
+	*o->avg = db_row_double(row, 0);
+	*o->samples = db_row_int(row, 1);
+	return 0;
+}
+
+long long repo_queue_avg_service(struct db *db, const char *queue_id, const char *service_date, double *avg,
+				 long long *samples)
+{
+	struct avg_out o = {avg, samples};
+	*avg = 0;
+	*samples = 0;
+	return db_query(db, STMT_QUEUE_AVG_SERVICE, DB_ARGS(db_str(queue_id), db_str(service_date)), avg_row, &o);
+}
+
+struct board {
+	struct board_row *items;
+	size_t n;
+};
+
+static int append_board(void *cls, const struct db_row *row)
+{
+	struct board *b = cls;
+	char id[UUID_STR_LEN];
+	row_copy(row, 0, id, sizeof id);
+	/* Only the most recently called ticket of a queue is "serving". */
+	if (b->n && strcmp(b->items[b->n - 1].queue_id, id) == 0)
+		return 0;
+	struct board_row *items = realloc(b->items, (b->n + 1) * sizeof *items);
+	if (!items)
+		return DB_HARD;
+	b->items = items;
+	struct board_row *r = &b->items[b->n++];
+	memset(r, 0, sizeof *r);
+	memcpy(r->queue_id, id, sizeof id);
+	row_copy(row, 1, r->name, sizeof r->name);
+	row_copy(row, 2, r->prefix, sizeof r->prefix);
+	row_copy(row, 3, r->state, sizeof r->state);
+	row_copy(row, 4, r->policy, sizeof r->policy);
+	row_copy(row, 5, r->serving_id, sizeof r->serving_id);
+	row_copy(row, 6, r->serving_code, sizeof r->serving_code);
+	row_time(row, 7, r->serving_called);
+	r->waiting = db_row_int(row, 8);
+	return 0;
+}
+
+static int append_code(void *cls, const struct db_row *row)
+{
+	struct board_row *r = cls;
+	if (r->nnext < 5)
+		row_copy(row, 0, r->next[r->nnext++], sizeof r->next[0]);
+	return 0;
+}
+
+long long repo_queue_board(struct db *db, struct board_row **out, size_t *n)
+{
+	struct board b = {NULL, 0};
+	long long rc = db_query(db, STMT_QUEUE_BOARD, DB_NO_ARGS, append_board, &b);
+	for (size_t i = 0; rc >= 0 && i < b.n; i++)
+		rc = db_query(db, STMT_QUEUE_NEXT_CODES,
+			      DB_ARGS(db_str(b.items[i].queue_id), db_str(b.items[i].policy), db_str(b.items[i].policy)),
+			      append_code, &b.items[i]);
+	if (rc < 0) {
+		free(b.items);
+		b.items = NULL;
+		b.n = 0;
+	}
+	*out = b.items;
+	*n = b.n;
+	return rc;
+}

@@ -1,0 +1,88 @@
+/* Queues, the priorities they serve, placement candidates and board rows in SQL. */
+#ifndef TURNERO_QUEUE_REPO_H
+#define TURNERO_QUEUE_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/ids.h"
+
+struct db;
+
+#define QUEUE_MAX_PRIORITIES 100
+
+struct queue_rec {
+	char id[UUID_STR_LEN];
+	char name[161];
+	char prefix[4];
+	char state[8];  /* open | paused | closed */
+	char policy[9]; /* priority | fifo */
+	char user_id[UUID_STR_LEN]; /* "" when none */
+	char created_date[TS_STR_LEN];
+	char updated_date[TS_STR_LEN];
+	long long created_seq;
+	long long waiting;
+	size_t npriorities;
+	char priority_ids[QUEUE_MAX_PRIORITIES][UUID_STR_LEN];
+};
+
+struct queue_list {
+	struct queue_rec *items;
+	size_t n;
+};
+
+struct queue_filter {
+	const char *state;   /* NULL: any */
+	const char *user_id; /* NULL: any */
+	const char *sort;
+	long long limit, offset;
+};
+
+extern const char *const queue_repo_sorts[];
+
+long long repo_queue_insert(struct db *db, const struct queue_rec *q);
+long long repo_queue_get_by_id(struct db *db, const char *id, struct queue_rec *out);
+/* Locks the queue row; 1 found (state, policy and user_id filled), 0 none. */
+long long repo_queue_lock(struct db *db, const char *id, char state[8], char policy[9], char user_id[UUID_STR_LEN]);
+long long repo_queue_list(struct db *db, const struct queue_filter *f, struct queue_list *out, long long *total);
+void queue_list_free(struct queue_list *l);
+long long repo_queue_update(struct db *db, const struct queue_rec *q);
+/* Replaces the served priorities with q->priority_ids. */
+long long repo_queue_set_priorities(struct db *db, const struct queue_rec *q);
+
+/* One open queue that could take a ticket of a priority. */
+struct queue_candidate {
+	char id[UUID_STR_LEN];
+	char prefix[4];
+	char policy[9];
+	long long created_seq;
+	long long waiting;
+	long long ahead_by_priority; /* tickets a new one of this level waits behind under the priority policy */
+};
+
+/* Open queues serving priority_id (other than except_id, may be ""); *out freed by the caller with free(). */
+long long repo_queue_candidates(struct db *db, const char *priority_id, int level, const char *except_id,
+				struct queue_candidate **out, size_t *n);
+
+/* Average service seconds of the last 20 served tickets of the day and how many there were. */
+long long repo_queue_avg_service(struct db *db, const char *queue_id, const char *service_date, double *avg,
+				 long long *samples);
+
+struct board_row {
+	char queue_id[UUID_STR_LEN];
+	char name[161];
+	char prefix[4];
+	char state[8];
+	char policy[9];
+	char serving_id[UUID_STR_LEN]; /* "" when nobody is called */
+	char serving_code[16];
+	char serving_called[TS_STR_LEN];
+	long long waiting;
+	size_t nnext;
+	char next[5][16];
+};
+
+/* Open and paused queues with who is served and the next five codes; free(*out). */
+long long repo_queue_board(struct db *db, struct board_row **out, size_t *n);
+
+#endif

@@ -1,0 +1,339 @@
+#include "repo/ticket_repo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "repo/db.h"
+#include "repo/row.h"
+
+const char *const ticket_repo_sorts[] = {"created_date", "-created_date", NULL};
+
+/* TICKET_COLUMNS: id, customer_id, priority_id, queue_id, service_date, number, code, status,
+ * created_date, called_date, served_date, called_by, updated_date, quoted_wait_seconds, issued_queue_id */
+static void read_ticket(const struct db_row *row, struct ticket_rec *t)
+{
+	row_copy(row, 0, t->id, sizeof t->id);
+	row_copy(row, 1, t->customer_id, sizeof t->customer_id);
+	row_copy(row, 2, t->priority_id, sizeof t->priority_id);
+	row_copy(row, 3, t->queue_id, sizeof t->queue_id);
+	row_copy(row, 4, t->service_date, sizeof t->service_date);
+	t->number = db_row_int(row, 5);
+	row_copy(row, 6, t->code, sizeof t->code);
+	row_copy(row, 7, t->status, sizeof t->status);
+	row_time(row, 8, t->created_date);
+	row_time(row, 9, t->called_date);
+	row_time(row, 10, t->served_date);
+	row_copy(row, 11, t->called_by, sizeof t->called_by);
+	row_time(row, 12, t->updated_date);
+	t->quoted_wait_seconds = db_row_int(row, 13);
+	row_copy(row, 14, t->issued_queue_id, sizeof t->issued_queue_id);
+}
+
+static int one_ticket(void *cls, const struct db_row *row)
+{
+	read_ticket(row, cls);
+	return 0;
+}
+
+static int append_ticket(void *cls, const struct db_row *row)
+{
+	struct ticket_list *l = cls;
+	struct ticket_rec *items = realloc(l->items, (l->n + 1) * sizeof *items);
+	if (!items)
+		return DB_HARD;
+	l->items = items;
+	read_ticket(row, &l->items[l->n++]);
+	return 0;
+}
+
+struct prio_out {
+	int *level, *max_wait;
+	bool *state;
+};
+
+static int prio_row(void *cls, const struct db_row *row)
+{
+	struct prio_out *o = cls;
+	*o->level = (int)db_row_int(row, 0);
+	*o->max_wait = (int)db_row_int(row, 1);
+	*o->state = db_row_int(row, 2) != 0;
+	return 0;
+}
+
+long long repo_ticket_priority_info(struct db *db, const char *priority_id, int *level, int *max_wait, bool *state)
+{
+	struct prio_out o = {level, max_wait, state};
+	return db_query(db, STMT_TICKET_PRIORITY_INFO, DB_ARGS(db_str(priority_id)), prio_row, &o);
+}
+
+static int bool_row(void *cls, const struct db_row *row)
+{
+	*(bool *)cls = db_row_int(row, 0) != 0;
+	return 0;
+}
+
+long long repo_ticket_customer_state(struct db *db, const char *customer_id, bool *state)
+{
+	return db_query(db, STMT_TICKET_CUSTOMER_STATE, DB_ARGS(db_str(customer_id)), bool_row, state);
+}
+
+long long repo_ticket_next_number(struct db *db, const char *queue_id, const char *service_date, long long *number)
+{
+	long long rc = db_exec(db, STMT_COUNTER_BUMP, DB_ARGS(db_str(queue_id), db_str(service_date)));
+	if (rc < 0)
+		return rc;
+	*number = 0;
+	rc = db_query(db, STMT_COUNTER_GET, DB_ARGS(db_str(queue_id), db_str(service_date)), row_count, number);
+	return rc < 0 ? rc : (*number > 0 ? 1 : DB_HARD);
+}
+
+long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes)
+{
+	return db_exec(db, STMT_TICKET_INSERT,
+		       DB_ARGS(db_str(t->id), db_str(t->customer_id), db_str(t->priority_id), db_int(level),
+			       db_str(t->queue_id), db_str(t->issued_queue_id), db_str(t->service_date), db_int(t->number),
+			       db_str(t->code), db_int(max_wait_minutes), db_int(max_wait_minutes)));
+}
+
+long long repo_ticket_set_quote(struct db *db, const char *id, long long seconds)
+{
+	return db_exec(db, STMT_TICKET_SET_QUOTE, DB_ARGS(db_int(seconds), db_str(id)));
+}
+
+long long repo_ticket_get(struct db *db, const char *id, bool for_update, struct ticket_rec *out)
+{
+	return db_query(db, for_update ? STMT_TICKET_GET_FOR_UPDATE : STMT_TICKET_GET_BY_ID, DB_ARGS(db_str(id)),
+			one_ticket, out);
+}
+
+long long repo_ticket_list(struct db *db, const struct ticket_filter *f, struct ticket_list *out, long long *total)
+{
+	memset(out, 0, sizeof *out);
+	long long rc = db_query(db, STMT_TICKET_COUNT,
+				DB_ARGS(db_str(f->queue_id), db_str(f->queue_id), db_str(f->status), db_str(f->status),
+					db_str(f->service_date), db_str(f->service_date), db_str(f->customer_id),
+					db_str(f->customer_id)),
+				row_count, total);
+	if (rc < 0)
+		return rc;
+	rc = db_query(db, STMT_TICKET_LIST,
+		      DB_ARGS(db_str(f->queue_id), db_str(f->queue_id), db_str(f->status), db_str(f->status),
+			      db_str(f->service_date), db_str(f->service_date), db_str(f->customer_id),
+			      db_str(f->customer_id), db_str(f->sort), db_str(f->sort), db_int(f->limit),
+			      db_int(f->offset)),
+		      append_ticket, out);
+	if (rc < 0)
+		ticket_list_free(out);
+	return rc;
+}
+
+void ticket_list_free(struct ticket_list *l)
+{
+	if (!l)
+		return;
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+long long repo_ticket_position(struct db *db, const char *id, long long *position)
+{
+	*position = 0;
+	long long rc = db_query(db, STMT_TICKET_POSITION, DB_ARGS(db_str(id)), row_count, position);
+	return rc < 0 ? rc : (*position > 0);
+}
+
+static int id_row(void *cls, const struct db_row *row)
+{
+	/* Keep the first: the earliest called when several are. */
+	char *id = cls;
+	if (!id[0])
+		row_copy(row, 0, id, UUID_STR_LEN);
+	return 0;
+}
+
+long long repo_ticket_called_of_queue(struct db *db, const char *queue_id, char id[UUID_STR_LEN])
+{
+	id[0] = '\0';
+	long long rc = db_query(db, STMT_TICKET_CALLED_OF_QUEUE, DB_ARGS(db_str(queue_id)), id_row, id);
+	return rc < 0 ? rc : rc > 0;
+}
+
+struct take_out {
+	char *id, *queue;
+};
+
+static int take_row(void *cls, const struct db_row *row)
+{
+	struct take_out *o = cls;
+	row_copy(row, 0, o->id, UUID_STR_LEN);
+	row_copy(row, 1, o->queue, UUID_STR_LEN);
+	return 0;
+}
+
+long long repo_ticket_take(struct db *db, const char *queue_id, bool steal, enum take_kind kind,
+			   char id[UUID_STR_LEN], char from_queue[UUID_STR_LEN])
+{
+	static const enum stmt_id own[] = {STMT_TICKET_NEXT_OVERDUE, STMT_TICKET_NEXT_LEVEL, STMT_TICKET_NEXT_FIFO};
+	static const enum stmt_id other[] = {STMT_TICKET_STEAL_OVERDUE, STMT_TICKET_STEAL_LEVEL,
+					     STMT_TICKET_STEAL_FIFO};
+	struct take_out o = {id, from_queue};
+	id[0] = from_queue[0] = '\0';
+	if (steal)
+		return db_query(db, other[kind], DB_ARGS(db_str(queue_id), db_str(queue_id)), take_row, &o);
+	return db_query(db, own[kind], DB_ARGS(db_str(queue_id)), take_row, &o);
+}
+
+long long repo_ticket_mark_called(struct db *db, const char *id, const char *user_id, const char *queue_id)
+{
+	return db_exec(db, STMT_TICKET_MARK_CALLED, DB_ARGS(db_str(user_id), db_str(queue_id), db_str(id)));
+}
+
+long long repo_ticket_set_status(struct db *db, const char *id, const char *from, const char *to)
+{
+	return db_exec(db, STMT_TICKET_SET_STATUS,
+		       DB_ARGS(db_str(to), db_str(to), db_str(to), db_str(to), db_str(id), db_str(from)));
+}
+
+long long repo_ticket_recall(struct db *db, const char *id)
+{
+	return db_exec(db, STMT_TICKET_RECALL, DB_ARGS(db_str(id)));
+}
+
+long long repo_ticket_move(struct db *db, const char *id, const char *from_status, const char *queue_id)
+{
+	return db_exec(db, STMT_TICKET_MOVE, DB_ARGS(db_str(queue_id), db_str(id), db_str(from_status)));
+}
+
+struct waiting_list {
+	struct waiting_ticket *items;
+	size_t n;
+};
+
+static int append_waiting(void *cls, const struct db_row *row)
+{
+	struct waiting_list *l = cls;
+	struct waiting_ticket *items = realloc(l->items, (l->n + 1) * sizeof *items);
+	if (!items)
+		return DB_HARD;
+	l->items = items;
+	struct waiting_ticket *w = &l->items[l->n++];
+	row_copy(row, 0, w->id, sizeof w->id);
+	row_copy(row, 1, w->priority_id, sizeof w->priority_id);
+	w->level = (int)db_row_int(row, 2);
+	return 0;
+}
+
+long long repo_ticket_waiting_of_queue(struct db *db, const char *queue_id, struct waiting_ticket **out, size_t *n)
+{
+	struct waiting_list l = {NULL, 0};
+	long long rc = db_query(db, STMT_TICKET_WAITING_OF_QUEUE, DB_ARGS(db_str(queue_id)), append_waiting, &l);
+	if (rc < 0) {
+		free(l.items);
+		l.items = NULL;
+		l.n = 0;
+	}
+	*out = l.items;
+	*n = l.n;
+	return rc;
+}
+
+static struct db_arg str_or_null(const char *s)
+{
+	return db_str(s && *s ? s : NULL);
+}
+
+long long repo_event_insert(struct db *db, const char *ticket_id, const char *event, const char *from_queue,
+			    const char *to_queue, const char *user_id, const char *reason)
+{
+	return db_exec(db, STMT_EVENT_INSERT,
+		       DB_ARGS(db_str(ticket_id), db_str(event), str_or_null(from_queue), str_or_null(to_queue),
+			       str_or_null(user_id), str_or_null(reason)));
+}
+
+struct event_list {
+	struct event_rec *items;
+	size_t n;
+};
+
+static int append_event(void *cls, const struct db_row *row)
+{
+	struct event_list *l = cls;
+	struct event_rec *items = realloc(l->items, (l->n + 1) * sizeof *items);
+	if (!items)
+		return DB_HARD;
+	l->items = items;
+	struct event_rec *e = &l->items[l->n++];
+	e->seq = db_row_int(row, 0);
+	row_copy(row, 1, e->event, sizeof e->event);
+	row_copy(row, 2, e->from_queue_id, sizeof e->from_queue_id);
+	row_copy(row, 3, e->to_queue_id, sizeof e->to_queue_id);
+	row_copy(row, 4, e->user_id, sizeof e->user_id);
+	row_copy(row, 5, e->reason, sizeof e->reason);
+	row_time(row, 6, e->at);
+	return 0;
+}
+
+long long repo_event_list(struct db *db, const char *ticket_id, struct event_rec **out, size_t *n)
+{
+	struct event_list l = {NULL, 0};
+	long long rc = db_query(db, STMT_EVENT_LIST, DB_ARGS(db_str(ticket_id)), append_event, &l);
+	if (rc < 0) {
+		free(l.items);
+		l.items = NULL;
+		l.n = 0;
+	}
+	*out = l.items;
+	*n = l.n;
+	return rc;
+}
+
+struct idem_out {
+	char *ticket_id, *hash;
+};
+
+static int idem_row(void *cls, const struct db_row *row)
+{
+	struct idem_out *o = cls;
+	row_copy(row, 0, o->ticket_id, UUID_STR_LEN);
+	row_copy(row, 1, o->hash, 65);
+	return 0;
+}
+
+long long repo_idem_get(struct db *db, const char *user_id, const char *key, char ticket_id[UUID_STR_LEN],
+			char hash[65])
+{
+	struct idem_out o = {ticket_id, hash};
+	ticket_id[0] = hash[0] = '\0';
+	return db_query(db, STMT_IDEM_GET, DB_ARGS(db_str(user_id), db_str(key)), idem_row, &o);
+}
+
+long long repo_idem_insert(struct db *db, const char *user_id, const char *key, const char *ticket_id,
+			   const char *hash)
+{
+	return db_exec(db, STMT_IDEM_INSERT, DB_ARGS(db_str(user_id), db_str(key), db_str(ticket_id), db_str(hash)));
+}
+
+long long repo_ticket_expire_before(struct db *db, const char *today)
+{
+	long long rc = db_exec(db, STMT_RESTART_EVENTS, DB_ARGS(db_str(today)));
+	if (rc < 0)
+		return rc;
+	return db_exec(db, STMT_RESTART_EXPIRE, DB_ARGS(db_str(today)));
+}
+
+static int public_row(void *cls, const struct db_row *row)
+{
+	struct public_ticket *p = cls;
+	row_copy(row, 0, p->id, sizeof p->id);
+	row_copy(row, 1, p->code, sizeof p->code);
+	row_copy(row, 2, p->queue_id, sizeof p->queue_id);
+	row_copy(row, 3, p->queue_name, sizeof p->queue_name);
+	row_copy(row, 4, p->status, sizeof p->status);
+	return 0;
+}
+
+long long repo_ticket_public(struct db *db, const char *id, struct public_ticket *out)
+{
+	return db_query(db, STMT_PUBLIC_TICKET, DB_ARGS(db_str(id)), public_row, out);
+}

@@ -1,0 +1,114 @@
+/* Tickets, their numbering, take-next queries, events and idempotency keys in SQL. */
+#ifndef TURNERO_TICKET_REPO_H
+#define TURNERO_TICKET_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/ids.h"
+
+struct db;
+
+struct ticket_rec {
+	char id[UUID_STR_LEN];
+	char customer_id[UUID_STR_LEN];
+	char priority_id[UUID_STR_LEN];
+	char queue_id[UUID_STR_LEN];
+	char service_date[11];
+	long long number;
+	char code[16];
+	char status[10];
+	char created_date[TS_STR_LEN];
+	char called_date[TS_STR_LEN]; /* "" when not called */
+	char served_date[TS_STR_LEN];
+	char called_by[UUID_STR_LEN];
+	char updated_date[TS_STR_LEN];
+	long long quoted_wait_seconds;
+	char issued_queue_id[UUID_STR_LEN];
+};
+
+struct ticket_list {
+	struct ticket_rec *items;
+	size_t n;
+};
+
+struct ticket_filter {
+	const char *queue_id, *status, *service_date, *customer_id; /* NULL: any */
+	const char *sort;
+	long long limit, offset;
+};
+
+extern const char *const ticket_repo_sorts[];
+
+/* 1 found: level, max_wait_minutes, state; 0 none. */
+long long repo_ticket_priority_info(struct db *db, const char *priority_id, int *level, int *max_wait, bool *state);
+/* 1 found (state), 0 none. */
+long long repo_ticket_customer_state(struct db *db, const char *customer_id, bool *state);
+/* Takes the next number of a queue for a service day (atomic; the counter row stays locked). */
+long long repo_ticket_next_number(struct db *db, const char *queue_id, const char *service_date, long long *number);
+long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes);
+long long repo_ticket_set_quote(struct db *db, const char *id, long long seconds);
+long long repo_ticket_get(struct db *db, const char *id, bool for_update, struct ticket_rec *out);
+long long repo_ticket_list(struct db *db, const struct ticket_filter *f, struct ticket_list *out, long long *total);
+void ticket_list_free(struct ticket_list *l);
+/* 1-based position of a waiting ticket; 0 when it is not waiting. */
+long long repo_ticket_position(struct db *db, const char *id, long long *position);
+/* Locks and returns the id of the queue's called ticket ("" when none); 1/0. */
+long long repo_ticket_called_of_queue(struct db *db, const char *queue_id, char id[UUID_STR_LEN]);
+
+enum take_kind { TAKE_OVERDUE, TAKE_LEVEL, TAKE_FIFO };
+/*
+ * Locks the first waiting ticket of queue_id (own) or of the other queues it may steal from
+ * (steal), by kind, skipping rows others hold. 1 found (id and its queue), 0 none.
+ */
+long long repo_ticket_take(struct db *db, const char *queue_id, bool steal, enum take_kind kind,
+			   char id[UUID_STR_LEN], char from_queue[UUID_STR_LEN]);
+long long repo_ticket_mark_called(struct db *db, const char *id, const char *user_id, const char *queue_id);
+/* Changes status from -> to (guarded); served_date/called_date follow. 1 changed, 0 lost race. */
+long long repo_ticket_set_status(struct db *db, const char *id, const char *from, const char *to);
+long long repo_ticket_recall(struct db *db, const char *id);
+/* Moves a ticket in status from to queue_id as waiting. */
+long long repo_ticket_move(struct db *db, const char *id, const char *from_status, const char *queue_id);
+
+struct waiting_ticket {
+	char id[UUID_STR_LEN];
+	char priority_id[UUID_STR_LEN];
+	int level;
+};
+/* Locks the waiting tickets of a queue, oldest first; free(*out). */
+long long repo_ticket_waiting_of_queue(struct db *db, const char *queue_id, struct waiting_ticket **out, size_t *n);
+
+long long repo_event_insert(struct db *db, const char *ticket_id, const char *event, const char *from_queue,
+			    const char *to_queue, const char *user_id, const char *reason);
+
+struct event_rec {
+	long long seq;
+	char event[21];
+	char from_queue_id[UUID_STR_LEN];
+	char to_queue_id[UUID_STR_LEN];
+	char user_id[UUID_STR_LEN];
+	char reason[21];
+	char at[TS_STR_LEN];
+};
+/* The ticket's events in order; free(*out). */
+long long repo_event_list(struct db *db, const char *ticket_id, struct event_rec **out, size_t *n);
+
+/* 1 found (ticket_id, request_hash), 0 none; locks the key. */
+long long repo_idem_get(struct db *db, const char *user_id, const char *key, char ticket_id[UUID_STR_LEN],
+			char hash[65]);
+long long repo_idem_insert(struct db *db, const char *user_id, const char *key, const char *ticket_id,
+			   const char *hash);
+
+/* Expires waiting/called tickets of days before today, with their events; returns how many. */
+long long repo_ticket_expire_before(struct db *db, const char *today);
+
+struct public_ticket {
+	char id[UUID_STR_LEN];
+	char code[16];
+	char queue_id[UUID_STR_LEN];
+	char queue_name[161];
+	char status[10];
+};
+long long repo_ticket_public(struct db *db, const char *id, struct public_ticket *out);
+
+#endif

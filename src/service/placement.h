@@ -1,0 +1,25 @@
+/* Where a ticket goes: the placement rule of SPEC section 3 over the database's counts. */
+#ifndef TURNERO_SVC_PLACEMENT_H
+#define TURNERO_SVC_PLACEMENT_H
+
+#include "common/app_err.h"
+#include "repo/queue_repo.h"
+
+struct db;
+
+/*
+ * Picks the open queue (other than except_id, may be NULL) serving priority_id where a new
+ * ticket of this level would have the fewest tickets ahead; ties by fewer waiting, then the
+ * queue created first. APP_CONFLICT when no queue qualifies. Runs inside a transaction.
+ */
+enum app_err placement_choose(struct db *db, const char *priority_id, int level, const char *except_id,
+			      struct queue_candidate *out);
+
+/*
+ * Moves every waiting ticket of queue_id to its best other queue (keeping created_date),
+ * each with a "transferred" event of reason queue_closed by user_id. APP_CONFLICT when a
+ * ticket has nowhere to go; the caller's transaction then rolls everything back.
+ */
+enum app_err placement_drain_queue(struct db *db, const char *queue_id, const char *user_id);
+
+#endif

@@ -1,0 +1,298 @@
+#include "service/queue_rules.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MS_PER_MINUTE 60000LL
+
+static const char *const status_names[TICKET_STATUS__MAX] = {
+	[TICKET_WAITING] = "waiting",
+	[TICKET_CALLED] = "called",
+	[TICKET_SERVED] = "served",
+	[TICKET_NO_SHOW] = "no_show",
+	[TICKET_CANCELLED] = "cancelled",
+	[TICKET_EXPIRED] = "expired",
+};
+
+static const char *const op_names[TICKET_OP__MAX] = {
+	[TICKET_OP_CALL] = "call",
+	[TICKET_OP_SERVE] = "serve",
+	[TICKET_OP_NO_SHOW] = "no_show",
+	[TICKET_OP_RECALL] = "recall",
+	[TICKET_OP_CANCEL] = "cancel",
+	[TICKET_OP_REQUEUE] = "requeue",
+	[TICKET_OP_TRANSFER] = "transfer",
+	[TICKET_OP_EXPIRE] = "expire",
+};
+
+/* ticket_events.event, as SPEC 5 lists them. */
+static const char *const op_events[TICKET_OP__MAX] = {
+	[TICKET_OP_CALL] = "called",
+	[TICKET_OP_SERVE] = "served",
+	[TICKET_OP_NO_SHOW] = "no_show",
+	[TICKET_OP_RECALL] = "recalled",
+	[TICKET_OP_CANCEL] = "cancelled",
+	[TICKET_OP_REQUEUE] = "requeued",
+	[TICKET_OP_TRANSFER] = "transferred",
+	[TICKET_OP_EXPIRE] = "expired",
+};
+
+/*
+ * The whole state machine as data, holding the target status + 1 so that 0,
+ * what every entry left out gets, means illegal: final states have no row,
+ * and an op added later is refused until someone writes its row. A transfer
+ * keeps the ticket waiting (in the other queue) whether it was waiting or
+ * called.
+ */
+#define TO(s) ((unsigned char)((s) + 1))
+static const unsigned char transitions[TICKET_STATUS__MAX][TICKET_OP__MAX] = {
+	[TICKET_WAITING] = {
+		[TICKET_OP_CALL] = TO(TICKET_CALLED),
+		[TICKET_OP_CANCEL] = TO(TICKET_CANCELLED),
+		[TICKET_OP_TRANSFER] = TO(TICKET_WAITING),
+		[TICKET_OP_EXPIRE] = TO(TICKET_EXPIRED),
+	},
+	[TICKET_CALLED] = {
+		[TICKET_OP_SERVE] = TO(TICKET_SERVED),
+		[TICKET_OP_NO_SHOW] = TO(TICKET_NO_SHOW),
+		[TICKET_OP_RECALL] = TO(TICKET_CALLED),
+		[TICKET_OP_REQUEUE] = TO(TICKET_WAITING),
+		[TICKET_OP_TRANSFER] = TO(TICKET_WAITING),
+		[TICKET_OP_EXPIRE] = TO(TICKET_EXPIRED),
+	},
+};
+#undef TO
+
+static const char *const policy_names[] = {
+	[POLICY_PRIORITY] = "priority",
+	[POLICY_FIFO] = "fifo",
+};
+
+static const char *const queue_state_names[] = {
+	[QUEUE_OPEN] = "open",
+	[QUEUE_PAUSED] = "paused",
+	[QUEUE_CLOSED] = "closed",
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Enums may be signed or unsigned; compare as unsigned so negatives are out of range too. */
+static const char *name_of(const char *const *names, size_t n, unsigned v)
+{
+	return v < n ? names[v] : NULL;
+}
+
+static int parse_name(const char *const *names, size_t n, const char *s)
+{
+	if (s == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (names[i] != NULL && strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *ticket_status_name(enum ticket_status s)
+{
+	return name_of(status_names, NELEM(status_names), (unsigned)s);
+}
+
+int ticket_status_parse(const char *s)
+{
+	return parse_name(status_names, NELEM(status_names), s);
+}
+
+bool ticket_status_is_final(enum ticket_status s)
+{
+	return s == TICKET_SERVED || s == TICKET_NO_SHOW || s == TICKET_CANCELLED || s == TICKET_EXPIRED;
+}
+
+const char *ticket_op_name(enum ticket_op op)
+{
+	return name_of(op_names, NELEM(op_names), (unsigned)op);
+}
+
+bool ticket_transition(enum ticket_status from, enum ticket_op op, enum ticket_status *to)
+{
+	if ((unsigned)from >= TICKET_STATUS__MAX || (unsigned)op >= TICKET_OP__MAX)
+		return false;
+	unsigned next = transitions[from][op];
+	if (next == 0)
+		return false;
+	if (to != NULL)
+		*to = (enum ticket_status)(next - 1);
+	return true;
+}
+
+const char *ticket_op_event(enum ticket_op op)
+{
+	return name_of(op_events, NELEM(op_events), (unsigned)op);
+}
+
+const char *queue_policy_name(enum queue_policy p)
+{
+	return name_of(policy_names, NELEM(policy_names), (unsigned)p);
+}
+
+int queue_policy_parse(const char *s)
+{
+	return parse_name(policy_names, NELEM(policy_names), s);
+}
+
+const char *queue_state_name(enum queue_state s)
+{
+	return name_of(queue_state_names, NELEM(queue_state_names), (unsigned)s);
+}
+
+int queue_state_parse(const char *s)
+{
+	return parse_name(queue_state_names, NELEM(queue_state_names), s);
+}
+
+long long rules_sla_deadline(long long created_ms, long max_wait_minutes)
+{
+	if (max_wait_minutes <= 0)
+		return 0;
+	if ((long long)max_wait_minutes > LLONG_MAX / MS_PER_MINUTE)
+		return LLONG_MAX;
+	long long wait_ms = (long long)max_wait_minutes * MS_PER_MINUTE;
+	if (created_ms > LLONG_MAX - wait_ms)
+		return LLONG_MAX;
+	long long deadline = created_ms + wait_ms;
+	/* 0 means "no SLA"; a real deadline at the epoch is not a case worth losing the SLA over. */
+	return deadline == 0 ? 1 : deadline;
+}
+
+bool rules_overdue(const struct rules_ticket *t, long long now_ms)
+{
+	return t->sla_deadline_ms != 0 && now_ms >= t->sla_deadline_ms;
+}
+
+/* Three-way comparison without the overflow of a subtraction. */
+static int cmp_ll(long long a, long long b)
+{
+	return (a > b) - (a < b);
+}
+
+static int compare_fifo(const struct rules_ticket *a, const struct rules_ticket *b)
+{
+	int c = cmp_ll(a->created_ms, b->created_ms);
+	return c != 0 ? c : cmp_ll(a->tiebreak, b->tiebreak);
+}
+
+static int compare_priority(const struct rules_ticket *a, const struct rules_ticket *b, long long now_ms)
+{
+	bool ao = rules_overdue(a, now_ms), bo = rules_overdue(b, now_ms);
+	if (ao != bo)
+		return ao ? -1 : 1;
+	int c;
+	if (ao) {
+		/* Both past their SLA: the one waiting longest has been failed the most. */
+		if ((c = cmp_ll(a->created_ms, b->created_ms)) != 0)
+			return c;
+		if ((c = cmp_ll(a->level, b->level)) != 0)
+			return c;
+	} else {
+		if ((c = cmp_ll(a->level, b->level)) != 0)
+			return c;
+		if ((c = cmp_ll(a->created_ms, b->created_ms)) != 0)
+			return c;
+	}
+	return cmp_ll(a->tiebreak, b->tiebreak);
+}
+
+int rules_compare(enum queue_policy p, const struct rules_ticket *a, const struct rules_ticket *b,
+		  long long now_ms)
+{
+	if (p == POLICY_PRIORITY)
+		return compare_priority(a, b, now_ms);
+	return compare_fifo(a, b);
+}
+
+size_t rules_ahead(enum queue_policy p, const struct rules_ticket *waiting, size_t n,
+		   const struct rules_ticket *t, long long now_ms)
+{
+	size_t ahead = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rules_compare(p, &waiting[i], t, now_ms) < 0)
+			ahead++;
+	return ahead;
+}
+
+int rules_first(enum queue_policy p, const struct rules_ticket *tickets, size_t n, long long now_ms)
+{
+	if (tickets == NULL || n == 0 || n > INT_MAX)
+		return -1;
+	size_t best = 0;
+	for (size_t i = 1; i < n; i++)
+		if (rules_compare(p, &tickets[i], &tickets[best], now_ms) < 0)
+			best = i;
+	return (int)best;
+}
+
+static int compare_candidate(const struct rules_candidate *a, const struct rules_candidate *b)
+{
+	if (a->ahead != b->ahead)
+		return a->ahead < b->ahead ? -1 : 1;
+	if (a->waiting != b->waiting)
+		return a->waiting < b->waiting ? -1 : 1;
+	return cmp_ll(a->created_seq, b->created_seq);
+}
+
+int rules_pick_queue(const struct rules_candidate *c, size_t n)
+{
+	if (c == NULL || n == 0 || n > INT_MAX)
+		return -1;
+	size_t best = 0;
+	for (size_t i = 1; i < n; i++)
+		if (compare_candidate(&c[i], &c[best]) < 0)
+			best = i;
+	return (int)best;
+}
+
+long long rules_estimated_wait(size_t position, double avg_service_seconds, size_t samples,
+			       long default_service_seconds)
+{
+	if (position == 0)
+		return 0;
+	double per_ticket;
+	if (samples > 0 && isfinite(avg_service_seconds) && avg_service_seconds >= 0)
+		per_ticket = avg_service_seconds;
+	else
+		per_ticket = default_service_seconds > 0 ? (double)default_service_seconds : 0;
+	double total = (double)position * per_ticket + 0.5;
+	/* LLONG_MAX is not exactly representable; (double)LLONG_MAX rounds up to 2^63. */
+	if (total >= (double)LLONG_MAX)
+		return LLONG_MAX;
+	return (long long)total;
+}
+
+bool rules_prefix_valid(const char *s)
+{
+	if (s == NULL)
+		return false;
+	size_t i = 0;
+	/* Not isupper(): the locale must not widen what a prefix may hold. */
+	for (; s[i] != '\0'; i++)
+		if (i >= 3 || s[i] < 'A' || s[i] > 'Z')
+			return false;
+	return i >= 1;
+}
+
+int rules_format_code(const char *prefix, long number, char *out, size_t len)
+{
+	if (out == NULL)
+		return -1;
+	if (len > 0)
+		out[0] = '\0';
+	if (!rules_prefix_valid(prefix) || number < 1 || len == 0)
+		return -1;
+	int w = snprintf(out, len, "%s-%03ld", prefix, number);
+	if (w < 0 || (size_t)w >= len) {
+		out[0] = '\0';
+		return -1;
+	}
+	return 0;
+}

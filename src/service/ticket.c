@@ -1,0 +1,465 @@
+#include "service/ticket.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "repo/db.h"
+#include "service/placement.h"
+
+/* Fills position and estimated wait of a waiting ticket. */
+static enum app_err add_standing(struct svc_app *app, struct db *db, struct ticket_view *v)
+{
+	v->position = v->estimated_wait_seconds = 0;
+	if (strcmp(v->t.status, "waiting") != 0)
+		return APP_OK;
+	long long rc = repo_ticket_position(db, v->t.id, &v->position);
+	if (rc < 0)
+		return db_app_err(rc);
+	double avg = 0;
+	long long samples = 0;
+	char today[11];
+	svc_service_date(today);
+	rc = repo_queue_avg_service(db, v->t.queue_id, today, &avg, &samples);
+	if (rc < 0)
+		return db_app_err(rc);
+	v->estimated_wait_seconds = rules_estimated_wait((size_t)v->position, avg, (size_t)samples,
+							 app->cfg->queue.default_service_seconds);
+	return APP_OK;
+}
+
+static enum app_err load_view(struct svc_app *app, struct db *db, const char *id, struct ticket_view *out)
+{
+	long long rc = repo_ticket_get(db, id, false, &out->t);
+	if (rc < 0)
+		return db_app_err(rc);
+	if (rc == 0)
+		return APP_NOT_FOUND;
+	return add_standing(app, db, out);
+}
+
+struct register_tx {
+	struct svc_app *app;
+	const struct svc_actor *who;
+	const struct ticket_request *r;
+	ticket_pre_fn pre;
+	void *pre_cls;
+	struct field_errors *fe;
+	struct ticket_view *out;
+	bool replayed;
+};
+
+/* A queue named by the client must be open and serve the priority. */
+static enum app_err check_chosen_queue(struct db *db, const char *queue_id, const char *priority_id,
+				       struct field_errors *fe, struct queue_rec *q)
+{
+	long long rc = repo_queue_get_by_id(db, queue_id, q);
+	if (rc < 0)
+		return db_app_err(rc);
+	if (rc == 0) {
+		field_errors_add(fe, "queue_id", "does not name a queue");
+		return APP_INVALID;
+	}
+	bool serves = false;
+	for (size_t i = 0; i < q->npriorities; i++)
+		serves = serves || strcmp(q->priority_ids[i], priority_id) == 0;
+	if (!serves) {
+		field_errors_add(fe, "queue_id", "does not serve this priority");
+		return APP_INVALID;
+	}
+	return strcmp(q->state, "open") == 0 ? APP_OK : APP_CONFLICT;
+}
+
+static enum app_err register_in_tx(struct db *db, void *cls)
+{
+	struct register_tx *t = cls;
+	const struct ticket_request *r = t->r;
+	struct ticket_rec *tk = &t->out->t;
+	long long rc;
+	t->replayed = false;
+
+	if (r->idempotency_key) {
+		char earlier[UUID_STR_LEN], hash[65];
+		rc = repo_idem_get(db, t->who->user_id, r->idempotency_key, earlier, hash);
+		if (rc < 0)
+			return db_app_err(rc);
+		if (rc > 0) {
+			if (strcmp(hash, r->request_fingerprint) != 0)
+				return APP_CONFLICT; /* same key, another request */
+			t->replayed = true;
+			return load_view(t->app, db, earlier, t->out);
+		}
+	}
+
+	int level = 0, max_wait = 0;
+	bool active = false;
+	rc = repo_ticket_priority_info(db, r->priority_id, &level, &max_wait, &active);
+	if (rc < 0)
+		return db_app_err(rc);
+	if (rc == 0 || !active)
+		field_errors_add(t->fe, "priority_id", "does not name an active priority");
+
+	const char *customer_id = r->customer_id;
+	if (t->pre) {
+		enum app_err e = t->pre(db, t->pre_cls, &customer_id);
+		if (e != APP_OK)
+			return e;
+	}
+	if (customer_id) {
+		bool state = false;
+		rc = repo_ticket_customer_state(db, customer_id, &state);
+		if (rc < 0)
+			return db_app_err(rc);
+		if (rc == 0 || !state)
+			field_errors_add(t->fe, "customer_id", "does not name an active customer");
+	}
+	if (t->fe->n)
+		return APP_INVALID;
+
+	struct queue_candidate place;
+	memset(&place, 0, sizeof place);
+	if (r->queue_id) {
+		struct queue_rec q;
+		enum app_err e = check_chosen_queue(db, r->queue_id, r->priority_id, t->fe, &q);
+		if (e != APP_OK)
+			return e;
+		snprintf(place.id, sizeof place.id, "%s", q.id);
+		snprintf(place.prefix, sizeof place.prefix, "%s", q.prefix);
+	} else {
+		enum app_err e = placement_choose(db, r->priority_id, level, NULL, &place);
+		if (e != APP_OK)
+			return e;
+	}
+
+	memset(tk, 0, sizeof *tk);
+	ids_uuid_v4(tk->id);
+	snprintf(tk->customer_id, sizeof tk->customer_id, "%s", customer_id);
+	snprintf(tk->priority_id, sizeof tk->priority_id, "%s", r->priority_id);
+	snprintf(tk->queue_id, sizeof tk->queue_id, "%s", place.id);
+	snprintf(tk->issued_queue_id, sizeof tk->issued_queue_id, "%s", place.id);
+	svc_service_date(tk->service_date);
+	rc = repo_ticket_next_number(db, place.id, tk->service_date, &tk->number);
+	if (rc < 0)
+		return db_app_err(rc);
+	if (rules_format_code(place.prefix, (long)tk->number, tk->code, sizeof tk->code) < 0)
+		return APP_INTERNAL;
+	rc = repo_ticket_insert(db, tk, level, max_wait);
+	if (rc >= 0)
+		rc = repo_event_insert(db, tk->id, "created", NULL, place.id, t->who->user_id, NULL);
+	if (rc < 0)
+		return db_app_err(rc);
+	enum app_err e = load_view(t->app, db, tk->id, t->out);
+	if (e != APP_OK)
+		return e;
+	rc = repo_ticket_set_quote(db, tk->id, t->out->estimated_wait_seconds);
+	if (rc < 0)
+		return db_app_err(rc);
+	t->out->t.quoted_wait_seconds = t->out->estimated_wait_seconds;
+	if (r->idempotency_key) {
+		rc = repo_idem_insert(db, t->who->user_id, r->idempotency_key, tk->id, r->request_fingerprint);
+		/* A concurrent twin inserted the key first: run again and answer with its ticket. */
+		if (rc == DB_CONFLICT)
+			return APP_RETRY;
+		if (rc < 0)
+			return db_app_err(rc);
+	}
+	return APP_OK;
+}
+
+enum app_err svc_ticket_register_with(struct svc_app *app, const struct svc_actor *who,
+				      const struct ticket_request *r, ticket_pre_fn pre, void *pre_cls,
+				      struct field_errors *fe, struct ticket_view *out, bool *replayed)
+{
+	struct register_tx t = {app, who, r, pre, pre_cls, fe, out, false};
+	enum app_err e = db_tx_run(app->db, "ticket register", register_in_tx, &t);
+	*replayed = t.replayed;
+	return e;
+}
+
+enum app_err svc_ticket_register(struct svc_app *app, const struct svc_actor *who, const struct ticket_request *r,
+				 struct field_errors *fe, struct ticket_view *out, bool *replayed)
+{
+	return svc_ticket_register_with(app, who, r, NULL, NULL, fe, out, replayed);
+}
+
+enum app_err svc_ticket_get(struct svc_app *app, const char *id, struct ticket_view *out)
+{
+	return load_view(app, app->db, id, out);
+}
+
+enum app_err svc_ticket_list(struct svc_app *app, const struct ticket_filter *f, struct ticket_list *out,
+			     long long *total)
+{
+	long long rc = repo_ticket_list(app->db, f, out, total);
+	return rc < 0 ? db_app_err(rc) : APP_OK;
+}
+
+/* An attendant operates only the queue assigned to them, unless they hold queues:update. */
+static enum app_err check_owner(const struct svc_actor *who, const char *queue_owner)
+{
+	if (who->may_operate_any_queue || (queue_owner[0] && strcmp(queue_owner, who->user_id) == 0))
+		return APP_OK;
+	return APP_FORBIDDEN;
+}
+
+/* Serves the queue's called ticket, if any. */
+static enum app_err serve_current(struct db *db, const char *queue_id, const char *user_id)
+{
+	char current[UUID_STR_LEN];
+	long long rc = repo_ticket_called_of_queue(db, queue_id, current);
+	if (rc <= 0)
+		return db_app_err(rc);
+	rc = repo_ticket_set_status(db, current, "called", "served");
+	if (rc == 0)
+		return APP_RETRY;
+	if (rc > 0)
+		rc = repo_event_insert(db, current, "served", queue_id, NULL, user_id, NULL);
+	return db_app_err(rc);
+}
+
+/* Locks the next ticket for queue_id by its policy; own queue first, then the others. */
+static enum app_err take_next(struct db *db, const char *queue_id, bool fifo, char id[UUID_STR_LEN],
+			      char from[UUID_STR_LEN])
+{
+	for (int steal = 0; steal < 2; steal++) {
+		long long rc;
+		if (fifo) {
+			rc = repo_ticket_take(db, queue_id, steal, TAKE_FIFO, id, from);
+		} else {
+			rc = repo_ticket_take(db, queue_id, steal, TAKE_OVERDUE, id, from);
+			if (rc == 0)
+				rc = repo_ticket_take(db, queue_id, steal, TAKE_LEVEL, id, from);
+		}
+		if (rc < 0)
+			return db_app_err(rc);
+		if (rc > 0)
+			return APP_OK;
+	}
+	id[0] = '\0';
+	return APP_OK;
+}
+
+/* Calls ticket id (waiting, locked) at queue_id, recording a transfer when it comes from elsewhere. */
+static enum app_err call_ticket(struct db *db, const char *id, const char *from, const char *queue_id,
+				const char *user_id, const char *reason)
+{
+	long long rc = 0;
+	if (strcmp(from, queue_id) != 0)
+		rc = repo_event_insert(db, id, "transferred", from, queue_id, user_id, reason);
+	if (rc >= 0)
+		rc = repo_ticket_mark_called(db, id, user_id, queue_id);
+	if (rc == 0)
+		return APP_CONFLICT; /* someone else changed it first */
+	if (rc > 0)
+		rc = repo_event_insert(db, id, "called", from, queue_id, user_id, NULL);
+	return db_app_err(rc);
+}
+
+struct call_next_tx {
+	struct svc_app *app;
+	const struct svc_actor *who;
+	const char *queue_id;
+	struct ticket_view *out;
+	bool called;
+};
+
+static enum app_err call_next_in_tx(struct db *db, void *cls)
+{
+	struct call_next_tx *t = cls;
+	char state[8], policy[9], owner[UUID_STR_LEN];
+	t->called = false;
+	/* One call-next per queue at a time; other queues proceed in parallel. */
+	long long rc = repo_queue_lock(db, t->queue_id, state, policy, owner);
+	if (rc <= 0)
+		return rc < 0 ? db_app_err(rc) : APP_NOT_FOUND;
+	enum app_err e = check_owner(t->who, owner);
+	if (e != APP_OK)
+		return e;
+	if (strcmp(state, "closed") == 0)
+		return APP_CONFLICT;
+	e = serve_current(db, t->queue_id, t->who->user_id);
+	if (e != APP_OK)
+		return e;
+	char id[UUID_STR_LEN], from[UUID_STR_LEN];
+	e = take_next(db, t->queue_id, strcmp(policy, "fifo") == 0, id, from);
+	if (e != APP_OK || !id[0])
+		return e;
+	e = call_ticket(db, id, from, t->queue_id, t->who->user_id, "rebalance");
+	if (e == APP_CONFLICT)
+		return APP_RETRY;
+	if (e != APP_OK)
+		return e;
+	t->called = true;
+	return load_view(t->app, db, id, t->out);
+}
+
+enum app_err svc_ticket_call_next(struct svc_app *app, const struct svc_actor *who, const char *queue_id,
+				  struct ticket_view *out, bool *called)
+{
+	struct call_next_tx t = {app, who, queue_id, out, false};
+	enum app_err e = db_tx_run(app->db, "call next", call_next_in_tx, &t);
+	*called = t.called;
+	return e;
+}
+
+struct apply_tx {
+	struct svc_app *app;
+	const struct svc_actor *who;
+	const char *id;
+	enum ticket_op op;
+	const char *to_queue;
+	struct ticket_view *out;
+};
+
+static enum app_err apply_in_tx(struct db *db, void *cls)
+{
+	struct apply_tx *t = cls;
+	struct ticket_rec cur;
+	long long rc = repo_ticket_get(db, t->id, true, &cur);
+	if (rc <= 0)
+		return rc < 0 ? db_app_err(rc) : APP_NOT_FOUND;
+	enum ticket_status from = (enum ticket_status)ticket_status_parse(cur.status), to;
+	if (!ticket_transition(from, t->op, &to))
+		return APP_CONFLICT;
+
+	/* The queue whose attendant may act: the target for call and transfer, else the ticket's own. */
+	const char *acting_queue = (t->op == TICKET_OP_CALL || t->op == TICKET_OP_TRANSFER) ? t->to_queue : cur.queue_id;
+	char state[8], policy[9], owner[UUID_STR_LEN];
+	rc = repo_queue_lock(db, acting_queue, state, policy, owner);
+	if (rc < 0)
+		return db_app_err(rc);
+	if (rc == 0)
+		return APP_NOT_FOUND;
+	enum app_err e = check_owner(t->who, owner);
+	if (e != APP_OK && (t->op == TICKET_OP_TRANSFER || t->op == TICKET_OP_CALL)) {
+		/* Moving a ticket out of a queue is also up to that queue's attendant. */
+		char s2[8], p2[9], owner2[UUID_STR_LEN];
+		rc = repo_queue_lock(db, cur.queue_id, s2, p2, owner2);
+		if (rc < 0)
+			return db_app_err(rc);
+		e = check_owner(t->who, owner2);
+	}
+	if (e != APP_OK)
+		return e;
+
+	const char *user = t->who->user_id;
+	switch (t->op) {
+	case TICKET_OP_SERVE:
+	case TICKET_OP_NO_SHOW:
+	case TICKET_OP_CANCEL:
+	case TICKET_OP_REQUEUE:
+		rc = repo_ticket_set_status(db, cur.id, cur.status, ticket_status_name(to));
+		if (rc == 0)
+			return APP_CONFLICT;
+		if (rc > 0)
+			rc = repo_event_insert(db, cur.id, ticket_op_event(t->op), cur.queue_id, NULL, user, NULL);
+		break;
+	case TICKET_OP_RECALL:
+		rc = repo_ticket_recall(db, cur.id);
+		if (rc == 0)
+			return APP_CONFLICT;
+		if (rc > 0)
+			rc = repo_event_insert(db, cur.id, "recalled", cur.queue_id, NULL, user, NULL);
+		break;
+	case TICKET_OP_TRANSFER:
+		if (strcmp(state, "closed") == 0 || strcmp(t->to_queue, cur.queue_id) == 0)
+			return APP_CONFLICT;
+		rc = repo_ticket_move(db, cur.id, cur.status, t->to_queue);
+		if (rc == 0)
+			return APP_CONFLICT;
+		if (rc > 0)
+			rc = repo_event_insert(db, cur.id, "transferred", cur.queue_id, t->to_queue, user, "manual");
+		break;
+	case TICKET_OP_CALL:
+		if (strcmp(state, "closed") == 0)
+			return APP_CONFLICT;
+		e = serve_current(db, t->to_queue, user);
+		if (e == APP_OK)
+			e = call_ticket(db, cur.id, cur.queue_id, t->to_queue, user, "manual");
+		if (e != APP_OK)
+			return e;
+		break;
+	default:
+		return APP_CONFLICT;
+	}
+	if (rc < 0)
+		return db_app_err(rc);
+	return load_view(t->app, db, cur.id, t->out);
+}
+
+enum app_err svc_ticket_apply(struct svc_app *app, const struct svc_actor *who, const char *ticket_id,
+			      enum ticket_op op, const char *to_queue, struct ticket_view *out)
+{
+	struct apply_tx t = {app, who, ticket_id, op, to_queue, out};
+	return db_tx_run(app->db, "ticket change", apply_in_tx, &t);
+}
+
+enum app_err svc_ticket_events(struct svc_app *app, const char *ticket_id, struct event_rec **out, size_t *n)
+{
+	struct ticket_rec t;
+	*out = NULL;
+	*n = 0;
+	long long rc = repo_ticket_get(app->db, ticket_id, false, &t);
+	if (rc <= 0)
+		return rc < 0 ? db_app_err(rc) : APP_NOT_FOUND;
+	rc = repo_event_list(app->db, ticket_id, out, n);
+	return rc < 0 ? db_app_err(rc) : APP_OK;
+}
+
+enum app_err svc_ticket_queue_of_user(struct svc_app *app, const char *user_id, char out[UUID_STR_LEN])
+{
+	struct queue_filter f = {NULL, user_id, "created_date", 1, 0};
+	struct queue_list l;
+	long long total = 0;
+	out[0] = '\0';
+	long long rc = repo_queue_list(app->db, &f, &l, &total);
+	if (rc < 0)
+		return db_app_err(rc);
+	if (l.n)
+		snprintf(out, UUID_STR_LEN, "%s", l.items[0].id);
+	queue_list_free(&l);
+	return APP_OK;
+}
+
+enum app_err svc_board(struct svc_app *app, struct board_row **rows, size_t *n)
+{
+	long long rc = repo_queue_board(app->db, rows, n);
+	return rc < 0 ? db_app_err(rc) : APP_OK;
+}
+
+enum app_err svc_ticket_public(struct svc_app *app, const char *id, struct public_view *out)
+{
+	memset(out, 0, sizeof *out);
+	long long rc = repo_ticket_public(app->db, id, &out->p);
+	if (rc <= 0)
+		return rc < 0 ? db_app_err(rc) : APP_NOT_FOUND;
+	struct ticket_view v;
+	enum app_err e = load_view(app, app->db, id, &v);
+	if (e != APP_OK)
+		return e;
+	out->position = v.position;
+	out->estimated_wait_seconds = v.estimated_wait_seconds;
+	return APP_OK;
+}
+
+struct restart_tx {
+	const char *today;
+	long long expired;
+};
+
+static enum app_err restart_in_tx(struct db *db, void *cls)
+{
+	struct restart_tx *t = cls;
+	long long rc = repo_ticket_expire_before(db, t->today);
+	if (rc < 0)
+		return db_app_err(rc);
+	t->expired = rc;
+	return APP_OK;
+}
+
+enum app_err svc_schedule_restart(struct svc_app *app, const char *today, long long *expired)
+{
+	struct restart_tx t = {today, 0};
+	enum app_err e = db_tx_run(app->db, "schedule restart", restart_in_tx, &t);
+	*expired = t.expired;
+	return e;
+}

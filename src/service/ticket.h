@@ -1,0 +1,78 @@
+/* Tickets: registration and placement, calling, state changes, board and daily restart. */
+#ifndef TURNERO_SVC_TICKET_H
+#define TURNERO_SVC_TICKET_H
+
+#include <stdbool.h>
+
+#include "common/app_err.h"
+#include "common/field_errors.h"
+#include "repo/queue_repo.h"
+#include "repo/ticket_repo.h"
+#include "service/app.h"
+#include "service/queue_rules.h"
+
+/* A ticket as answered: the row plus where it stands now. */
+struct ticket_view {
+	struct ticket_rec t;
+	long long position;               /* 0 unless waiting */
+	long long estimated_wait_seconds; /* 0 unless waiting */
+};
+
+/* Who acts, for ownership checks and the audit trail. */
+struct svc_actor {
+	const char *user_id;
+	bool may_operate_any_queue; /* holds queues:update */
+};
+
+struct ticket_request {
+	const char *priority_id;
+	const char *customer_id;         /* or, already upserted by the caller, the inline customer's id */
+	const char *queue_id;            /* NULL: placement decides */
+	const char *idempotency_key;     /* NULL: none */
+	const char *request_fingerprint; /* hex SHA-256 of the request body, for the key */
+};
+
+/*
+ * Issues a ticket. The customer_id must exist; an inline customer is upserted first by the
+ * caller inside the same transaction through svc_ticket_register_with (below). *replayed is
+ * true when an earlier request with the same Idempotency-Key produced the answer.
+ */
+enum app_err svc_ticket_register(struct svc_app *app, const struct svc_actor *who, const struct ticket_request *r,
+				 struct field_errors *fe, struct ticket_view *out, bool *replayed);
+
+/* Same, with a hook run first inside the transaction (e.g. to upsert the inline customer). */
+typedef enum app_err (*ticket_pre_fn)(struct db *db, void *cls, const char **customer_id);
+enum app_err svc_ticket_register_with(struct svc_app *app, const struct svc_actor *who,
+				      const struct ticket_request *r, ticket_pre_fn pre, void *pre_cls,
+				      struct field_errors *fe, struct ticket_view *out, bool *replayed);
+
+enum app_err svc_ticket_get(struct svc_app *app, const char *id, struct ticket_view *out);
+enum app_err svc_ticket_list(struct svc_app *app, const struct ticket_filter *f, struct ticket_list *out,
+			     long long *total);
+
+/* Serves the queue's called ticket and calls the next one (stealing when empty). APP_OK with
+ * *called false when there was nothing to call. */
+enum app_err svc_ticket_call_next(struct svc_app *app, const struct svc_actor *who, const char *queue_id,
+				  struct ticket_view *out, bool *called);
+
+/* serve | no_show | recall | cancel | requeue | transfer (to_queue) | call (to_queue: the calling queue). */
+enum app_err svc_ticket_apply(struct svc_app *app, const struct svc_actor *who, const char *ticket_id,
+			      enum ticket_op op, const char *to_queue, struct ticket_view *out);
+
+enum app_err svc_ticket_events(struct svc_app *app, const char *ticket_id, struct event_rec **out, size_t *n);
+
+/* The id of the queue assigned to user_id ("" when none). */
+enum app_err svc_ticket_queue_of_user(struct svc_app *app, const char *user_id, char out[UUID_STR_LEN]);
+
+enum app_err svc_board(struct svc_app *app, struct board_row **rows, size_t *n);
+
+struct public_view {
+	struct public_ticket p;
+	long long position, estimated_wait_seconds;
+};
+enum app_err svc_ticket_public(struct svc_app *app, const char *id, struct public_view *out);
+
+/* Expires earlier days' waiting and called tickets; *expired is how many. Idempotent. */
+enum app_err svc_schedule_restart(struct svc_app *app, const char *today, long long *expired);
+
+#endif

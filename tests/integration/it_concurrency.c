@@ -1,0 +1,267 @@
+/*
+ * The queue engine under real parallelism: 8 clients calling next over 4 queues while
+ * 4 clients register 400 tickets. Afterwards every ticket was called exactly once and
+ * the numbers of each queue are unique and gap-free. Then EXPLAIN proves the take-next
+ * queries are served by indexes (SKIP LOCKED needs that).
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "repo/stmt.h"
+
+#define QUEUES 4
+#define CALLERS 8
+#define REGISTRARS 4
+#define TICKETS_PER_REGISTRAR 100
+#define TOTAL (REGISTRARS * TICKETS_PER_REGISTRAR)
+#define DEADLINE_SECONDS 180
+
+static char token[4096];
+static char priority_id[64], customer_id[64];
+static char queue_ids[QUEUES][64];
+
+struct issued {
+	char id[40];
+	char code[16];
+};
+
+static struct issued issued[TOTAL];
+static char called[TOTAL * 2][40];
+static int nissued, ncalled, registrars_done, failures;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* POSTs JSON and copies "id" of the answer into out; returns the status. */
+static long post_id(const char *path, const char *body, char *out, size_t len)
+{
+	struct it_response r;
+	it_json("POST", path, token, body, &r);
+	long status = r.status;
+	if (status == 201 && out)
+		snprintf(out, len, "%s", it_str(&r, "id"));
+	else if (status != 201)
+		fprintf(stderr, "POST %s: %ld %s\n", path, status, r.body);
+	it_response_free(&r);
+	return status;
+}
+
+static void *registrar(void *arg)
+{
+	(void)arg;
+	char body[256];
+	snprintf(body, sizeof body, "{\"priority_id\":\"%s\",\"customer_id\":\"%s\"}", priority_id, customer_id);
+	for (int i = 0; i < TICKETS_PER_REGISTRAR; i++) {
+		struct it_response r;
+		it_json("POST", "/api/v1/tickets", token, body, &r);
+		pthread_mutex_lock(&lock);
+		if (r.status == 201 && nissued < TOTAL) {
+			snprintf(issued[nissued].id, sizeof issued[0].id, "%s", it_str(&r, "id"));
+			snprintf(issued[nissued].code, sizeof issued[0].code, "%s", it_str(&r, "code"));
+			nissued++;
+		} else {
+			fprintf(stderr, "register: %ld %s\n", r.status, r.body);
+			failures++;
+		}
+		pthread_mutex_unlock(&lock);
+		it_response_free(&r);
+	}
+	pthread_mutex_lock(&lock);
+	registrars_done++;
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+static void *caller(void *arg)
+{
+	const char *queue = queue_ids[(long)arg % QUEUES];
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/queues/%s/call-next", queue);
+	long long deadline = now_ms() + DEADLINE_SECONDS * 1000LL;
+	while (now_ms() < deadline) {
+		struct it_response r;
+		it_json("POST", path, token, NULL, &r);
+		pthread_mutex_lock(&lock);
+		bool finished = registrars_done == REGISTRARS && ncalled >= nissued;
+		if (r.status == 200 && ncalled < TOTAL * 2) {
+			snprintf(called[ncalled++], sizeof called[0], "%s", it_str(&r, "id"));
+		} else if (r.status != 204) {
+			fprintf(stderr, "call-next: %ld %s\n", r.status, r.body);
+			failures++;
+		}
+		pthread_mutex_unlock(&lock);
+		long status = r.status;
+		it_response_free(&r);
+		if (status == 204) {
+			if (finished)
+				break;
+			sleep_ms(5);
+		}
+	}
+	return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+START_TEST(test_parallel_calls_and_registrations_lose_and_double_nothing)
+{
+	char body[512], name[64];
+	unsigned tag = (unsigned)getpid();
+	snprintf(name, sizeof name, "load-%u", tag);
+	snprintf(body, sizeof body, "{\"name\":\"%s\",\"level\":3,\"max_wait_minutes\":0}", name);
+	ck_assert_int_eq(post_id("/api/v1/priorities", body, priority_id, sizeof priority_id), 201);
+	snprintf(body, sizeof body, "{\"first_name\":\"Load\",\"last_name\":\"Test %u\"}", tag);
+	ck_assert_int_eq(post_id("/api/v1/customers", body, customer_id, sizeof customer_id), 201);
+	for (int q = 0; q < QUEUES; q++) {
+		char prefix[4] = {(char)('A' + (tag / 676 + (unsigned)q) % 26), (char)('A' + tag / 26 % 26),
+				  (char)('A' + tag % 26), '\0'};
+		snprintf(body, sizeof body, "{\"name\":\"load-%u-%d\",\"prefix\":\"%s\",\"policy\":\"%s\",\"priority_ids\":[\"%s\"]}",
+			 tag, q, prefix, q % 2 ? "fifo" : "priority", priority_id);
+		ck_assert_int_eq(post_id("/api/v1/queues", body, queue_ids[q], sizeof queue_ids[q]), 201);
+	}
+
+	pthread_t regs[REGISTRARS], calls[CALLERS];
+	for (long i = 0; i < CALLERS; i++)
+		ck_assert_int_eq(pthread_create(&calls[i], NULL, caller, (void *)i), 0);
+	for (long i = 0; i < REGISTRARS; i++)
+		ck_assert_int_eq(pthread_create(&regs[i], NULL, registrar, NULL), 0);
+	for (int i = 0; i < REGISTRARS; i++)
+		pthread_join(regs[i], NULL);
+	for (int i = 0; i < CALLERS; i++)
+		pthread_join(calls[i], NULL);
+
+	ck_assert_int_eq(failures, 0);
+	ck_assert_int_eq(nissued, TOTAL);
+	ck_assert_msg(ncalled == TOTAL, "called %d of %d tickets", ncalled, TOTAL);
+
+	/* Called exactly once: no id twice, and the called set is the issued set. */
+	qsort(called, (size_t)ncalled, sizeof called[0], cmp_str);
+	for (int i = 1; i < ncalled; i++)
+		ck_assert_msg(strcmp(called[i - 1], called[i]) != 0, "ticket %s called twice", called[i]);
+	for (int i = 0; i < nissued; i++)
+		ck_assert_msg(bsearch(issued[i].id, called, (size_t)ncalled, sizeof called[0], cmp_str),
+			      "ticket %s never called", issued[i].id);
+
+	/* Per issuing queue (the code's prefix), numbers are exactly 1..n. */
+	for (int q = 0; q < QUEUES; q++) {
+		char prefix[8];
+		struct it_response r;
+		char path[128];
+		snprintf(path, sizeof path, "/api/v1/queues/%s", queue_ids[q]);
+		it_json("GET", path, token, NULL, &r);
+		snprintf(prefix, sizeof prefix, "%s-", it_str(&r, "prefix"));
+		it_response_free(&r);
+		int count = 0;
+		static char seen[TOTAL + 1];
+		memset(seen, 0, sizeof seen);
+		for (int i = 0; i < nissued; i++) {
+			if (strncmp(issued[i].code, prefix, strlen(prefix)) != 0)
+				continue;
+			int number = atoi(issued[i].code + strlen(prefix));
+			ck_assert_msg(number >= 1 && number <= TOTAL && !seen[number], "number %d of %s repeated or out of range",
+				      number, prefix);
+			seen[number] = 1;
+			count++;
+		}
+		for (int k = 1; k <= count; k++)
+			ck_assert_msg(seen[k], "queue %s skipped number %d", prefix, k);
+	}
+}
+END_TEST
+
+/* Runs EXPLAIN through the stack's MariaDB; fails on a full scan or a filesort of tickets. */
+static void assert_index_served(enum stmt_id id)
+{
+	const char *sql = stmt_sql(id);
+	char query[8192] = "";
+	size_t len = 0;
+	/* EXPLAIN cannot take placeholders: the queue id fills them in. */
+	for (const char *p = sql; *p && len + 64 < sizeof query; p++) {
+		if (*p == '?')
+			len += (size_t)snprintf(query + len, sizeof query - len, "'%s'", queue_ids[0]);
+		else
+			query[len++] = *p;
+	}
+	query[len] = '\0';
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd,
+		 "mariadb --no-defaults --socket='%s' -uroot turnero -N -B -e \"ANALYZE TABLE tickets; EXPLAIN %s\" 2>&1",
+		 it_state_path("run/mysql.sock"), query);
+	FILE *f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	char line[2048], plan[8192] = "";
+	while (fgets(line, sizeof line, f))
+		snprintf(plan + strlen(plan), sizeof plan - strlen(plan), "%s", line);
+	ck_assert_int_eq(pclose(f), 0);
+	ck_assert_msg(strstr(plan, "\tt\t"), "%s: no plan for tickets:\n%s", stmt_name(id), plan);
+	ck_assert_msg(!strstr(plan, "filesort"), "%s sorts without an index:\n%s", stmt_name(id), plan);
+	ck_assert_msg(!strstr(plan, "\tt\tALL\t"), "%s scans all tickets:\n%s", stmt_name(id), plan);
+}
+
+START_TEST(test_take_next_queries_are_index_served)
+{
+	ck_assert_msg(queue_ids[0][0], "runs after the load test created queues and tickets");
+	assert_index_served(STMT_TICKET_NEXT_FIFO);
+	assert_index_served(STMT_TICKET_NEXT_LEVEL);
+	assert_index_served(STMT_TICKET_NEXT_OVERDUE);
+	assert_index_served(STMT_TICKET_STEAL_FIFO);
+	assert_index_served(STMT_TICKET_STEAL_LEVEL);
+	assert_index_served(STMT_TICKET_STEAL_OVERDUE);
+	assert_index_served(STMT_TICKET_CALLED_OF_QUEUE);
+}
+END_TEST
+
+int main(void)
+{
+	it_init();
+	const char *password = "it-admin-password";
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "echo '%s' | '%s/turneroctl' -c '%s' create-admin --user admin --reset-password >/dev/null",
+		 password, getenv("TURNERO_BUILD_DIR"), it_state_path("turnero.conf"));
+	if (system(cmd) != 0)
+		return 1;
+	char body[256];
+	snprintf(body, sizeof body, "grant_type=password&username=admin&password=%s", password);
+	const char *form[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+	struct it_response r;
+	it_request("POST", "/api/v1/auth/token", form, body, strlen(body), &r);
+	if (r.status != 200) {
+		fprintf(stderr, "login failed: %ld %s\n", r.status, r.body);
+		return 1;
+	}
+	snprintf(token, sizeof token, "%s", it_str(&r, "access_token"));
+	it_response_free(&r);
+
+	Suite *s = suite_create("concurrency");
+	TCase *tc = tcase_create("queue-engine");
+	tcase_set_timeout(tc, DEADLINE_SECONDS + 60);
+	tcase_add_test(tc, test_parallel_calls_and_registrations_lose_and_double_nothing);
+	tcase_add_test(tc, test_take_next_queries_are_index_served);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
