@@ -192,7 +192,7 @@ CREATE TABLE IF NOT EXISTS ticket_events (
 -- POST /tickets with Idempotency-Key: a retry returns the ticket of the first request.
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   user_id CHAR(36) NOT NULL,
-  idem_key VARCHAR(255) NOT NULL,
+  idem_key VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, -- keys match byte for byte
   ticket_id CHAR(36) NOT NULL,
   request_hash CHAR(64) NOT NULL,
   created_date DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),

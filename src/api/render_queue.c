@@ -32,7 +32,8 @@ struct json_object *render_queue(const struct queue_rec *q)
 struct json_object *render_ticket(const struct ticket_view *v)
 {
 	const struct ticket_rec *t = &v->t;
-	bool waiting = strcmp(t->status, "waiting") == 0;
+	/* Lists carry no standing (position 0): null rather than a made-up number. */
+	bool waiting = strcmp(t->status, "waiting") == 0 && v->position > 0;
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(t->id));
 	json_object_object_add(o, "customer_id", json_object_new_string(t->customer_id));

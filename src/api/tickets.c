@@ -126,9 +126,9 @@ void api_tickets_create(struct api_ctx *ctx)
 						  &c, &fe, &v, &replayed);
 	if (e != APP_OK) {
 		fail(ctx, e, &fe,
-		     key ? "No open queue serves this priority, the chosen queue is not open, the customer's dni is "
-			   "taken, or this Idempotency-Key was used for another request."
-			 : "No open queue serves this priority, the chosen queue is not open, or the customer's dni is taken.");
+		     key ? "No open queue serves this priority, the chosen queue is not open, or this Idempotency-Key "
+			   "was used for another request."
+			 : "No open queue serves this priority, or the chosen queue is not open.");
 		goto out;
 	}
 	http_response_header(ctx->resp, "Location", "/api/v1/tickets/%s", v.t.id);
@@ -186,7 +186,10 @@ static void apply(struct api_ctx *ctx, enum ticket_op op, const char *to_queue)
 		char detail[160];
 		snprintf(detail, sizeof detail, "The ticket's state does not allow %s, or its queue is closed.",
 			 ticket_op_name(op));
-		fail(ctx, e, NULL, detail);
+		if (e == APP_NOT_FOUND)
+			api_fail(ctx, e, "No ticket or queue has this id.");
+		else
+			fail(ctx, e, NULL, detail);
 		return;
 	}
 	api_json(ctx, 200, render_ticket(&v));

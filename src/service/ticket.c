@@ -301,6 +301,22 @@ enum app_err svc_ticket_call_next(struct svc_app *app, const struct svc_actor *w
 	return e;
 }
 
+/* A ticket may only move to a queue that serves its priority. */
+static enum app_err check_serves(struct db *db, const char *queue_id, const char *priority_id)
+{
+	struct queue_rec *q = malloc(sizeof *q);
+	if (!q)
+		return APP_INTERNAL;
+	long long rc = repo_queue_get_by_id(db, queue_id, q);
+	bool serves = false;
+	for (size_t i = 0; rc > 0 && i < q->npriorities; i++)
+		serves = serves || strcmp(q->priority_ids[i], priority_id) == 0;
+	free(q);
+	if (rc < 0)
+		return db_app_err(rc);
+	return serves ? APP_OK : APP_CONFLICT;
+}
+
 struct apply_tx {
 	struct svc_app *app;
 	const struct svc_actor *who;
@@ -363,6 +379,9 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 	case TICKET_OP_TRANSFER:
 		if (strcmp(state, "closed") == 0 || strcmp(t->to_queue, cur.queue_id) == 0)
 			return APP_CONFLICT;
+		e = check_serves(db, t->to_queue, cur.priority_id);
+		if (e != APP_OK)
+			return e;
 		rc = repo_ticket_move(db, cur.id, cur.status, t->to_queue);
 		if (rc == 0)
 			return APP_CONFLICT;
@@ -372,6 +391,8 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 	case TICKET_OP_CALL:
 		if (strcmp(state, "closed") == 0)
 			return APP_CONFLICT;
+		if (strcmp(t->to_queue, cur.queue_id) != 0 && (e = check_serves(db, t->to_queue, cur.priority_id)) != APP_OK)
+			return e;
 		e = serve_current(db, t->to_queue, user);
 		if (e == APP_OK)
 			e = call_ticket(db, cur.id, cur.queue_id, t->to_queue, user, "manual");
