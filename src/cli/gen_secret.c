@@ -1,9 +1,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "cli/cli.h"
+#include "common/random.h"
 
 #define SECRET_DEFAULT_BYTES 32
 #define SECRET_MAX_BYTES 128
@@ -26,7 +26,7 @@ int cli_gen_secret(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	unsigned char buf[SECRET_MAX_BYTES];
-	if (getrandom(buf, (size_t)bytes, 0) != bytes) {
+	if (random_bytes(buf, (size_t)bytes) != 0) {
 		cli_error("gen-secret: no randomness available");
 		return CLI_FAILED;
 	}

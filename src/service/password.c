@@ -5,7 +5,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
+
+#include "common/random.h"
 
 #define SALT_BYTES 16
 #define TAG_BYTES 32
@@ -15,22 +16,6 @@ static const char generate_alphabet[] = "23456789abcdefghijkmnpqrstuvwxyzABCDEFG
 
 static const struct password_params default_params = PASSWORD_PARAMS_DEFAULT;
 
-/* getrandom() may return short reads for large sizes or be interrupted. */
-static int fill_random(void *buf, size_t len)
-{
-	unsigned char *p = buf;
-	while (len > 0) {
-		ssize_t n = getrandom(p, len, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 enum password_status password_check_policy(const char *pw, size_t len)
 {
@@ -61,7 +46,7 @@ enum password_status password_hash(const struct password_params *p, const char *
 	if (p == NULL)
 		p = &default_params;
 
-	if (fill_random(salt, sizeof salt) != 0)
+	if (random_bytes(salt, sizeof salt) != 0)
 		goto out;
 	size_t enclen = argon2_encodedlen(p->iterations, p->memory_kib, p->parallelism, SALT_BYTES, TAG_BYTES,
 					  Argon2_id);
@@ -130,7 +115,7 @@ char *password_generate(void)
 	if (out == NULL)
 		return NULL;
 	while (have < PASSWORD_GENERATED_LEN) {
-		if (fill_random(rnd, sizeof rnd) != 0) {
+		if (random_bytes(rnd, sizeof rnd) != 0) {
 			free(out);
 			out = NULL;
 			goto out;

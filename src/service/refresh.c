@@ -3,30 +3,14 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "common/digest.h"
+#include "common/random.h"
 
 #define REFRESH_RANDOM_BYTES 32
 
 static const char b64url_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/* getrandom() may be interrupted before it has enough entropy to return. */
-static int fill_random(void *buf, size_t len)
-{
-	unsigned char *p = buf;
-	while (len > 0) {
-		ssize_t n = getrandom(p, len, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 int refresh_generate(char out[REFRESH_TOKEN_LEN + 1])
 {
@@ -37,7 +21,7 @@ int refresh_generate(char out[REFRESH_TOKEN_LEN + 1])
 	int rc = -1;
 
 	out[0] = '\0';
-	if (fill_random(rnd, sizeof rnd) != 0)
+	if (random_bytes(rnd, sizeof rnd) != 0)
 		goto out;
 	for (size_t i = 0; i < sizeof rnd; i++) {
 		acc = (acc << 8) | rnd[i];

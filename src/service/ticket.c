@@ -216,11 +216,14 @@ static enum app_err serve_current(struct db *db, const char *queue_id, const cha
 	return db_app_err(rc);
 }
 
-/* Locks the next ticket for queue_id by its policy; own queue first, then the others. */
-static enum app_err take_next(struct db *db, const char *queue_id, bool fifo, char id[UUID_STR_LEN],
-			      char from[UUID_STR_LEN])
+/*
+ * Locks the next ticket for queue_id by its policy: its own first, then (when may_steal)
+ * the best one of the other queues.
+ */
+static enum app_err take_next(struct db *db, const char *queue_id, bool fifo, bool may_steal,
+			      char id[UUID_STR_LEN], char from[UUID_STR_LEN])
 {
-	for (int steal = 0; steal < 2; steal++) {
+	for (int steal = 0; steal < (may_steal ? 2 : 1); steal++) {
 		long long rc;
 		if (fifo) {
 			rc = repo_ticket_take(db, queue_id, steal, TAKE_FIFO, id, from);
@@ -280,7 +283,8 @@ static enum app_err call_next_in_tx(struct db *db, void *cls)
 	if (e != APP_OK)
 		return e;
 	char id[UUID_STR_LEN], from[UUID_STR_LEN];
-	e = take_next(db, t->queue_id, strcmp(policy, "fifo") == 0, id, from);
+	/* A paused queue takes no new tickets, stolen ones included; it only serves its own. */
+	e = take_next(db, t->queue_id, strcmp(policy, "fifo") == 0, strcmp(state, "open") == 0, id, from);
 	if (e != APP_OK || !id[0])
 		return e;
 	e = call_ticket(db, id, from, t->queue_id, t->who->user_id, "rebalance");
@@ -346,8 +350,8 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 	if (rc == 0)
 		return APP_NOT_FOUND;
 	enum app_err e = check_owner(t->who, owner);
-	if (e != APP_OK && (t->op == TICKET_OP_TRANSFER || t->op == TICKET_OP_CALL)) {
-		/* Moving a ticket out of a queue is also up to that queue's attendant. */
+	if (e != APP_OK && t->op == TICKET_OP_TRANSFER) {
+		/* Sending a ticket away is also up to the attendant of the queue it leaves. */
 		char s2[8], p2[9], owner2[UUID_STR_LEN];
 		rc = repo_queue_lock(db, cur.queue_id, s2, p2, owner2);
 		if (rc < 0)
@@ -377,7 +381,8 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 			rc = repo_event_insert(db, cur.id, "recalled", cur.queue_id, NULL, user, NULL);
 		break;
 	case TICKET_OP_TRANSFER:
-		if (strcmp(state, "closed") == 0 || strcmp(t->to_queue, cur.queue_id) == 0)
+		/* Only an open queue takes new tickets. */
+		if (strcmp(state, "open") != 0 || strcmp(t->to_queue, cur.queue_id) == 0)
 			return APP_CONFLICT;
 		e = check_serves(db, t->to_queue, cur.priority_id);
 		if (e != APP_OK)

@@ -200,3 +200,28 @@ void it_assert_problem(const struct it_response *r, long status)
 	ck_assert(json_object_object_get_ex(r->json, "status", &st));
 	ck_assert_int_eq(json_object_get_int(st), status);
 }
+
+int it_admin_login(char *token, size_t len)
+{
+	char cmd[4608];
+	snprintf(cmd, sizeof cmd,
+		 "echo '%s' | '%s/turneroctl' -c '%s' create-admin --user admin --reset-password >/dev/null 2>&1",
+		 IT_ADMIN_PASSWORD, getenv("TURNERO_BUILD_DIR"), it_state_path("turnero.conf"));
+	if (system(cmd) != 0) {
+		fprintf(stderr, "turneroctl create-admin failed\n");
+		return -1;
+	}
+	const char body[] = "grant_type=password&username=admin&password=" IT_ADMIN_PASSWORD;
+	const char *form[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+	struct it_response r;
+	it_request("POST", "/api/v1/auth/token", form, body, sizeof body - 1, &r);
+	int rc = -1;
+	if (r.status == 200 && it_str(&r, "access_token")) {
+		snprintf(token, len, "%s", it_str(&r, "access_token"));
+		rc = 0;
+	} else {
+		fprintf(stderr, "admin login failed: %ld %s\n", r.status, r.body);
+	}
+	it_response_free(&r);
+	return rc;
+}

@@ -48,6 +48,16 @@ const char *it_state_path(const char *rel);
 /* Asserts status and, for problem answers, the problem+json shape. */
 void it_assert_problem(const struct it_response *r, long status);
 
+/* The admin password every integration program sets (turneroctl create-admin --reset-password). */
+#define IT_ADMIN_PASSWORD "it-admin-password"
+
+/*
+ * Makes sure user "admin" exists with IT_ADMIN_PASSWORD, the way an operator would
+ * (turneroctl create-admin, password on stdin), and logs in: the access token goes to
+ * token. Returns 0, or -1 after printing why.
+ */
+int it_admin_login(char *token, size_t len);
+
 /* A string member of the JSON body or NULL. */
 const char *it_str(const struct it_response *r, const char *key);
 

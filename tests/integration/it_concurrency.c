@@ -166,7 +166,7 @@ START_TEST(test_parallel_calls_and_registrations_lose_and_double_nothing)
 	for (int q = 0; q < QUEUES; q++) {
 		char prefix[8];
 		struct it_response r;
-		char path[128];
+		char path[320];
 		snprintf(path, sizeof path, "/api/v1/queues/%s", queue_ids[q]);
 		it_json("GET", path, token, NULL, &r);
 		snprintf(prefix, sizeof prefix, "%s-", it_str(&r, "prefix"));
@@ -234,23 +234,8 @@ END_TEST
 int main(void)
 {
 	it_init();
-	const char *password = "it-admin-password";
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "echo '%s' | '%s/turneroctl' -c '%s' create-admin --user admin --reset-password >/dev/null",
-		 password, getenv("TURNERO_BUILD_DIR"), it_state_path("turnero.conf"));
-	if (system(cmd) != 0)
+	if (it_admin_login(token, sizeof token) < 0)
 		return 1;
-	char body[256];
-	snprintf(body, sizeof body, "grant_type=password&username=admin&password=%s", password);
-	const char *form[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-	struct it_response r;
-	it_request("POST", "/api/v1/auth/token", form, body, strlen(body), &r);
-	if (r.status != 200) {
-		fprintf(stderr, "login failed: %ld %s\n", r.status, r.body);
-		return 1;
-	}
-	snprintf(token, sizeof token, "%s", it_str(&r, "access_token"));
-	it_response_free(&r);
 
 	Suite *s = suite_create("concurrency");
 	TCase *tc = tcase_create("queue-engine");
