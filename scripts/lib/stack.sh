@@ -242,7 +242,10 @@ stack_fcgi_start() {
 	# A stale socket would look like a started server.
 	rm -f "$dir/run/turnero.sock"
 	stack_log "starting turnero-fcgi"
-	pid=$(stack_spawn "$dir/log/turnero.log" "$TURNERO_BUILD_DIR/turnero-fcgi" -c "$dir/turnero.conf")
+	# TURNERO_FCGI_WRAPPER (e.g. a valgrind command line) runs the server under a tool.
+	# shellcheck disable=SC2086
+	pid=$(stack_spawn "$dir/log/turnero.log" ${TURNERO_FCGI_WRAPPER:-} "$TURNERO_BUILD_DIR/turnero-fcgi" \
+		-c "$dir/turnero.conf")
 	echo "$pid" >"$dir/run/turnero-fcgi.pid"
 	sha256sum <"$TURNERO_BUILD_DIR/turnero-fcgi" | cut -d' ' -f1 >"$dir/run/turnero-fcgi.sum"
 	local i

@@ -100,6 +100,12 @@ fi
 
 export TURNERO_TEST_URL="https://127.0.0.1:$port" TURNERO_TEST_STATE="$state" TURNERO_TEST_STACK="$stack"
 
+# TURNERO_VALGRIND=1 (make check-valgrind): the server runs under memcheck from here on.
+if [ "${TURNERO_VALGRIND:-0}" = 1 ]; then
+	export TURNERO_FCGI_WRAPPER="valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --log-file=$state/log/valgrind.%p.log"
+	"$stack" fcgi-stop "$state" && "$stack" fcgi-start "$state" || { failed=1; exit 99; }
+fi
+
 status=0
 for prog in "$@"; do
 	echo "== $(basename "$prog")"
@@ -118,6 +124,20 @@ for prog in "$@"; do
 		failed=1
 	fi
 done
+
+# Memcheck findings of the server (any process of it) fail the run.
+if [ "${TURNERO_VALGRIND:-0}" = 1 ]; then
+	"$stack" fcgi-stop "$state" || true
+	if grep -lE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]|Invalid (read|write)|uninitialised' \
+		"$state"/log/valgrind.*.log >/dev/null 2>&1; then
+		echo "== valgrind reports:"
+		cat "$state"/log/valgrind.*.log | head -n 100
+		[ $status -eq 0 ] && status=1
+		failed=1
+	else
+		echo "== valgrind: no errors and no definite leaks in $(ls "$state"/log/valgrind.*.log 2>/dev/null | wc -l) server processes"
+	fi
+fi
 
 # A sanitizer report in a worker does not always fail a request: read the server log too.
 if grep -Eq 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$state/log/turnero.log" 2>/dev/null; then
