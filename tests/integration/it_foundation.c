@@ -167,6 +167,35 @@ START_TEST(test_database_down_gives_503_then_recovers)
 }
 END_TEST
 
+START_TEST(test_sighup_replaces_workers_without_dropping_requests)
+{
+	pid_t before[64], after[64];
+	int n = it_worker_pids(before, 64);
+	ck_assert_int_ge(n, 1);
+	ck_assert_int_eq(kill(it_master_pid(), SIGHUP), 0);
+	/* Requests keep succeeding while the generations swap. */
+	for (int i = 0; i < 30; i++) {
+		struct it_response r;
+		it_request("GET", "/api/v1/health", NULL, NULL, 0, &r);
+		ck_assert_msg(r.status == 200, "request %d during reload: %ld", i, r.status);
+		it_response_free(&r);
+		sleep_ms(20);
+	}
+	/* Every old worker is gone and as many new ones serve. */
+	int m = 0, old_left = 1;
+	for (int i = 0; i < 50 && (old_left || m != n); i++) {
+		m = it_worker_pids(after, 64);
+		old_left = 0;
+		for (int a = 0; a < m; a++)
+			for (int b = 0; b < n; b++)
+				old_left |= after[a] == before[b];
+		if (old_left || m != n)
+			sleep_ms(100);
+	}
+	ck_assert_msg(!old_left && m == n, "workers replaced after SIGHUP (%d now, %d before)", m, n);
+}
+END_TEST
+
 /* ---- graceful stop, observed at the FastCGI socket itself ---------------- */
 
 static void fcgi_record(char *out, size_t *len, int type, const char *content, size_t clen)
@@ -257,6 +286,7 @@ int main(void)
 	tcase_set_timeout(faults, 120);
 	tcase_add_test(faults, test_killed_worker_is_respawned_and_service_keeps_answering);
 	tcase_add_test(faults, test_database_down_gives_503_then_recovers);
+	tcase_add_test(faults, test_sighup_replaces_workers_without_dropping_requests);
 	tcase_add_test(faults, test_sigterm_lets_in_flight_request_finish);
 	suite_add_tcase(s, faults);
 	SRunner *sr = srunner_create(s);
