@@ -165,11 +165,8 @@ void api_tickets_events(struct api_ctx *ctx)
 	enum app_err e = svc_ticket_events(&ctx->app->services, id, &events, &n);
 	if (e != APP_OK)
 		fail(ctx, e, NULL, NULL);
-	else {
-		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "items", render_events(events, n));
-		api_json(ctx, 200, o);
-	}
+	else
+		api_json(ctx, 200, render_events(events, n));
 	free(events);
 }
 
