@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -89,6 +90,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_set_level((enum log_level)log_level_parse(cfg.log.level));
+	/*
+	 * A fixed threshold turns off glibc's adaptive one, which after the first
+	 * argon2 hash (19 MiB) would serve later hashes from the heap and keep
+	 * them resident in every worker for good; mmap'd blocks go back on free.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 
 	static const char *labels[METRICS_MAX_ROUTES];
 	size_t n = api_routes_count < METRICS_MAX_ROUTES ? api_routes_count : METRICS_MAX_ROUTES;

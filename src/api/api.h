@@ -100,6 +100,7 @@ void api_customers_create(struct api_ctx *ctx);
 void api_customers_get(struct api_ctx *ctx);
 void api_customers_patch(struct api_ctx *ctx);
 void api_customers_delete(struct api_ctx *ctx);
+void api_customers_import(struct api_ctx *ctx);
 void api_queues_list(struct api_ctx *ctx);
 void api_queues_create(struct api_ctx *ctx);
 void api_queues_get(struct api_ctx *ctx);
@@ -119,6 +120,10 @@ void api_tickets_transfer(struct api_ctx *ctx);
 void api_tickets_call(struct api_ctx *ctx);
 void api_board_get(struct api_ctx *ctx);
 void api_public_ticket_get(struct api_ctx *ctx);
+void api_reports_queues(struct api_ctx *ctx);
+void api_reports_attendants(struct api_ctx *ctx);
+void api_reports_priorities(struct api_ctx *ctx);
+void api_reports_tickets_csv(struct api_ctx *ctx);
 
 struct customer_input;
 struct field_errors;

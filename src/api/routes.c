@@ -50,6 +50,9 @@ const struct http_route api_routes[] = {
 	R(HTTP_GET, "/api/v1/customers/{id}", api_customers_get, PERM_CUSTOMERS, PERM_READ, 0),
 	R(HTTP_PATCH, "/api/v1/customers/{id}", api_customers_patch, PERM_CUSTOMERS, PERM_UPDATE, JSON),
 	R(HTTP_DELETE, "/api/v1/customers/{id}", api_customers_delete, PERM_CUSTOMERS, PERM_DELETE, 0),
+	/* CSV up to server.import_max_bytes; bad rows are reported in the answer, never fatal. */
+	R(HTTP_POST, "/api/v1/customers/import", api_customers_import, PERM_CUSTOMERS, PERM_CREATE,
+	  ROUTE_BODY_CSV | ROUTE_BODY_LARGE),
 
 	R(HTTP_GET, "/api/v1/queues", api_queues_list, PERM_QUEUES, PERM_READ, 0),
 	R(HTTP_POST, "/api/v1/queues", api_queues_create, PERM_QUEUES, PERM_CREATE, JSON),
@@ -75,6 +78,11 @@ const struct http_route api_routes[] = {
 	R(HTTP_GET, "/api/v1/board", api_board_get, PERM_QUEUES, PERM_READ, 0),
 	/* The random ticket id is the capability: no token, nothing about the customer. */
 	PUBLIC(HTTP_GET, "/api/v1/public/tickets/{id}", api_public_ticket_get, 0),
+
+	R(HTTP_GET, "/api/v1/reports/queues", api_reports_queues, PERM_REPORTS, PERM_READ, 0),
+	R(HTTP_GET, "/api/v1/reports/attendants", api_reports_attendants, PERM_REPORTS, PERM_READ, 0),
+	R(HTTP_GET, "/api/v1/reports/priorities", api_reports_priorities, PERM_REPORTS, PERM_READ, 0),
+	R(HTTP_GET, "/api/v1/reports/tickets.csv", api_reports_tickets_csv, PERM_REPORTS, PERM_READ, 0),
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

@@ -35,5 +35,6 @@ int cli_create_admin(struct cli_ctx *ctx, int argc, char **argv);
 int cli_schedule_restart(struct cli_ctx *ctx, int argc, char **argv);
 int cli_seed_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cli_gen_secret(struct cli_ctx *ctx, int argc, char **argv);
+int cli_import_customers(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -14,6 +14,10 @@ static const struct cli_command commands[] = {
 	 "create an admin user; the password is read from stdin or generated and printed", true},
 	{"schedule-restart", cli_schedule_restart, "schedule-restart",
 	 "expire earlier days' waiting and called tickets; numbering starts again (run daily by the timer)", true},
+	{"import-customers", cli_import_customers, "import-customers FILE",
+	 "import customers from a CSV file (header dni,first_name,last_name,phone,email; - reads stdin), "
+	 "upserting by dni; bad rows are listed, not fatal",
+	 true},
 	{"seed-demo", cli_seed_demo, "seed-demo", "add demo queues, attendants, customers and tickets", true},
 	{"check-config", cli_check_config, "check-config", "check the configuration and secrets, print the effective values",
 	 true},

@@ -348,12 +348,15 @@ static bool jsonv_key_add(struct jsonv_scan *s, uint32_t obj, size_t off, size_t
 
 	if ((s->nents + 1) * 2 > s->table_cap && !jsonv_table_grow(s))
 		return false;
+	/* Only empty keys so far leave keys NULL, and NULL + 0 or memcmp(NULL, ...) is undefined. */
+	const char *key = len ? s->keys + off : "";
 	size_t slot = h & (s->table_cap - 1);
 	while (s->table[slot]) {
 		const struct jsonv_key *k = &s->ents[s->table[slot] - 1];
-		if (k->hash == h && k->obj == obj && k->len == len && memcmp(s->keys + k->off, s->keys + off, len) == 0) {
+		if (k->hash == h && k->obj == obj && k->len == len &&
+		    (len == 0 || memcmp(s->keys + k->off, key, len) == 0)) {
 			char shown[40];
-			jsonv_key_for_message(s->keys + off, len, shown, sizeof shown);
+			jsonv_key_for_message(key, len, shown, sizeof shown);
 			return jsonv_fail(s, JSONV_DUPLICATE_KEY, at, "duplicate key \"%s\"", shown);
 		}
 		slot = (slot + 1) & (s->table_cap - 1);

@@ -85,18 +85,26 @@ long long repo_queue_lock(struct db *db, const char *id, char state[8], char pol
 long long repo_queue_list(struct db *db, const struct queue_filter *f, struct queue_list *out, long long *total)
 {
 	memset(out, 0, sizeof *out);
-	long long rc = db_query(db, STMT_QUEUE_COUNT,
-				DB_ARGS(db_str(f->state), db_str(f->state), db_str(f->user_id), db_str(f->user_id)),
-				row_count, total);
-	if (rc < 0)
-		return rc;
 	const char *s = f->sort;
-	rc = db_query(db, STMT_QUEUE_LIST,
-		      DB_ARGS(db_str(f->state), db_str(f->state), db_str(f->user_id), db_str(f->user_id), db_str(s),
-			      db_str(s), db_str(s), db_str(s), db_str(s), db_str(s), db_int(f->limit), db_int(f->offset)),
-		      append_queue, out);
+	long long rc = db_query(db, STMT_QUEUE_LIST,
+				DB_ARGS(db_str(f->state), db_str(f->state), db_str(f->user_id), db_str(f->user_id),
+					db_str(s), db_str(s), db_str(s), db_str(s), db_str(s), db_str(s),
+					db_int(f->limit), db_int(f->offset)),
+				append_queue, out);
 	if (rc < 0)
-		queue_list_free(out);
+		goto fail;
+	/* A first page shorter than the limit is the whole list: no COUNT round trip. */
+	if (f->offset == 0 && (long long)out->n < f->limit) {
+		*total = (long long)out->n;
+		return rc;
+	}
+	rc = db_query(db, STMT_QUEUE_COUNT,
+		      DB_ARGS(db_str(f->state), db_str(f->state), db_str(f->user_id), db_str(f->user_id)), row_count,
+		      total);
+	if (rc >= 0)
+		return (long long)out->n;
+fail:
+	queue_list_free(out);
 	return rc;
 }
 

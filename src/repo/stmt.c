@@ -292,6 +292,45 @@ static const struct {
 	S(STMT_PUBLIC_TICKET,
 	  "SELECT t.id, t.code, t.queue_id, q.name, t.status FROM tickets t JOIN queues q ON q.id = t.queue_id"
 	  " WHERE t.id = ?"),
+
+	/* reports (report_repo.c) */
+	/*
+	 * One row per group; the server does all the arithmetic. wait = created -> called
+	 * (called tickets only), service = called -> served (served ones), SLA met = served
+	 * and called within the priority's max_wait_minutes (0 = no target: met). The 90th
+	 * percentile is PERCENTILE_CONT over the group's waits (NULLs ignored), computed as a
+	 * window and picked up by the outer aggregate.
+	 */
+#define REPORT_SQL(key, join, name, where)                                                                     \
+	"SELECT g.k, " name ", COUNT(*), SUM(g.status = 'served'), SUM(g.status = 'no_show'),"                  \
+	" SUM(g.status = 'cancelled'), SUM(g.status = 'expired'), ROUND(AVG(g.wait), 3), ROUND(MAX(g.p90), 3),"  \
+	" ROUND(AVG(g.service), 3),"                                                                            \
+	" ROUND(100 * SUM(g.status = 'served' AND g.sla_ok) / NULLIF(SUM(g.status = 'served'), 0), 2)"          \
+	" FROM (SELECT " key " AS k, t.status,"                                                                  \
+	" TIMESTAMPDIFF(MICROSECOND, t.created_date, t.called_date) / 1000000 AS wait,"                         \
+	" IF(t.status = 'served', TIMESTAMPDIFF(MICROSECOND, t.called_date, t.served_date) / 1000000, NULL)"    \
+	" AS service,"                                                                                          \
+	" (p.max_wait_minutes = 0 OR t.called_date <= t.created_date + INTERVAL p.max_wait_minutes MINUTE)"     \
+	" AS sla_ok,"                                                                                           \
+	" PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY TIMESTAMPDIFF(MICROSECOND, t.created_date, t.called_date))" \
+	" OVER (PARTITION BY " key ") / 1000000 AS p90"                                                         \
+	" FROM tickets t JOIN priorities p ON p.id = t.priority_id"                                             \
+	" WHERE t.service_date BETWEEN ? AND ?" where ") g " join " GROUP BY g.k, " name " ORDER BY " name ", g.k"
+	S(STMT_REPORT_BY_QUEUE, REPORT_SQL("t.queue_id", "JOIN queues x ON x.id = g.k", "x.name", "")),
+	S(STMT_REPORT_BY_ATTENDANT,
+	  REPORT_SQL("t.called_by", "JOIN users x ON x.id = g.k", "x.user_name", " AND t.called_by IS NOT NULL")),
+	S(STMT_REPORT_BY_PRIORITY, REPORT_SQL("t.priority_id", "JOIN priorities x ON x.id = g.k", "x.name", "")),
+#undef REPORT_SQL
+	/* Keyset pagination in index order (ix_tickets_export): each page starts after the last row of the previous one. */
+	S(STMT_REPORT_EXPORT_PAGE,
+	  "SELECT t.id, t.code, t.service_date, t.queue_id, q.name, p.name, t.customer_id, c.dni, c.first_name,"
+	  " c.last_name, t.status, t.created_date, t.called_date, t.served_date, u.user_name, t.created_date"
+	  " FROM tickets t JOIN queues q ON q.id = t.queue_id JOIN priorities p ON p.id = t.priority_id"
+	  " JOIN customers c ON c.id = t.customer_id LEFT JOIN users u ON u.id = t.called_by"
+	  " WHERE t.service_date BETWEEN ? AND ? AND (? IS NULL OR t.queue_id = ?)"
+	  " AND (t.service_date > ? OR (t.service_date = ? AND (t.created_date > ?"
+	  " OR (t.created_date = ? AND t.id > ?))))"
+	  " ORDER BY t.service_date, t.created_date, t.id LIMIT ?"),
 };
 
 const char *stmt_sql(enum stmt_id id)
