@@ -150,16 +150,19 @@ static int append_candidate(void *cls, const struct db_row *row)
 	row_copy(row, 2, q->policy, sizeof q->policy);
 	q->created_seq = db_row_int(row, 3);
 	q->waiting = db_row_int(row, 4);
-	q->ahead_by_priority = db_row_int(row, 5);
+	q->ahead_by_age = db_row_int(row, 5);
+	q->ahead_by_priority = db_row_int(row, 6);
 	return 0;
 }
 
-long long repo_queue_candidates(struct db *db, const char *priority_id, int level, const char *except_id,
+long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, const char *except_id,
 				struct queue_candidate **out, size_t *n)
 {
 	struct candidates c = {NULL, 0};
+	struct db_arg created = db_str(t->created_date);
 	long long rc = db_query(db, STMT_QUEUE_CANDIDATES,
-				DB_ARGS(db_int(level), db_str(priority_id), db_str(except_id ? except_id : "")),
+				DB_ARGS(created, db_int(t->overdue), created, db_int(t->level), db_int(t->level), created,
+					db_str(t->priority_id), db_str(except_id ? except_id : "")),
 				append_candidate, &c);
 	if (rc < 0) {
 		free(c.items);

@@ -57,11 +57,20 @@ struct queue_candidate {
 	char policy[9];
 	long long created_seq;
 	long long waiting;
-	long long ahead_by_priority; /* tickets a new one of this level waits behind under the priority policy */
+	long long ahead_by_age;      /* tickets the placed one waits behind under the fifo policy */
+	long long ahead_by_priority; /* ... and under the priority policy */
 };
 
-/* Open queues serving priority_id (other than except_id, may be ""); *out freed by the caller with free(). */
-long long repo_queue_candidates(struct db *db, const char *priority_id, int level, const char *except_id,
+/* The ticket being placed: a new one (created_date NULL, not overdue) or one that moves. */
+struct placed_ticket {
+	const char *priority_id;
+	int level;
+	const char *created_date; /* DATETIME(3) text as stored; NULL: now */
+	bool overdue;
+};
+
+/* Open queues serving t's priority (other than except_id, may be NULL); *out freed by the caller with free(). */
+long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, const char *except_id,
 				struct queue_candidate **out, size_t *n);
 
 /* Average service seconds of the last 20 served tickets of the day and how many there were. */

@@ -178,11 +178,15 @@ static const struct {
 	  " WHERE id = ?"),
 	S(STMT_QUEUE_PRIORITIES_CLEAR, "DELETE FROM queue_priorities WHERE queue_id = ?"),
 	S(STMT_QUEUE_PRIORITY_ADD, "INSERT INTO queue_priorities (queue_id, priority_id) VALUES (?, ?)"),
-	/* Placement: per open queue serving the priority, tickets waiting and those a new ticket of
-	 * this level would wait behind under the priority policy (overdue ones and levels <= its own). */
+	/* Placement: per open queue serving the priority, the tickets waiting and how many of them a
+	 * ticket (created at ?, NULL = now; overdue or not; of this level) would wait behind under
+	 * the fifo and under the priority ordering (the rules of queue_rules.c). */
 	S(STMT_QUEUE_CANDIDATES,
 	  "SELECT q.id, q.prefix, q.policy, q.created_seq, COUNT(t.id),"
-	  " COALESCE(SUM(t.sla_deadline <= UTC_TIMESTAMP(3) OR t.priority_level <= ?), 0)"
+	  " COALESCE(SUM(t.created_date < COALESCE(?, UTC_TIMESTAMP(3))), 0),"
+	  " COALESCE(SUM(CASE WHEN ? THEN (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3)) AND t.created_date < COALESCE(?, UTC_TIMESTAMP(3))"
+	  "  ELSE (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3)) OR t.priority_level < ? OR (t.priority_level = ? AND t.created_date < COALESCE(?, UTC_TIMESTAMP(3)))"
+	  "  END), 0)"
 	  " FROM queues q JOIN queue_priorities qp ON qp.queue_id = q.id AND qp.priority_id = ?"
 	  " LEFT JOIN tickets t ON t.queue_id = q.id AND t.status = 'waiting'"
 	  " WHERE q.state = 'open' AND q.id <> ? GROUP BY q.id, q.prefix, q.policy, q.created_seq"),
@@ -269,7 +273,8 @@ static const struct {
 	  "UPDATE tickets SET queue_id = ?, status = 'waiting', called_date = NULL, called_by = NULL,"
 	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = ?"),
 	S(STMT_TICKET_WAITING_OF_QUEUE,
-	  "SELECT t.id, t.priority_id, t.priority_level FROM tickets t WHERE t.queue_id = ? AND t.status = 'waiting'"
+	  "SELECT t.id, t.priority_id, t.priority_level, t.created_date, (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3))"
+	  " FROM tickets t WHERE t.queue_id = ? AND t.status = 'waiting'"
 	  " ORDER BY t.created_date, t.id FOR UPDATE"),
 	S(STMT_EVENT_INSERT,
 	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, to_queue_id, user_id, reason, at)"

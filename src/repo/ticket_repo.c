@@ -221,6 +221,8 @@ static int append_waiting(void *cls, const struct db_row *row)
 	row_copy(row, 0, w->id, sizeof w->id);
 	row_copy(row, 1, w->priority_id, sizeof w->priority_id);
 	w->level = (int)db_row_int(row, 2);
+	row_copy(row, 3, w->created_date, sizeof w->created_date);
+	w->overdue = db_row_int(row, 4) != 0;
 	return 0;
 }
 

@@ -74,6 +74,8 @@ struct waiting_ticket {
 	char id[UUID_STR_LEN];
 	char priority_id[UUID_STR_LEN];
 	int level;
+	char created_date[24]; /* DATETIME(3) text as stored */
+	bool overdue;
 };
 /* Locks the waiting tickets of a queue, oldest first; free(*out). */
 long long repo_ticket_waiting_of_queue(struct db *db, const char *queue_id, struct waiting_ticket **out, size_t *n);

@@ -7,12 +7,12 @@
 #include "repo/ticket_repo.h"
 #include "service/queue_rules.h"
 
-enum app_err placement_choose(struct db *db, const char *priority_id, int level, const char *except_id,
+enum app_err placement_choose(struct db *db, const struct placed_ticket *t, const char *except_id,
 			      struct queue_candidate *out)
 {
 	struct queue_candidate *cands = NULL;
 	size_t n = 0;
-	long long rc = repo_queue_candidates(db, priority_id, level, except_id, &cands, &n);
+	long long rc = repo_queue_candidates(db, t, except_id, &cands, &n);
 	if (rc < 0)
 		return db_app_err(rc);
 	struct rules_candidate *rc_list = calloc(n ? n : 1, sizeof *rc_list);
@@ -22,7 +22,7 @@ enum app_err placement_choose(struct db *db, const char *priority_id, int level,
 	}
 	for (size_t i = 0; i < n; i++) {
 		bool fifo = strcmp(cands[i].policy, "fifo") == 0;
-		rc_list[i].ahead = (size_t)(fifo ? cands[i].waiting : cands[i].ahead_by_priority);
+		rc_list[i].ahead = (size_t)(fifo ? cands[i].ahead_by_age : cands[i].ahead_by_priority);
 		rc_list[i].waiting = (size_t)cands[i].waiting;
 		rc_list[i].created_seq = cands[i].created_seq;
 	}
@@ -44,7 +44,9 @@ enum app_err placement_drain_queue(struct db *db, const char *queue_id, const ch
 	enum app_err e = APP_OK;
 	for (size_t i = 0; i < n && e == APP_OK; i++) {
 		struct queue_candidate to;
-		e = placement_choose(db, waiting[i].priority_id, waiting[i].level, queue_id, &to);
+		struct placed_ticket moving = {waiting[i].priority_id, waiting[i].level, waiting[i].created_date,
+					       waiting[i].overdue};
+		e = placement_choose(db, &moving, queue_id, &to);
 		if (e != APP_OK)
 			break;
 		rc = repo_ticket_move(db, waiting[i].id, "waiting", to.id);

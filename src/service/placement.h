@@ -8,11 +8,12 @@
 struct db;
 
 /*
- * Picks the open queue (other than except_id, may be NULL) serving priority_id where a new
- * ticket of this level would have the fewest tickets ahead; ties by fewer waiting, then the
- * queue created first. APP_CONFLICT when no queue qualifies. Runs inside a transaction.
+ * Picks the open queue (other than except_id, may be NULL) serving the ticket's priority where
+ * it would have the fewest tickets ahead under that queue's ordering (a moving ticket keeps its
+ * age); ties by fewer waiting, then the queue created first. APP_CONFLICT when no queue
+ * qualifies. Runs inside a transaction.
  */
-enum app_err placement_choose(struct db *db, const char *priority_id, int level, const char *except_id,
+enum app_err placement_choose(struct db *db, const struct placed_ticket *t, const char *except_id,
 			      struct queue_candidate *out);
 
 /*

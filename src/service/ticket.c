@@ -125,7 +125,8 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		snprintf(place.id, sizeof place.id, "%s", q.id);
 		snprintf(place.prefix, sizeof place.prefix, "%s", q.prefix);
 	} else {
-		enum app_err e = placement_choose(db, r->priority_id, level, NULL, &place);
+		struct placed_ticket fresh = {r->priority_id, level, NULL, false};
+		enum app_err e = placement_choose(db, &fresh, NULL, &place);
 		if (e != APP_OK)
 			return e;
 	}

@@ -841,6 +841,33 @@ START_TEST(test_closing_a_queue_re_places_its_waiting_tickets)
 }
 END_TEST
 
+START_TEST(test_closing_re_places_tickets_by_their_own_age)
+{
+	setup_admin();
+	char prio[64], old_in_x[64], moving[64], young_in_y[64], path[128];
+	struct queue x, y, z;
+	struct it_response r;
+	create_priority(n("Age"), 47, 0, prio);
+	create_queue(n("Age x"), "fifo", prio, &x);
+	create_queue(n("Age y"), "fifo", prio, &y);
+	create_queue(n("Age z"), "fifo", prio, &z);
+	issue(prio, x.id, old_in_x);
+	issue(prio, z.id, moving);
+	issue(prio, y.id, young_in_y);
+	/* In x one older ticket stays ahead of it; in y it goes before the younger one. */
+	snprintf(path, sizeof path, "/api/v1/queues/%s", z.id);
+	it_json("PATCH", path, admin_token, "{\"state\":\"closed\"}", &r);
+	ck_assert_msg(r.status == 200, "close: %ld %s", r.status, r.body);
+	it_response_free(&r);
+	assert_ticket(moving, "waiting", y.id);
+	ck_assert_int_eq(get_ticket(moving, &r), 200);
+	ck_assert_int_eq(jint(r.json, "position"), 1);
+	it_response_free(&r);
+	assert_ticket(old_in_x, "waiting", x.id);
+	assert_ticket(young_in_y, "waiting", y.id);
+}
+END_TEST
+
 START_TEST(test_paused_queue_takes_no_new_tickets_but_serves_its_own)
 {
 	setup_admin();
@@ -1329,6 +1356,7 @@ int main(void)
 	tcase_add_test(tc, test_state_machine_through_the_api);
 	tcase_add_test(tc, test_attendant_operates_only_the_assigned_queue);
 	tcase_add_test(tc, test_closing_a_queue_re_places_its_waiting_tickets);
+	tcase_add_test(tc, test_closing_re_places_tickets_by_their_own_age);
 	tcase_add_test(tc, test_paused_queue_takes_no_new_tickets_but_serves_its_own);
 	tcase_add_test(tc, test_idempotency_key_replays_the_first_answer);
 	tcase_add_test(tc, test_inline_customer_is_upserted_by_dni);
