@@ -21,6 +21,21 @@
 		}                                                                              \
 	} while (0)
 
+/*
+ * A NUL-terminated copy of data[0..n) (which need not hold a NUL), or NULL. Not strndup:
+ * the sanitizer's strndup may read one byte past n when the bytes hold no NUL.
+ */
+static inline char *fuzz_cstr(const uint8_t *data, size_t n)
+{
+	char *s = malloc(n + 1);
+	if (s) {
+		for (size_t i = 0; i < n; i++)
+			s[i] = (char)data[i];
+		s[n] = '\0';
+	}
+	return s;
+}
+
 /* Each returns 0; a bug shows as a crash, a sanitizer report or an abort. data may be NULL when size is 0. */
 int fuzz_form_one(const uint8_t *data, size_t size);
 int fuzz_json_one(const uint8_t *data, size_t size);

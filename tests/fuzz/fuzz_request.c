@@ -60,7 +60,7 @@ int fuzz_request_one(const uint8_t *data, size_t size)
 		size_t end = pos;
 		while (end < size && data[end] != '\0' && data[end] != '\n')
 			end++;
-		t.values[i] = strndup((const char *)data + pos, end - pos);
+		t.values[i] = fuzz_cstr(data + pos, end - pos);
 		if (!t.values[i])
 			goto out;
 		pos = end + 1;

@@ -1,4 +1,5 @@
 /* Request paths against the real route table: one method byte, then the path. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -15,7 +16,7 @@ int fuzz_router_one(const uint8_t *data, size_t size)
 		return 0;
 	enum http_method m = (enum http_method)(data[0] % HTTP_METHOD__MAX);
 	/* FastCGI hands us C strings: the path ends at the first NUL. */
-	char *path = strndup((const char *)data + 1, size - 1);
+	char *path = fuzz_cstr(data + 1, size - 1);
 	if (!path)
 		return 0;
 	memset(&params, 0, sizeof params);

@@ -63,7 +63,7 @@ int fuzz_token_one(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	memcpy(k.secret, "0123456789abcdef0123456789ABCDEF", 32);
-	tok = data[0] % 2 ? fuzz_sign(&k, data + 1, size - 1) : strndup((const char *)data + 1, size - 1);
+	tok = data[0] % 2 ? fuzz_sign(&k, data + 1, size - 1) : fuzz_cstr(data + 1, size - 1);
 	if (!tok)
 		return 0;
 	enum token_status st = token_verify(&k, tok, FUZZ_NOW, &c);
