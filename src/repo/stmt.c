@@ -216,9 +216,8 @@ static const struct {
 	S(STMT_TICKET_INSERT,
 	  "INSERT INTO tickets (id, customer_id, priority_id, priority_level, queue_id, issued_queue_id, service_date,"
 	  " number, code, status, sla_deadline, quoted_wait_seconds, created_date, updated_date)"
-	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', IF(? > 0, UTC_TIMESTAMP(3) + INTERVAL ? MINUTE, NULL), 0,"
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', IF(? > 0, UTC_TIMESTAMP(3) + INTERVAL ? MINUTE, NULL), ?,"
 	  " UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
-	S(STMT_TICKET_SET_QUOTE, "UPDATE tickets SET quoted_wait_seconds = ? WHERE id = ?"),
 	S(STMT_TICKET_GET_BY_ID, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id FROM tickets t WHERE t.id = ?"),
 	S(STMT_TICKET_GET_FOR_UPDATE, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id FROM tickets t WHERE t.id = ? FOR UPDATE"),
 	S(STMT_TICKET_LIST,
@@ -240,17 +239,18 @@ static const struct {
 	  " WHERE me.id = ? AND me.status = 'waiting'"),
 	S(STMT_TICKET_CALLED_OF_QUEUE,
 	  "SELECT t.id FROM tickets t WHERE t.queue_id = ? AND t.status = 'called' FOR UPDATE"),
-	/* Take-next: each ORDER BY is served by an index, so SKIP LOCKED skips only what others hold.
+	/* Take-next: each ORDER BY is served by an index (named, so no statistics can pick another
+	 * that filters better but sorts), and SKIP LOCKED skips only what others hold.
 	 * Stealing scans waiting tickets in call order; left alone, the optimizer would start from
 	 * the calling queue's priorities and sort, locking every candidate row. */
 	S(STMT_TICKET_NEXT_OVERDUE,
-	  "SELECT t.id, t.queue_id FROM tickets t WHERE t.queue_id = ? AND t.status = 'waiting' AND (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3))"
+	  "SELECT t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_queue_fifo) WHERE t.queue_id = ? AND t.status = 'waiting' AND (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3))"
 	  " ORDER BY t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_NEXT_LEVEL,
-	  "SELECT t.id, t.queue_id FROM tickets t WHERE t.queue_id = ? AND t.status = 'waiting'"
+	  "SELECT t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_queue_level) WHERE t.queue_id = ? AND t.status = 'waiting'"
 	  " ORDER BY t.priority_level, t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_NEXT_FIFO,
-	  "SELECT t.id, t.queue_id FROM tickets t WHERE t.queue_id = ? AND t.status = 'waiting'"
+	  "SELECT t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_queue_fifo) WHERE t.queue_id = ? AND t.status = 'waiting'"
 	  " ORDER BY t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_STEAL_OVERDUE,
 	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_fifo) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) AND (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3)) ORDER BY t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),

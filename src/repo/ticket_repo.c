@@ -92,12 +92,8 @@ long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int leve
 	return db_exec(db, STMT_TICKET_INSERT,
 		       DB_ARGS(db_str(t->id), db_str(t->customer_id), db_str(t->priority_id), db_int(level),
 			       db_str(t->queue_id), db_str(t->issued_queue_id), db_str(t->service_date), db_int(t->number),
-			       db_str(t->code), db_int(max_wait_minutes), db_int(max_wait_minutes)));
-}
-
-long long repo_ticket_set_quote(struct db *db, const char *id, long long seconds)
-{
-	return db_exec(db, STMT_TICKET_SET_QUOTE, DB_ARGS(db_int(seconds), db_str(id)));
+			       db_str(t->code), db_int(max_wait_minutes), db_int(max_wait_minutes),
+			       db_int(t->quoted_wait_seconds)));
 }
 
 long long repo_ticket_get(struct db *db, const char *id, bool for_update, struct ticket_rec *out)

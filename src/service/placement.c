@@ -7,6 +7,29 @@
 #include "repo/ticket_repo.h"
 #include "service/queue_rules.h"
 
+long long placement_candidate_ahead(const struct queue_candidate *c)
+{
+	return strcmp(c->policy, "fifo") == 0 ? c->ahead_by_age : c->ahead_by_priority;
+}
+
+enum app_err placement_ahead_in(struct db *db, const struct placed_ticket *t, const char *queue_id, long long *ahead)
+{
+	struct queue_candidate *cands = NULL;
+	size_t n = 0;
+	long long rc = repo_queue_candidates(db, t, NULL, &cands, &n);
+	if (rc < 0)
+		return db_app_err(rc);
+	enum app_err e = APP_CONFLICT;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(cands[i].id, queue_id) == 0) {
+			*ahead = placement_candidate_ahead(&cands[i]);
+			e = APP_OK;
+		}
+	}
+	free(cands);
+	return e;
+}
+
 enum app_err placement_choose(struct db *db, const struct placed_ticket *t, const char *except_id,
 			      struct queue_candidate *out)
 {
@@ -21,8 +44,7 @@ enum app_err placement_choose(struct db *db, const struct placed_ticket *t, cons
 		return APP_INTERNAL;
 	}
 	for (size_t i = 0; i < n; i++) {
-		bool fifo = strcmp(cands[i].policy, "fifo") == 0;
-		rc_list[i].ahead = (size_t)(fifo ? cands[i].ahead_by_age : cands[i].ahead_by_priority);
+		rc_list[i].ahead = (size_t)placement_candidate_ahead(&cands[i]);
 		rc_list[i].waiting = (size_t)cands[i].waiting;
 		rc_list[i].created_seq = cands[i].created_seq;
 	}

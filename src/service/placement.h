@@ -17,6 +17,15 @@ enum app_err placement_choose(struct db *db, const struct placed_ticket *t, cons
 			      struct queue_candidate *out);
 
 /*
+ * How many tickets t would wait behind in queue_id (open, serving its priority) under that
+ * queue's ordering. APP_CONFLICT when the queue does not qualify.
+ */
+enum app_err placement_ahead_in(struct db *db, const struct placed_ticket *t, const char *queue_id, long long *ahead);
+
+/* The tickets ahead in a candidate queue, by the queue's own policy. */
+long long placement_candidate_ahead(const struct queue_candidate *c);
+
+/*
  * Moves every waiting ticket of queue_id to its best other queue (keeping created_date),
  * each with a "transferred" event of reason queue_closed by user_id. APP_CONFLICT when a
  * ticket has nowhere to go; the caller's transaction then rolls everything back.

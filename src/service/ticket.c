@@ -116,20 +116,38 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		return APP_INVALID;
 
 	struct queue_candidate place;
+	struct placed_ticket fresh = {r->priority_id, level, NULL, false};
+	long long ahead = 0;
 	memset(&place, 0, sizeof place);
 	if (r->queue_id) {
 		struct queue_rec q;
 		enum app_err e = check_chosen_queue(db, r->queue_id, r->priority_id, t->fe, &q);
+		if (e == APP_OK)
+			e = placement_ahead_in(db, &fresh, q.id, &ahead);
 		if (e != APP_OK)
 			return e;
 		snprintf(place.id, sizeof place.id, "%s", q.id);
 		snprintf(place.prefix, sizeof place.prefix, "%s", q.prefix);
 	} else {
-		struct placed_ticket fresh = {r->priority_id, level, NULL, false};
 		enum app_err e = placement_choose(db, &fresh, NULL, &place);
 		if (e != APP_OK)
 			return e;
+		ahead = placement_candidate_ahead(&place);
 	}
+
+	/*
+	 * The quote is worked out before the number is taken: the day counter's row stays locked
+	 * from the number until COMMIT, and every registration of the queue waits on it.
+	 */
+	char today[11];
+	double avg = 0;
+	long long samples = 0;
+	svc_service_date(today);
+	rc = repo_queue_avg_service(db, place.id, today, &avg, &samples);
+	if (rc < 0)
+		return db_app_err(rc);
+	long long quote = rules_estimated_wait((size_t)(ahead + 1), avg, (size_t)samples,
+					       t->app->cfg->queue.default_service_seconds);
 
 	memset(tk, 0, sizeof *tk);
 	ids_uuid_v4(tk->id);
@@ -137,7 +155,8 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 	snprintf(tk->priority_id, sizeof tk->priority_id, "%s", r->priority_id);
 	snprintf(tk->queue_id, sizeof tk->queue_id, "%s", place.id);
 	snprintf(tk->issued_queue_id, sizeof tk->issued_queue_id, "%s", place.id);
-	svc_service_date(tk->service_date);
+	snprintf(tk->service_date, sizeof tk->service_date, "%s", today);
+	tk->quoted_wait_seconds = quote;
 	rc = repo_ticket_next_number(db, place.id, tk->service_date, &tk->number);
 	if (rc < 0)
 		return db_app_err(rc);
@@ -148,13 +167,6 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		rc = repo_event_insert(db, tk->id, "created", NULL, place.id, t->who->user_id, NULL);
 	if (rc < 0)
 		return db_app_err(rc);
-	enum app_err e = load_view(t->app, db, tk->id, t->out);
-	if (e != APP_OK)
-		return e;
-	rc = repo_ticket_set_quote(db, tk->id, t->out->estimated_wait_seconds);
-	if (rc < 0)
-		return db_app_err(rc);
-	t->out->t.quoted_wait_seconds = t->out->estimated_wait_seconds;
 	if (r->idempotency_key) {
 		rc = repo_idem_insert(db, t->who->user_id, r->idempotency_key, tk->id, r->request_fingerprint);
 		/* A concurrent twin inserted the key first: run again and answer with its ticket. */
@@ -163,6 +175,12 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		if (rc < 0)
 			return db_app_err(rc);
 	}
+	/* The stored row (server timestamps) and the standing it was quoted with. */
+	rc = repo_ticket_get(db, tk->id, false, &t->out->t);
+	if (rc <= 0)
+		return rc < 0 ? db_app_err(rc) : APP_INTERNAL;
+	t->out->position = ahead + 1;
+	t->out->estimated_wait_seconds = quote;
 	return APP_OK;
 }
 
