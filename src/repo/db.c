@@ -304,7 +304,7 @@ out:
 }
 
 static long long run(struct db *db, enum stmt_id id, const struct db_arg *args, size_t nargs, bool select,
-		     db_row_fn cb, void *cls)
+		     db_row_fn cb, void *cls, long long *insert_id)
 {
 	if ((unsigned)id >= STMT__MAX || nargs > DB_MAX_ARGS)
 		return DB_HARD;
@@ -344,8 +344,11 @@ static long long run(struct db *db, enum stmt_id id, const struct db_arg *args, 
 				status = classify(db, mysql_stmt_errno(st), stmt_name(id), mysql_stmt_error(st));
 			else if (select)
 				status = fetch_rows(db, id, st, cb, cls);
-			else
+			else {
 				status = (long long)mysql_stmt_affected_rows(st);
+				if (insert_id)
+					*insert_id = (long long)mysql_stmt_insert_id(st);
+			}
 		}
 		if (status < 0 && status != DB_UNAVAILABLE && db->stmts[id]) {
 			/* A statement that failed mid-way (a deadlock while reading rows) can leave
@@ -367,12 +370,18 @@ static long long run(struct db *db, enum stmt_id id, const struct db_arg *args, 
 long long db_query(struct db *db, enum stmt_id id, const struct db_arg *args, size_t nargs, db_row_fn cb,
 		   void *cls)
 {
-	return run(db, id, args, nargs, true, cb, cls);
+	return run(db, id, args, nargs, true, cb, cls, NULL);
 }
 
 long long db_exec(struct db *db, enum stmt_id id, const struct db_arg *args, size_t nargs)
 {
-	return run(db, id, args, nargs, false, NULL, NULL);
+	return run(db, id, args, nargs, false, NULL, NULL, NULL);
+}
+
+long long db_exec_insert_id(struct db *db, enum stmt_id id, const struct db_arg *args, size_t nargs,
+			    long long *insert_id)
+{
+	return run(db, id, args, nargs, false, NULL, NULL, insert_id);
 }
 
 enum app_err db_app_err(long long status)

@@ -90,6 +90,10 @@ long long db_query(struct db *db, enum stmt_id id, const struct db_arg *args, si
 /* Runs INSERT/UPDATE/DELETE; returns affected rows or a negative db_status. */
 long long db_exec(struct db *db, enum stmt_id id, const struct db_arg *args, size_t nargs);
 
+/* Like db_exec, and *insert_id gets the statement's insert id (or LAST_INSERT_ID(expr)). */
+long long db_exec_insert_id(struct db *db, enum stmt_id id, const struct db_arg *args, size_t nargs,
+			    long long *insert_id);
+
 /* Maps a negative db_status (or a row count) to the service vocabulary. */
 enum app_err db_app_err(long long status);
 

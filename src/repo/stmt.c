@@ -208,11 +208,11 @@ static const struct {
 	/* tickets (ticket_repo.c); TICKET_COLUMNS order in ticket_repo.c */
 	S(STMT_TICKET_PRIORITY_INFO, "SELECT level, max_wait_minutes, state FROM priorities WHERE id = ?"),
 	S(STMT_TICKET_CUSTOMER_STATE, "SELECT state FROM customers WHERE id = ?"),
-	/* The number is taken by one atomic upsert; the row stays locked until commit. */
+	/* The number is taken by one atomic upsert that also hands it back (as the insert id);
+	 * the row stays locked until commit. */
 	S(STMT_COUNTER_BUMP,
-	  "INSERT INTO queue_day_counters (queue_id, service_date, last_number) VALUES (?, ?, 1)"
-	  " ON DUPLICATE KEY UPDATE last_number = last_number + 1"),
-	S(STMT_COUNTER_GET, "SELECT last_number FROM queue_day_counters WHERE queue_id = ? AND service_date = ?"),
+	  "INSERT INTO queue_day_counters (queue_id, service_date, last_number) VALUES (?, ?, LAST_INSERT_ID(1))"
+	  " ON DUPLICATE KEY UPDATE last_number = LAST_INSERT_ID(last_number + 1)"),
 	S(STMT_TICKET_INSERT,
 	  "INSERT INTO tickets (id, customer_id, priority_id, priority_level, queue_id, issued_queue_id, service_date,"
 	  " number, code, status, sla_deadline, quoted_wait_seconds, created_date, updated_date)"

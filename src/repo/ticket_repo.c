@@ -79,11 +79,8 @@ long long repo_ticket_customer_state(struct db *db, const char *customer_id, boo
 
 long long repo_ticket_next_number(struct db *db, const char *queue_id, const char *service_date, long long *number)
 {
-	long long rc = db_exec(db, STMT_COUNTER_BUMP, DB_ARGS(db_str(queue_id), db_str(service_date)));
-	if (rc < 0)
-		return rc;
 	*number = 0;
-	rc = db_query(db, STMT_COUNTER_GET, DB_ARGS(db_str(queue_id), db_str(service_date)), row_count, number);
+	long long rc = db_exec_insert_id(db, STMT_COUNTER_BUMP, DB_ARGS(db_str(queue_id), db_str(service_date)), number);
 	return rc < 0 ? rc : (*number > 0 ? 1 : DB_HARD);
 }
 
