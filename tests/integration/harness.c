@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char *base_url;
 static const char *state_dir;
@@ -224,4 +226,33 @@ int it_admin_login(char *token, size_t len)
 	}
 	it_response_free(&r);
 	return rc;
+}
+
+int it_create_queue(const char *token, const char *name, const char *policy, const char *priority_ids_json,
+		    char *id, char *prefix)
+{
+	static unsigned seed;
+	if (!seed)
+		seed = (unsigned)getpid() * 2654435761u ^ (unsigned)time(NULL);
+	for (int attempt = 0; attempt < 100; attempt++) {
+		char body[1024];
+		struct it_response r;
+		seed = seed * 1103515245u + 12345u;
+		snprintf(prefix, 4, "%c%c%c", 'A' + (seed >> 8) % 26, 'A' + (seed >> 16) % 26, 'A' + (seed >> 24) % 26);
+		snprintf(body, sizeof body, "{\"name\":\"%s\",\"prefix\":\"%s\",\"policy\":\"%s\",\"priority_ids\":%s}",
+			 name, prefix, policy, priority_ids_json);
+		it_json("POST", "/api/v1/queues", token, body, &r);
+		long status = r.status;
+		if (status == 201)
+			snprintf(id, 64, "%s", it_str(&r, "id"));
+		else if (status != 409)
+			fprintf(stderr, "create queue %s: %ld %s\n", name, status, r.body);
+		it_response_free(&r);
+		if (status == 201)
+			return 0;
+		if (status != 409)
+			return -1;
+	}
+	fprintf(stderr, "create queue %s: no free prefix after 100 tries\n", name);
+	return -1;
 }

@@ -58,6 +58,14 @@ void it_assert_problem(const struct it_response *r, long status);
  */
 int it_admin_login(char *token, size_t len);
 
+/*
+ * Creates a queue with a random free 3-letter prefix (several programs share one database,
+ * so a prefix taken already answers 409 and the next one is tried). name must be unique.
+ * Writes the new id (64 bytes) and prefix (4 bytes); returns 0 or -1 after printing why.
+ */
+int it_create_queue(const char *token, const char *name, const char *policy, const char *priority_ids_json,
+		    char *id, char *prefix);
+
 /* A string member of the JSON body or NULL. */
 const char *it_str(const struct it_response *r, const char *key);
 

@@ -133,11 +133,11 @@ START_TEST(test_parallel_calls_and_registrations_lose_and_double_nothing)
 	snprintf(body, sizeof body, "{\"first_name\":\"Load\",\"last_name\":\"Test %u\"}", tag);
 	ck_assert_int_eq(post_id("/api/v1/customers", body, customer_id, sizeof customer_id), 201);
 	for (int q = 0; q < QUEUES; q++) {
-		char prefix[4] = {(char)('A' + (tag / 676 + (unsigned)q) % 26), (char)('A' + tag / 26 % 26),
-				  (char)('A' + tag % 26), '\0'};
-		snprintf(body, sizeof body, "{\"name\":\"load-%u-%d\",\"prefix\":\"%s\",\"policy\":\"%s\",\"priority_ids\":[\"%s\"]}",
-			 tag, q, prefix, q % 2 ? "fifo" : "priority", priority_id);
-		ck_assert_int_eq(post_id("/api/v1/queues", body, queue_ids[q], sizeof queue_ids[q]), 201);
+		char queue_name[64], ids[96], prefix[4];
+		snprintf(queue_name, sizeof queue_name, "load-%u-%d", tag, q);
+		snprintf(ids, sizeof ids, "[\"%s\"]", priority_id);
+		ck_assert_int_eq(it_create_queue(token, queue_name, q % 2 ? "fifo" : "priority", ids, queue_ids[q], prefix),
+				 0);
 	}
 
 	pthread_t regs[REGISTRARS], calls[CALLERS];

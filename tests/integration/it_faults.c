@@ -202,10 +202,10 @@ START_TEST(test_setup)
 	create("/api/v1/priorities", body, priority_id, sizeof priority_id);
 	snprintf(body, sizeof body, "{\"first_name\":\"Fault\",\"last_name\":\"Test %u\"}", tag);
 	create("/api/v1/customers", body, customer_id, sizeof customer_id);
-	char prefix[4] = {'F', (char)('A' + tag / 26 % 26), (char)('A' + tag % 26), '\0'};
-	snprintf(body, sizeof body, "{\"name\":\"faults-%u\",\"prefix\":\"%s\",\"priority_ids\":[\"%s\"]}", tag, prefix,
-		 priority_id);
-	create("/api/v1/queues", body, queue, sizeof queue);
+	char name[64], ids[96], prefix[4];
+	snprintf(name, sizeof name, "faults-%u", tag);
+	snprintf(ids, sizeof ids, "[\"%s\"]", priority_id);
+	ck_assert_int_eq(it_create_queue(token, name, "priority", ids, queue, prefix), 0);
 }
 END_TEST
 

@@ -138,7 +138,8 @@ static void create_queue_state(const char *name, const char *policy, const char 
 {
 	char body[512];
 	struct it_response r;
-	for (int attempt = 0; attempt < 5; attempt++) {
+	/* Programs share one database and walk prefixes in sequence: step past taken ones. */
+	for (int attempt = 0; attempt < 200; attempt++) {
 		next_prefix(q->prefix);
 		snprintf(body, sizeof body,
 			 "{\"name\":\"%s\",\"prefix\":\"%s\",\"policy\":\"%s\",\"state\":\"%s\",\"priority_ids\":%s}", name,

@@ -86,7 +86,8 @@ static void create_queue(const char *name, const char *priority_ids_json, char i
 {
 	char body[512], prefix[4];
 	struct it_response r;
-	for (int attempt = 0; attempt < 20; attempt++) {
+	/* Programs share one database and walk prefixes in sequence: step past taken ones. */
+	for (int attempt = 0; attempt < 200; attempt++) {
 		next_prefix(prefix);
 		snprintf(body, sizeof body, "{\"name\":\"%s\",\"prefix\":\"%s\",\"policy\":\"fifo\",\"priority_ids\":%s}",
 			 name, prefix, priority_ids_json);
