@@ -213,19 +213,11 @@ int it_admin_login(char *token, size_t len)
 		fprintf(stderr, "turneroctl create-admin failed\n");
 		return -1;
 	}
-	const char body[] = "grant_type=password&username=admin&password=" IT_ADMIN_PASSWORD;
-	const char *form[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-	struct it_response r;
-	it_request("POST", "/api/v1/auth/token", form, body, sizeof body - 1, &r);
-	int rc = -1;
-	if (r.status == 200 && it_str(&r, "access_token")) {
-		snprintf(token, len, "%s", it_str(&r, "access_token"));
-		rc = 0;
-	} else {
-		fprintf(stderr, "admin login failed: %ld %s\n", r.status, r.body);
+	if (it_login("admin", IT_ADMIN_PASSWORD, token, len, NULL, 0) != 200) {
+		fprintf(stderr, "admin login failed\n");
+		return -1;
 	}
-	it_response_free(&r);
-	return rc;
+	return 0;
 }
 
 int it_create_queue(const char *token, const char *name, const char *policy, const char *priority_ids_json,
@@ -255,4 +247,44 @@ int it_create_queue(const char *token, const char *name, const char *policy, con
 	}
 	fprintf(stderr, "create queue %s: no free prefix after 100 tries\n", name);
 	return -1;
+}
+
+const char *it_unique(const char *base)
+{
+	static char bufs[8][64];
+	static int next;
+	char *b = bufs[next++ % 8];
+	snprintf(b, sizeof bufs[0], "%s.%ld", base, (long)getpid() % 100000);
+	return b;
+}
+
+void it_sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+long long it_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long it_login(const char *user, const char *password, char *access, size_t alen, char *refresh, size_t rlen)
+{
+	char body[512];
+	struct it_response r;
+	const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+	snprintf(body, sizeof body, "grant_type=password&username=%s&password=%s", user, password);
+	it_request("POST", "/api/v1/auth/token", headers, body, strlen(body), &r);
+	long status = r.status;
+	if (status == 200) {
+		if (access)
+			snprintf(access, alen, "%s", it_str(&r, "access_token"));
+		if (refresh)
+			snprintf(refresh, rlen, "%s", it_str(&r, "refresh_token"));
+	}
+	it_response_free(&r);
+	return status;
 }

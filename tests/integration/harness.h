@@ -66,6 +66,16 @@ int it_admin_login(char *token, size_t len);
 int it_create_queue(const char *token, const char *name, const char *policy, const char *priority_ids_json,
 		    char *id, char *prefix);
 
+/* base + "." + this process's id: names that do not collide across runs on one database.
+ * The result lives in one of 8 rotating buffers. */
+const char *it_unique(const char *base);
+
+void it_sleep_ms(long ms);
+long long it_now_ms(void); /* monotonic */
+
+/* Password grant; returns the status and, on 200, copies the tokens (either may be NULL). */
+long it_login(const char *user, const char *password, char *access, size_t alen, char *refresh, size_t rlen);
+
 /* A string member of the JSON body or NULL. */
 const char *it_str(const struct it_response *r, const char *key);
 

@@ -11,22 +11,6 @@ static char admin_token[4096];
 static char admin_id[64];
 static const char *admin_password;
 
-/* Names unique to this run, so the program can run again on the same database. */
-static const char *n(const char *base)
-{
-	static char bufs[8][40];
-	static int next;
-	char *b = bufs[next++ % 8];
-	snprintf(b, sizeof bufs[0], "%s.%ld", base, (long)getpid() % 100000);
-	return b;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 static int form_post(const char *path, const char *token, const char *body, struct it_response *r)
 {
 	char auth[4200];
@@ -36,24 +20,6 @@ static int form_post(const char *path, const char *token, const char *body, stru
 		headers[1] = auth;
 	}
 	return it_request("POST", path, headers, body, strlen(body), r);
-}
-
-/* Password grant; returns the status and copies the tokens when 200. */
-static long login(const char *user, const char *password, char *access, size_t alen, char *refresh, size_t rlen)
-{
-	char body[512];
-	struct it_response r;
-	snprintf(body, sizeof body, "grant_type=password&username=%s&password=%s", user, password);
-	form_post("/api/v1/auth/token", NULL, body, &r);
-	long status = r.status;
-	if (status == 200) {
-		if (access)
-			snprintf(access, alen, "%s", it_str(&r, "access_token"));
-		if (refresh)
-			snprintf(refresh, rlen, "%s", it_str(&r, "refresh_token"));
-	}
-	it_response_free(&r);
-	return status;
 }
 
 static long get(const char *path, const char *token, struct it_response *r)
@@ -158,12 +124,12 @@ END_TEST
 START_TEST(test_five_failures_lock_the_name_even_for_the_right_password)
 {
 	setup_admin();
-	create_user(n("throttled.user"), "correct-horse-1", RECEPTIONIST_ROLE);
+	create_user(it_unique("throttled.user"), "correct-horse-1", RECEPTIONIST_ROLE);
 	for (int i = 0; i < 5; i++)
-		ck_assert_int_eq(login(n("throttled.user"), "wrong-password", NULL, 0, NULL, 0), 400);
+		ck_assert_int_eq(it_login(it_unique("throttled.user"), "wrong-password", NULL, 0, NULL, 0), 400);
 	struct it_response r;
 	char body[256];
-	snprintf(body, sizeof body, "grant_type=password&username=%s&password=correct-horse-1", n("throttled.user"));
+	snprintf(body, sizeof body, "grant_type=password&username=%s&password=correct-horse-1", it_unique("throttled.user"));
 	form_post("/api/v1/auth/token", NULL, body, &r);
 	it_assert_problem(&r, 429);
 	char *retry = it_header(&r, "Retry-After");
@@ -173,7 +139,7 @@ START_TEST(test_five_failures_lock_the_name_even_for_the_right_password)
 	free(retry);
 	it_response_free(&r);
 	/* Another name is not affected. */
-	ck_assert_int_eq(login("admin", admin_password, NULL, 0, NULL, 0), 200);
+	ck_assert_int_eq(it_login("admin", admin_password, NULL, 0, NULL, 0), 200);
 }
 END_TEST
 
@@ -181,7 +147,7 @@ START_TEST(test_refresh_rotates_and_reuse_revokes_the_family)
 {
 	char access[4096], first[64], second[64], body[256];
 	struct it_response r;
-	ck_assert_int_eq(login("admin", admin_password, access, sizeof access, first, sizeof first), 200);
+	ck_assert_int_eq(it_login("admin", admin_password, access, sizeof access, first, sizeof first), 200);
 	snprintf(body, sizeof body, "grant_type=refresh_token&refresh_token=%s", first);
 	form_post("/api/v1/auth/token", NULL, body, &r);
 	ck_assert_int_eq(r.status, 200);
@@ -205,7 +171,7 @@ START_TEST(test_logout_revokes_the_refresh_token)
 {
 	char access[4096], refresh[64], body[256];
 	struct it_response r;
-	ck_assert_int_eq(login("admin", admin_password, access, sizeof access, refresh, sizeof refresh), 200);
+	ck_assert_int_eq(it_login("admin", admin_password, access, sizeof access, refresh, sizeof refresh), 200);
 	snprintf(body, sizeof body, "refresh_token=%s", refresh);
 	form_post("/api/v1/auth/logout", access, body, &r);
 	ck_assert_int_eq(r.status, 204);
@@ -256,9 +222,9 @@ END_TEST
 START_TEST(test_partial_role_gets_403_outside_its_modules)
 {
 	setup_admin();
-	create_user(n("front.desk"), "front-desk-pw", RECEPTIONIST_ROLE);
+	create_user(it_unique("front.desk"), "front-desk-pw", RECEPTIONIST_ROLE);
 	char token[4096];
-	ck_assert_int_eq(login(n("front.desk"), "front-desk-pw", token, sizeof token, NULL, 0), 200);
+	ck_assert_int_eq(it_login(it_unique("front.desk"), "front-desk-pw", token, sizeof token, NULL, 0), 200);
 	struct it_response r;
 	get("/api/v1/users", token, &r);
 	it_assert_problem(&r, 403);
@@ -270,7 +236,7 @@ START_TEST(test_partial_role_gets_403_outside_its_modules)
 	it_assert_problem(&r, 403);
 	it_response_free(&r);
 	ck_assert_int_eq(get("/api/v1/auth/me", token, &r), 200);
-	ck_assert_str_eq(it_str(&r, "user_name"), n("front.desk"));
+	ck_assert_str_eq(it_str(&r, "user_name"), it_unique("front.desk"));
 	ck_assert_ptr_null(it_str(&r, "password"));
 	ck_assert_ptr_null(strstr(r.body, "argon2"));
 	it_response_free(&r);
@@ -287,7 +253,7 @@ static long poll_status(const char *path, const char *token, long want)
 		it_response_free(&r);
 		if (last == want)
 			return last;
-		sleep_ms(100);
+		it_sleep_ms(100);
 	}
 	return last;
 }
@@ -295,11 +261,11 @@ static long poll_status(const char *path, const char *token, long want)
 START_TEST(test_permission_change_and_deactivation_bite_within_5s)
 {
 	setup_admin();
-	const char *role = create_role(n("auditor"), "[{\"module\":\"reports\",\"action\":\"read\"}]");
+	const char *role = create_role(it_unique("auditor"), "[{\"module\":\"reports\",\"action\":\"read\"}]");
 	char role_id[64], user_id[64], path[160], token[4096];
 	snprintf(role_id, sizeof role_id, "%s", role);
-	snprintf(user_id, sizeof user_id, "%s", create_user(n("auditor.one"), "auditor-pw-1", role_id));
-	ck_assert_int_eq(login(n("auditor.one"), "auditor-pw-1", token, sizeof token, NULL, 0), 200);
+	snprintf(user_id, sizeof user_id, "%s", create_user(it_unique("auditor.one"), "auditor-pw-1", role_id));
+	ck_assert_int_eq(it_login(it_unique("auditor.one"), "auditor-pw-1", token, sizeof token, NULL, 0), 200);
 	struct it_response r;
 	get("/api/v1/roles", token, &r);
 	it_assert_problem(&r, 403);
@@ -320,7 +286,7 @@ START_TEST(test_permission_change_and_deactivation_bite_within_5s)
 	ck_assert_int_eq(r.status, 204);
 	it_response_free(&r);
 	ck_assert_int_eq(poll_status("/api/v1/auth/me", token, 401), 401);
-	ck_assert_int_eq(login(n("auditor.one"), "auditor-pw-1", NULL, 0, NULL, 0), 400);
+	ck_assert_int_eq(it_login(it_unique("auditor.one"), "auditor-pw-1", NULL, 0, NULL, 0), 400);
 }
 END_TEST
 
@@ -346,7 +312,7 @@ START_TEST(test_user_crud_validation_and_conflicts)
 	snprintf(body, sizeof body,
 		 "{\"user_name\":\"%s\",\"first_name\":\"Robert'); DROP TABLE users;--\",\"last_name\":\"P\u00e9rez\","
 		 "\"password\":\"long-enough-pw\",\"role_id\":\"" RECEPTIONIST_ROLE "\"}",
-		 n("maria.p"));
+		 it_unique("maria.p"));
 	it_json("POST", "/api/v1/users", admin_token, body, &r);
 	ck_assert_msg(r.status == 201, "%s", r.body);
 	char id[64], path[128];
@@ -377,7 +343,7 @@ START_TEST(test_user_crud_validation_and_conflicts)
 	it_response_free(&r);
 
 	char query[128];
-	snprintf(query, sizeof query, "/api/v1/users?user_name=%s", n("maria.p"));
+	snprintf(query, sizeof query, "/api/v1/users?user_name=%s", it_unique("maria.p"));
 	ck_assert_int_eq(get(query, admin_token, &r), 200);
 	struct json_object *total;
 	ck_assert(json_object_object_get_ex(r.json, "total", &total));
@@ -432,9 +398,9 @@ START_TEST(test_role_crud_and_duplicates)
 {
 	setup_admin();
 	struct it_response r;
-	create_role(n("night.shift"), "[]");
+	create_role(it_unique("night.shift"), "[]");
 	char body[128];
-	snprintf(body, sizeof body, "{\"name\":\"%s\"}", n("night.shift"));
+	snprintf(body, sizeof body, "{\"name\":\"%s\"}", it_unique("night.shift"));
 	it_json("POST", "/api/v1/roles", admin_token, body, &r);
 	it_assert_problem(&r, 409);
 	it_response_free(&r);
@@ -488,8 +454,8 @@ START_TEST(test_password_change_rules)
 	setup_admin();
 	char id[64], path[128], token[4096];
 	struct it_response r;
-	snprintf(id, sizeof id, "%s", create_user(n("pw.changer"), "first-password", RECEPTIONIST_ROLE));
-	ck_assert_int_eq(login(n("pw.changer"), "first-password", token, sizeof token, NULL, 0), 200);
+	snprintf(id, sizeof id, "%s", create_user(it_unique("pw.changer"), "first-password", RECEPTIONIST_ROLE));
+	ck_assert_int_eq(it_login(it_unique("pw.changer"), "first-password", token, sizeof token, NULL, 0), 200);
 	snprintf(path, sizeof path, "/api/v1/users/%s/password", id);
 	it_json("PUT", path, token, "{\"current_password\":\"not-it-at-all\",\"new_password\":\"second-password\"}", &r);
 	it_assert_problem(&r, 422);
@@ -498,7 +464,7 @@ START_TEST(test_password_change_rules)
 	it_json("PUT", path, token, "{\"current_password\":\"first-password\",\"new_password\":\"second-password\"}", &r);
 	ck_assert_int_eq(r.status, 204);
 	it_response_free(&r);
-	ck_assert_int_eq(login(n("pw.changer"), "second-password", NULL, 0, NULL, 0), 200);
+	ck_assert_int_eq(it_login(it_unique("pw.changer"), "second-password", NULL, 0, NULL, 0), 200);
 	/* Someone else's password needs users:update; an admin needs no current password. */
 	snprintf(path, sizeof path, "/api/v1/users/%s/password", admin_id);
 	it_json("PUT", path, token, "{\"new_password\":\"taken-over-pw\"}", &r);
@@ -508,7 +474,7 @@ START_TEST(test_password_change_rules)
 	it_json("PUT", path, admin_token, "{\"new_password\":\"third-password\"}", &r);
 	ck_assert_int_eq(r.status, 204);
 	it_response_free(&r);
-	ck_assert_int_eq(login(n("pw.changer"), "third-password", NULL, 0, NULL, 0), 200);
+	ck_assert_int_eq(it_login(it_unique("pw.changer"), "third-password", NULL, 0, NULL, 0), 200);
 	char longpw[1100];
 	memset(longpw, 'x', 1025);
 	longpw[1025] = '\0';

@@ -15,30 +15,6 @@
 static char admin_token[4096];
 static const char *admin_password;
 
-/* Names unique to this run, so the program can run again on the same database. */
-static const char *n(const char *base)
-{
-	static char bufs[8][64];
-	static int next;
-	char *b = bufs[next++ % 8];
-	snprintf(b, sizeof bufs[0], "%s.%ld", base, (long)getpid() % 100000);
-	return b;
-}
-
-static long login(const char *user, const char *password, char *access, size_t alen)
-{
-	char body[512];
-	struct it_response r;
-	const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-	snprintf(body, sizeof body, "grant_type=password&username=%s&password=%s", user, password);
-	it_request("POST", "/api/v1/auth/token", headers, body, strlen(body), &r);
-	long status = r.status;
-	if (status == 200 && access)
-		snprintf(access, alen, "%s", it_str(&r, "access_token"));
-	it_response_free(&r);
-	return status;
-}
-
 /* main() logged the admin in already. */
 static void setup_admin(void)
 {
@@ -208,7 +184,7 @@ START_TEST(test_priority_crud_round_trip_with_exact_fields)
 {
 	setup_admin();
 	struct it_response r;
-	struct json_object *o = priority_body(n("Embarazadas"), 7);
+	struct json_object *o = priority_body(it_unique("Embarazadas"), 7);
 	json_object_object_add(o, "description", json_object_new_string("Pregnant customers"));
 	json_object_object_add(o, "max_wait_minutes", json_object_new_int(15));
 	send_obj("POST", "/api/v1/priorities", o, &r);
@@ -220,7 +196,7 @@ START_TEST(test_priority_crud_round_trip_with_exact_fields)
 	char *location = it_header(&r, "Location");
 	ck_assert_str_eq(location, path);
 	free(location);
-	ck_assert_str_eq(jstr(&r, "name"), n("Embarazadas"));
+	ck_assert_str_eq(jstr(&r, "name"), it_unique("Embarazadas"));
 	ck_assert_str_eq(jstr(&r, "description"), "Pregnant customers");
 	ck_assert_int_eq(jint(&r, "level"), 7);
 	ck_assert_int_eq(jint(&r, "max_wait_minutes"), 15);
@@ -234,7 +210,7 @@ START_TEST(test_priority_crud_round_trip_with_exact_fields)
 
 	ck_assert_int_eq(get(path, &r), 200);
 	ck_assert_str_eq(jstr(&r, "id"), id);
-	ck_assert_str_eq(jstr(&r, "name"), n("Embarazadas"));
+	ck_assert_str_eq(jstr(&r, "name"), it_unique("Embarazadas"));
 	ck_assert_int_eq(jint(&r, "level"), 7);
 	ck_assert_str_eq(jstr(&r, "created_date"), created);
 	it_response_free(&r);
@@ -245,7 +221,7 @@ START_TEST(test_priority_crud_round_trip_with_exact_fields)
 	json_object_object_add(o, "level", json_object_new_int(8));
 	json_object_object_add(o, "max_wait_minutes", json_object_new_int(0));
 	ck_assert_int_eq(send_obj("PATCH", path, o, &r), 200);
-	ck_assert_str_eq(jstr(&r, "name"), n("Embarazadas"));
+	ck_assert_str_eq(jstr(&r, "name"), it_unique("Embarazadas"));
 	ck_assert_str_eq(jstr(&r, "description"), "Pregnant customers");
 	ck_assert_int_eq(jint(&r, "level"), 8);
 	ck_assert_int_eq(jint(&r, "max_wait_minutes"), 0);
@@ -255,7 +231,7 @@ START_TEST(test_priority_crud_round_trip_with_exact_fields)
 	it_response_free(&r);
 
 	/* Defaults: empty description, no SLA, active. */
-	send_obj("POST", "/api/v1/priorities", priority_body(n("Sin SLA"), 50), &r);
+	send_obj("POST", "/api/v1/priorities", priority_body(it_unique("Sin SLA"), 50), &r);
 	ck_assert_int_eq(r.status, 201);
 	ck_assert_str_eq(jstr(&r, "description"), "");
 	ck_assert_int_eq(jint(&r, "max_wait_minutes"), 0);
@@ -297,13 +273,13 @@ START_TEST(test_priority_validation_names_every_bad_field)
 	const char *required[] = {"name", "level"};
 	assert_422_names(&r, required, 2);
 	it_response_free(&r);
-	o = priority_body(n("Level101"), 101);
+	o = priority_body(it_unique("Level101"), 101);
 	json_object_object_add(o, "max_wait_minutes", json_object_new_int(-1));
 	send_obj("POST", "/api/v1/priorities", o, &r);
 	const char *bounds[] = {"level", "max_wait_minutes"};
 	assert_422_names(&r, bounds, 2);
 	it_response_free(&r);
-	o = priority_body(n("Edge100"), 100);
+	o = priority_body(it_unique("Edge100"), 100);
 	json_object_object_add(o, "max_wait_minutes", json_object_new_int(10080));
 	send_obj("POST", "/api/v1/priorities", o, &r);
 	ck_assert_int_eq(r.status, 201);
@@ -312,7 +288,7 @@ START_TEST(test_priority_validation_names_every_bad_field)
 	it_response_free(&r);
 
 	/* Read-only fields are refused, on create and on patch. */
-	o = priority_body(n("ReadOnly"), 5);
+	o = priority_body(it_unique("ReadOnly"), 5);
 	json_object_object_add(o, "id", json_object_new_string(MISSING_ID));
 	json_object_object_add(o, "created_date", json_object_new_string("2025-01-01T00:00:00.000Z"));
 	send_obj("POST", "/api/v1/priorities", o, &r);
@@ -343,20 +319,20 @@ START_TEST(test_priority_duplicate_name_is_409)
 {
 	setup_admin();
 	struct it_response r;
-	create_priority(priority_body(n("Duplicada"), 20));
-	send_obj("POST", "/api/v1/priorities", priority_body(n("Duplicada"), 21), &r);
+	create_priority(priority_body(it_unique("Duplicada"), 20));
+	send_obj("POST", "/api/v1/priorities", priority_body(it_unique("Duplicada"), 21), &r);
 	it_assert_problem(&r, 409);
 	it_response_free(&r);
 	/* The seeded name, by patch. */
 	char path[128];
-	snprintf(path, sizeof path, "/api/v1/priorities/%s", create_priority(priority_body(n("Otra"), 22)));
+	snprintf(path, sizeof path, "/api/v1/priorities/%s", create_priority(priority_body(it_unique("Otra"), 22)));
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string("Media"));
 	send_obj("PATCH", path, o, &r);
 	it_assert_problem(&r, 409);
 	it_response_free(&r);
 	ck_assert_int_eq(get(path, &r), 200);
-	ck_assert_str_eq(jstr(&r, "name"), n("Otra"));
+	ck_assert_str_eq(jstr(&r, "name"), it_unique("Otra"));
 	it_response_free(&r);
 }
 END_TEST
@@ -390,9 +366,9 @@ START_TEST(test_priority_list_filters_sorts_and_pages)
 	setup_admin();
 	struct it_response r;
 	char inactive[64], path[160];
-	create_priority(priority_body(n("Lista A"), 60));
+	create_priority(priority_body(it_unique("Lista A"), 60));
 	usleep(3000); /* distinct created_date for the -created_date check */
-	snprintf(inactive, sizeof inactive, "%s", create_priority(priority_body(n("Lista B"), 61)));
+	snprintf(inactive, sizeof inactive, "%s", create_priority(priority_body(it_unique("Lista B"), 61)));
 	snprintf(path, sizeof path, "/api/v1/priorities/%s", inactive);
 	it_json("DELETE", path, admin_token, NULL, &r);
 	ck_assert_int_eq(r.status, 204);
@@ -481,14 +457,14 @@ START_TEST(test_priority_delete_deactivates_and_keeps_the_row)
 	setup_admin();
 	struct it_response r;
 	char path[128];
-	snprintf(path, sizeof path, "/api/v1/priorities/%s", create_priority(priority_body(n("Temporal"), 40)));
+	snprintf(path, sizeof path, "/api/v1/priorities/%s", create_priority(priority_body(it_unique("Temporal"), 40)));
 	it_json("DELETE", path, admin_token, NULL, &r);
 	ck_assert_int_eq(r.status, 204);
 	ck_assert_uint_eq(r.body_len, 0);
 	it_response_free(&r);
 	ck_assert_int_eq(get(path, &r), 200);
 	ck_assert(!jbool(&r, "state"));
-	ck_assert_str_eq(jstr(&r, "name"), n("Temporal"));
+	ck_assert_str_eq(jstr(&r, "name"), it_unique("Temporal"));
 	it_response_free(&r);
 	/* Deleting again is harmless; reactivating is a patch. */
 	it_json("DELETE", path, admin_token, NULL, &r);
@@ -505,7 +481,7 @@ START_TEST(test_customer_crud_round_trip_with_exact_fields)
 {
 	setup_admin();
 	struct it_response r;
-	struct json_object *o = customer_body(n("D1"), "Mar\xc3\xad" "a", n("Gonz\xc3\xa1" "lez"));
+	struct json_object *o = customer_body(it_unique("D1"), "Mar\xc3\xad" "a", it_unique("Gonz\xc3\xa1" "lez"));
 	json_object_object_add(o, "phone", json_object_new_string("+54 11 5555-0000"));
 	json_object_object_add(o, "email", json_object_new_string("maria@example.org"));
 	send_obj("POST", "/api/v1/customers", o, &r);
@@ -517,9 +493,9 @@ START_TEST(test_customer_crud_round_trip_with_exact_fields)
 	char *location = it_header(&r, "Location");
 	ck_assert_str_eq(location, path);
 	free(location);
-	ck_assert_str_eq(jstr(&r, "dni"), n("D1"));
+	ck_assert_str_eq(jstr(&r, "dni"), it_unique("D1"));
 	ck_assert_str_eq(jstr(&r, "first_name"), "Mar\xc3\xad" "a");
-	ck_assert_str_eq(jstr(&r, "last_name"), n("Gonz\xc3\xa1" "lez"));
+	ck_assert_str_eq(jstr(&r, "last_name"), it_unique("Gonz\xc3\xa1" "lez"));
 	ck_assert_str_eq(jstr(&r, "phone"), "+54 11 5555-0000");
 	ck_assert_str_eq(jstr(&r, "email"), "maria@example.org");
 	ck_assert(jbool(&r, "state"));
@@ -531,7 +507,7 @@ START_TEST(test_customer_crud_round_trip_with_exact_fields)
 
 	ck_assert_int_eq(get(path, &r), 200);
 	ck_assert_str_eq(jstr(&r, "id"), id);
-	ck_assert_str_eq(jstr(&r, "dni"), n("D1"));
+	ck_assert_str_eq(jstr(&r, "dni"), it_unique("D1"));
 	ck_assert_str_eq(jstr(&r, "created_date"), created);
 	it_response_free(&r);
 
@@ -551,22 +527,22 @@ START_TEST(test_customer_crud_round_trip_with_exact_fields)
 	ck_assert(jnull(&r, "dni"));
 	it_response_free(&r);
 	o = json_object_new_object();
-	json_object_object_add(o, "dni", json_object_new_string(n("D1b")));
+	json_object_object_add(o, "dni", json_object_new_string(it_unique("D1b")));
 	json_object_object_add(o, "email", json_object_new_string(""));
 	ck_assert_int_eq(send_obj("PATCH", path, o, &r), 200);
-	ck_assert_str_eq(jstr(&r, "dni"), n("D1b"));
+	ck_assert_str_eq(jstr(&r, "dni"), it_unique("D1b"));
 	ck_assert_str_eq(jstr(&r, "email"), "");
 	it_response_free(&r);
 
 	/* Without dni, phone or email: null dni, empty strings. */
-	send_obj("POST", "/api/v1/customers", customer_body(NULL, "Sin", n("Documento")), &r);
+	send_obj("POST", "/api/v1/customers", customer_body(NULL, "Sin", it_unique("Documento")), &r);
 	ck_assert_int_eq(r.status, 201);
 	ck_assert(jnull(&r, "dni"));
 	ck_assert_str_eq(jstr(&r, "phone"), "");
 	ck_assert_str_eq(jstr(&r, "email"), "");
 	it_response_free(&r);
 	/* Two customers without dni do not collide. */
-	o = customer_body(NULL, "Sin", n("Documento"));
+	o = customer_body(NULL, "Sin", it_unique("Documento"));
 	json_object_object_add(o, "dni", NULL);
 	send_obj("POST", "/api/v1/customers", o, &r);
 	ck_assert_int_eq(r.status, 201);
@@ -607,7 +583,7 @@ START_TEST(test_customer_validation_names_every_bad_field)
 	assert_422_names(&r, two, 2);
 	it_response_free(&r);
 	longtext[100] = '\0';
-	o = customer_body(n("12345678901"), "A", longtext);
+	o = customer_body(it_unique("12345678901"), "A", longtext);
 	send_obj("POST", "/api/v1/customers", o, &r);
 	ck_assert_msg(r.status == 201, "%s", r.body);
 	ck_assert_str_eq(jstr(&r, "last_name"), longtext);
@@ -649,22 +625,22 @@ START_TEST(test_customer_duplicate_dni_is_409)
 {
 	setup_admin();
 	struct it_response r;
-	create_customer(customer_body(n("DUP"), "Uno", "Primero"));
-	send_obj("POST", "/api/v1/customers", customer_body(n("DUP"), "Dos", "Segundo"), &r);
+	create_customer(customer_body(it_unique("DUP"), "Uno", "Primero"));
+	send_obj("POST", "/api/v1/customers", customer_body(it_unique("DUP"), "Dos", "Segundo"), &r);
 	it_assert_problem(&r, 409);
 	it_response_free(&r);
 	char path[128];
-	snprintf(path, sizeof path, "/api/v1/customers/%s", create_customer(customer_body(n("DUP2"), "Tres", "X")));
+	snprintf(path, sizeof path, "/api/v1/customers/%s", create_customer(customer_body(it_unique("DUP2"), "Tres", "X")));
 	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "dni", json_object_new_string(n("DUP")));
+	json_object_object_add(o, "dni", json_object_new_string(it_unique("DUP")));
 	send_obj("PATCH", path, o, &r);
 	it_assert_problem(&r, 409);
 	it_response_free(&r);
 	ck_assert_int_eq(get(path, &r), 200);
-	ck_assert_str_eq(jstr(&r, "dni"), n("DUP2"));
+	ck_assert_str_eq(jstr(&r, "dni"), it_unique("DUP2"));
 	it_response_free(&r);
 	char query[128];
-	snprintf(query, sizeof query, "/api/v1/customers?dni=%s", urlenc(n("DUP")));
+	snprintf(query, sizeof query, "/api/v1/customers?dni=%s", urlenc(it_unique("DUP")));
 	ck_assert_int_eq(list_total(query), 1);
 }
 END_TEST
@@ -682,46 +658,46 @@ START_TEST(test_customer_search_is_literal_substring_of_names)
 	setup_admin();
 	char a[64], b[64], q[96];
 	/* Percent and underscore must match only themselves, not any text. */
-	snprintf(a, sizeof a, "%s", n("Per%cent"));
-	snprintf(b, sizeof b, "%s", n("Perxxcent"));
+	snprintf(a, sizeof a, "%s", it_unique("Per%cent"));
+	snprintf(b, sizeof b, "%s", it_unique("Perxxcent"));
 	create_customer(customer_body(NULL, a, "Literal"));
 	create_customer(customer_body(NULL, b, "Literal"));
 	snprintf(q, sizeof q, "r%%cent.%ld", (long)getpid() % 100000);
 	ck_assert_int_eq(search(q), 1);
-	snprintf(a, sizeof a, "%s", n("Under_score"));
-	snprintf(b, sizeof b, "%s", n("Underxscore"));
+	snprintf(a, sizeof a, "%s", it_unique("Under_score"));
+	snprintf(b, sizeof b, "%s", it_unique("Underxscore"));
 	create_customer(customer_body(NULL, a, "Literal"));
 	create_customer(customer_body(NULL, b, "Literal"));
 	snprintf(q, sizeof q, "r_score.%ld", (long)getpid() % 100000);
 	ck_assert_int_eq(search(q), 1);
-	snprintf(a, sizeof a, "%s", n("Back\\slash"));
+	snprintf(a, sizeof a, "%s", it_unique("Back\\slash"));
 	create_customer(customer_body(NULL, a, "Literal"));
 	ck_assert_int_eq(search(a), 1);
-	ck_assert_int_eq(search(n("Backslash")), 0);
+	ck_assert_int_eq(search(it_unique("Backslash")), 0);
 
 	/* Case-insensitive, any part of first, last or "first last". */
-	create_customer(customer_body(NULL, "Josefina", n("Quispe")));
-	ck_assert_int_eq(search(n("quispe")), 1);
-	ck_assert_int_eq(search(n("QUISPE")), 1);
-	snprintf(q, sizeof q, "fina %s", n("Quis"));
+	create_customer(customer_body(NULL, "Josefina", it_unique("Quispe")));
+	ck_assert_int_eq(search(it_unique("quispe")), 1);
+	ck_assert_int_eq(search(it_unique("QUISPE")), 1);
+	snprintf(q, sizeof q, "fina %s", it_unique("Quis"));
 	q[strlen(q) - strlen(strrchr(q, '.'))] = '\0'; /* "fina Quis" */
 	ck_assert_int_ge(search(q), 1);
-	snprintf(q, sizeof q, "josefina %s", n("quispe"));
+	snprintf(q, sizeof q, "josefina %s", it_unique("quispe"));
 	ck_assert_int_eq(search(q), 1);
-	snprintf(q, sizeof q, "josefina  %s", n("quispe"));
+	snprintf(q, sizeof q, "josefina  %s", it_unique("quispe"));
 	ck_assert_int_eq(search(q), 0);
 
 	/* The item itself, with q and state combined. */
 	struct it_response r;
 	char path[256];
-	snprintf(path, sizeof path, "/api/v1/customers?q=%s&state=true", urlenc(n("quispe")));
+	snprintf(path, sizeof path, "/api/v1/customers?q=%s&state=true", urlenc(it_unique("quispe")));
 	ck_assert_int_eq(get(path, &r), 200);
 	ck_assert_int_eq(jint(&r, "total"), 1);
 	struct json_object *item = json_object_array_get_idx(items(&r), 0);
 	ck_assert_str_eq(item_str(item, "first_name"), "Josefina");
-	ck_assert_str_eq(item_str(item, "last_name"), n("Quispe"));
+	ck_assert_str_eq(item_str(item, "last_name"), it_unique("Quispe"));
 	it_response_free(&r);
-	snprintf(path, sizeof path, "/api/v1/customers?q=%s&state=false", urlenc(n("quispe")));
+	snprintf(path, sizeof path, "/api/v1/customers?q=%s&state=false", urlenc(it_unique("quispe")));
 	ck_assert_int_eq(list_total(path), 0);
 }
 END_TEST
@@ -731,11 +707,11 @@ START_TEST(test_customer_list_filters_sorts_and_pages)
 	setup_admin();
 	struct it_response r;
 	char id[64], path[256];
-	const char *last = n("Paginado");
+	const char *last = it_unique("Paginado");
 	create_customer(customer_body(NULL, "Carla", last));
 	create_customer(customer_body(NULL, "Ana", last));
 	usleep(3000); /* distinct created_date for the -created_date check */
-	snprintf(id, sizeof id, "%s", create_customer(customer_body(n("PAG"), "Beto", last)));
+	snprintf(id, sizeof id, "%s", create_customer(customer_body(it_unique("PAG"), "Beto", last)));
 
 	snprintf(path, sizeof path, "/api/v1/customers?q=%s&sort=first_name", urlenc(last));
 	ck_assert_int_eq(get(path, &r), 200);
@@ -758,12 +734,12 @@ START_TEST(test_customer_list_filters_sorts_and_pages)
 	it_response_free(&r);
 
 	/* dni is an exact match, not a substring. */
-	snprintf(path, sizeof path, "/api/v1/customers?dni=%s", urlenc(n("PAG")));
+	snprintf(path, sizeof path, "/api/v1/customers?dni=%s", urlenc(it_unique("PAG")));
 	ck_assert_int_eq(get(path, &r), 200);
 	ck_assert_int_eq(jint(&r, "total"), 1);
 	ck_assert_str_eq(item_str(json_object_array_get_idx(items(&r), 0), "id"), id);
 	it_response_free(&r);
-	snprintf(path, sizeof path, "/api/v1/customers?dni=%s", urlenc(n("PA")));
+	snprintf(path, sizeof path, "/api/v1/customers?dni=%s", urlenc(it_unique("PA")));
 	ck_assert_int_eq(list_total(path), 0);
 
 	/* Deactivation: state filter and the row itself. */
@@ -773,7 +749,7 @@ START_TEST(test_customer_list_filters_sorts_and_pages)
 	it_response_free(&r);
 	ck_assert_int_eq(get(path, &r), 200);
 	ck_assert(!jbool(&r, "state"));
-	ck_assert_str_eq(jstr(&r, "dni"), n("PAG"));
+	ck_assert_str_eq(jstr(&r, "dni"), it_unique("PAG"));
 	it_response_free(&r);
 	snprintf(path, sizeof path, "/api/v1/customers?q=%s&state=true", urlenc(last));
 	ck_assert_int_eq(list_total(path), 2);
@@ -797,7 +773,7 @@ START_TEST(test_sql_injection_strings_are_stored_literally)
 	struct it_response r;
 	char first[128], last[128], name[64], path[256];
 	snprintf(first, sizeof first, "Robert'); DROP TABLE customers;--");
-	snprintf(last, sizeof last, "%s\" OR \"1\"=\"1", n("x' OR '1'='1"));
+	snprintf(last, sizeof last, "%s\" OR \"1\"=\"1", it_unique("x' OR '1'='1"));
 	struct json_object *o = customer_body("' OR 1=1 --", first, last);
 	send_obj("POST", "/api/v1/customers", o, &r);
 	if (r.status == 409) {
@@ -816,7 +792,7 @@ START_TEST(test_sql_injection_strings_are_stored_literally)
 	ck_assert_int_eq(list_total("/api/v1/customers?dni=%27%20OR%20%271%27%3D%271"), 0);
 	ck_assert_int_ge(list_total("/api/v1/customers"), 1);
 
-	snprintf(name, sizeof name, "%s", n("'; DELETE FROM priorities;--"));
+	snprintf(name, sizeof name, "%s", it_unique("'; DELETE FROM priorities;--"));
 	char id[64];
 	snprintf(id, sizeof id, "%s", create_priority(priority_body(name, 9)));
 	snprintf(path, sizeof path, "/api/v1/priorities/%s", id);
@@ -841,11 +817,11 @@ START_TEST(test_display_role_gets_403)
 	snprintf(body, sizeof body,
 		 "{\"user_name\":\"%s\",\"first_name\":\"Board\",\"last_name\":\"Screen\",\"password\":\"display-pw-1\","
 		 "\"role_id\":\"" DISPLAY_ROLE "\"}",
-		 n("board.tv"));
+		 it_unique("board.tv"));
 	it_json("POST", "/api/v1/users", admin_token, body, &r);
 	ck_assert_msg(r.status == 201, "%s", r.body);
 	it_response_free(&r);
-	ck_assert_int_eq(login(n("board.tv"), "display-pw-1", token, sizeof token), 200);
+	ck_assert_int_eq(it_login(it_unique("board.tv"), "display-pw-1", token, sizeof token, NULL, 0), 200);
 	it_json("POST", "/api/v1/priorities", token, "{\"name\":\"Nope\",\"level\":5}", &r);
 	it_assert_problem(&r, 403);
 	it_response_free(&r);

@@ -36,19 +36,6 @@ static char called[TOTAL * 2][40];
 static int nissued, ncalled, registrars_done, failures;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 /* POSTs JSON and copies "id" of the answer into out; returns the status. */
 static long post_id(const char *path, const char *body, char *out, size_t len)
 {
@@ -94,8 +81,8 @@ static void *caller(void *arg)
 	const char *queue = queue_ids[(long)arg % QUEUES];
 	char path[160];
 	snprintf(path, sizeof path, "/api/v1/queues/%s/call-next", queue);
-	long long deadline = now_ms() + DEADLINE_SECONDS * 1000LL;
-	while (now_ms() < deadline) {
+	long long deadline = it_now_ms() + DEADLINE_SECONDS * 1000LL;
+	while (it_now_ms() < deadline) {
 		struct it_response r;
 		it_json("POST", path, token, NULL, &r);
 		pthread_mutex_lock(&lock);
@@ -112,7 +99,7 @@ static void *caller(void *arg)
 		if (status == 204) {
 			if (finished)
 				break;
-			sleep_ms(5);
+			it_sleep_ms(5);
 		}
 	}
 	return NULL;

@@ -32,19 +32,6 @@ static int nrecords;
 static volatile int stop_load;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 static void *loader(void *arg)
 {
 	(void)arg;
@@ -65,7 +52,7 @@ static void *loader(void *arg)
 		pthread_mutex_unlock(&lock);
 		it_response_free(&r);
 		if (r.status != 201)
-			sleep_ms(20); /* do not spin while the service is down */
+			it_sleep_ms(20); /* do not spin while the service is down */
 	}
 	return NULL;
 }
@@ -140,23 +127,23 @@ START_TEST(test_worker_kills_and_database_restart_lose_no_acknowledged_ticket)
 	pthread_t threads[LOADERS];
 	int first = nrecords;
 	start_load(threads);
-	sleep_ms(1000);
+	it_sleep_ms(1000);
 	for (int k = 0; k < 3; k++) {
 		pid_t workers[64];
 		int n = it_worker_pids(workers, 64);
 		ck_assert_int_ge(n, 1);
 		ck_assert_int_eq(kill(workers[k % n], SIGKILL), 0);
-		sleep_ms(700);
+		it_sleep_ms(700);
 	}
 	ck_assert_int_eq(it_stack("db-stop"), 0);
-	sleep_ms(1500);
+	it_sleep_ms(1500);
 	ck_assert_int_eq(it_stack("db-start"), 0);
-	long long back = now_ms();
-	while (health() != 200 && now_ms() - back < 10000)
-		sleep_ms(50);
-	long long recovered_ms = now_ms() - back;
+	long long back = it_now_ms();
+	while (health() != 200 && it_now_ms() - back < 10000)
+		it_sleep_ms(50);
+	long long recovered_ms = it_now_ms() - back;
 	ck_assert_msg(recovered_ms <= 5000, "service answered again only after %lld ms", recovered_ms);
-	sleep_ms(1000);
+	it_sleep_ms(1000);
 	stop_loaders(threads);
 	check_records(first);
 }
@@ -167,18 +154,18 @@ START_TEST(test_sigterm_under_load_loses_no_acknowledged_ticket)
 	pthread_t threads[LOADERS];
 	int first = nrecords;
 	start_load(threads);
-	sleep_ms(1000);
+	it_sleep_ms(1000);
 	pid_t master = it_master_pid();
 	ck_assert_int_gt(master, 0);
 	ck_assert_int_eq(kill(master, SIGTERM), 0);
 	for (int i = 0; i < 100 && kill(master, 0) == 0; i++)
-		sleep_ms(100);
+		it_sleep_ms(100);
 	ck_assert_msg(kill(master, 0) != 0, "master exited after SIGTERM");
 	ck_assert_int_eq(it_stack("fcgi-start"), 0);
-	long long back = now_ms();
-	while (health() != 200 && now_ms() - back < 10000)
-		sleep_ms(50);
-	sleep_ms(500);
+	long long back = it_now_ms();
+	while (health() != 200 && it_now_ms() - back < 10000)
+		it_sleep_ms(50);
+	it_sleep_ms(500);
 	stop_loaders(threads);
 	check_records(first);
 }

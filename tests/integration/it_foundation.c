@@ -11,12 +11,6 @@
 
 #include "harness.h"
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 /* Polls health until it answers want (bounded); returns the last status. */
 static long wait_health(long want, int seconds)
 {
@@ -28,7 +22,7 @@ static long wait_health(long want, int seconds)
 		it_response_free(&r);
 		if (last == want)
 			break;
-		sleep_ms(100);
+		it_sleep_ms(100);
 	}
 	return last;
 }
@@ -137,7 +131,7 @@ START_TEST(test_killed_worker_is_respawned_and_service_keeps_answering)
 			if (now[k] == before[0])
 				replaced = 0;
 		if (!replaced)
-			sleep_ms(100);
+			it_sleep_ms(100);
 	}
 	ck_assert_msg(replaced, "worker pool restored after SIGKILL");
 
@@ -179,7 +173,7 @@ START_TEST(test_sighup_replaces_workers_without_dropping_requests)
 		it_request("GET", "/api/v1/health", NULL, NULL, 0, &r);
 		ck_assert_msg(r.status == 200, "request %d during reload: %ld", i, r.status);
 		it_response_free(&r);
-		sleep_ms(20);
+		it_sleep_ms(20);
 	}
 	/* Every old worker is gone and as many new ones serve. */
 	int m = 0, old_left = 1;
@@ -190,7 +184,7 @@ START_TEST(test_sighup_replaces_workers_without_dropping_requests)
 			for (int b = 0; b < n; b++)
 				old_left |= after[a] == before[b];
 		if (old_left || m != n)
-			sleep_ms(100);
+			it_sleep_ms(100);
 	}
 	ck_assert_msg(!old_left && m == n, "workers replaced after SIGHUP (%d now, %d before)", m, n);
 }
@@ -234,12 +228,12 @@ START_TEST(test_sigterm_lets_in_flight_request_finish)
 	fcgi_record(rec, &len, 4, params, plen);
 	/* Half a request: a worker has accepted it and waits for the rest. */
 	ck_assert_int_eq(write(fd, rec, len), (ssize_t)len);
-	sleep_ms(300);
+	it_sleep_ms(300);
 
 	pid_t master = it_master_pid();
 	ck_assert_int_gt(master, 0);
 	ck_assert_int_eq(kill(master, SIGTERM), 0);
-	sleep_ms(300);
+	it_sleep_ms(300);
 
 	len = 0;
 	plen = fcgi_param(params, "REQUEST_URI", "/api/v1/health");
@@ -262,7 +256,7 @@ START_TEST(test_sigterm_lets_in_flight_request_finish)
 	for (int i = 0; i < 100 && !gone; i++) {
 		gone = kill(master, 0) < 0 && errno == ESRCH;
 		if (!gone)
-			sleep_ms(100);
+			it_sleep_ms(100);
 	}
 	ck_assert_msg(gone, "master exited after draining");
 	ck_assert_int_eq(it_stack("fcgi-start"), 0);

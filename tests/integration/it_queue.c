@@ -17,16 +17,6 @@ static char admin_id[64];
 static const char *admin_password;
 static char customer_id[64];
 
-/* Names unique to this run, so the program can run again on the same database. */
-static const char *n(const char *base)
-{
-	static char bufs[8][40];
-	static int next;
-	char *b = bufs[next++ % 8];
-	snprintf(b, sizeof bufs[0], "%s.%ld", base, (long)getpid() % 100000);
-	return b;
-}
-
 /* A 3-letter queue prefix, different on every call of this run and likely across runs. */
 static void next_prefix(char out[4])
 {
@@ -36,26 +26,6 @@ static void next_prefix(char out[4])
 	out[1] = (char)('A' + v / 26 % 26);
 	out[2] = (char)('A' + v % 26);
 	out[3] = '\0';
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
-static long login(const char *user, const char *password, char *access, size_t alen)
-{
-	char body[512];
-	struct it_response r;
-	const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-	snprintf(body, sizeof body, "grant_type=password&username=%s&password=%s", user, password);
-	it_request("POST", "/api/v1/auth/token", headers, body, strlen(body), &r);
-	long status = r.status;
-	if (status == 200 && access)
-		snprintf(access, alen, "%s", it_str(&r, "access_token"));
-	it_response_free(&r);
-	return status;
 }
 
 static long get(const char *path, const char *token, struct it_response *r)
@@ -107,7 +77,7 @@ static void setup_admin(void)
 	snprintf(admin_id, sizeof admin_id, "%s", it_str(&r, "id"));
 	it_response_free(&r);
 	char body[256];
-	snprintf(body, sizeof body, "{\"dni\":\"%s\",\"first_name\":\"Ana\",\"last_name\":\"Queue\"}", n("q-dni"));
+	snprintf(body, sizeof body, "{\"dni\":\"%s\",\"first_name\":\"Ana\",\"last_name\":\"Queue\"}", it_unique("q-dni"));
 	it_json("POST", "/api/v1/customers", admin_token, body, &r);
 	ck_assert_msg(r.status == 201, "create customer: %ld %s", r.status, r.body);
 	snprintf(customer_id, sizeof customer_id, "%s", it_str(&r, "id"));
@@ -182,7 +152,7 @@ static void post_ticket(const char *token, const char *priority_id, const char *
 static void issue(const char *priority_id, const char *queue_id, char out[64])
 {
 	struct it_response r;
-	sleep_ms(3);
+	it_sleep_ms(3);
 	post_ticket(admin_token, priority_id, queue_id, &r);
 	ck_assert_msg(r.status == 201, "issue ticket: %ld %s", r.status, r.body);
 	ck_assert_str_eq(it_str(&r, "status"), "waiting");
@@ -190,7 +160,7 @@ static void issue(const char *priority_id, const char *queue_id, char out[64])
 		ck_assert_str_eq(it_str(&r, "queue_id"), queue_id);
 	snprintf(out, 64, "%s", it_str(&r, "id"));
 	it_response_free(&r);
-	sleep_ms(3);
+	it_sleep_ms(3);
 }
 
 static long call_next(const char *queue_id, const char *token, struct it_response *r)
@@ -352,16 +322,16 @@ START_TEST(test_placement_picks_fewest_ahead_then_fewer_waiting_then_oldest_queu
 	setup_admin();
 	char prio[64];
 	struct queue q1, q2;
-	create_priority(n("Place"), 40, 0, prio);
-	create_queue(n("Place one"), "priority", prio, &q1);
-	create_queue(n("Place two"), "fifo", prio, &q2);
+	create_priority(it_unique("Place"), 40, 0, prio);
+	create_queue(it_unique("Place one"), "priority", prio, &q1);
+	create_queue(it_unique("Place two"), "fifo", prio, &q2);
 	struct {
 		const struct queue *q;
 		long number, position;
 	} want[] = {{&q1, 1, 1}, {&q2, 1, 1}, {&q1, 2, 2}};
 	for (size_t i = 0; i < 3; i++) {
 		struct it_response r;
-		sleep_ms(3);
+		it_sleep_ms(3);
 		post_ticket(admin_token, prio, NULL, &r);
 		ck_assert_msg(r.status == 201, "ticket %zu: %ld %s", i, r.status, r.body);
 		char code[16], location[128];
@@ -405,10 +375,10 @@ START_TEST(test_priority_queue_calls_by_level_then_age_and_overdue_first)
 	setup_admin();
 	char high[64], low[64], ids[160];
 	struct queue q;
-	create_priority(n("Order high"), 1, 10, high);
-	create_priority(n("Order low"), 5, 60, low);
+	create_priority(it_unique("Order high"), 1, 10, high);
+	create_priority(it_unique("Order low"), 5, 60, low);
 	snprintf(ids, sizeof ids, "[\"%s\",\"%s\"]", high, low);
-	create_queue_state(n("Order"), "priority", ids, "open", &q);
+	create_queue_state(it_unique("Order"), "priority", ids, "open", &q);
 
 	char low1[64], low2[64], high1[64];
 	issue(low, NULL, low1);
@@ -448,8 +418,8 @@ START_TEST(test_call_next_serves_the_previous_called_ticket)
 	setup_admin();
 	char prio[64], t1[64], t2[64], names[256];
 	struct queue q;
-	create_priority(n("Serve prev"), 41, 0, prio);
-	create_queue(n("Serve prev"), "fifo", prio, &q);
+	create_priority(it_unique("Serve prev"), 41, 0, prio);
+	create_queue(it_unique("Serve prev"), "fifo", prio, &q);
 	issue(prio, NULL, t1);
 	issue(prio, NULL, t2);
 
@@ -490,9 +460,9 @@ START_TEST(test_empty_queue_steals_from_another_queue_of_its_priority)
 	setup_admin();
 	char prio[64], t[64], path[128], ids_patch[256];
 	struct queue a, b;
-	create_priority(n("Steal"), 42, 0, prio);
-	create_queue(n("Steal A"), "priority", prio, &a);
-	create_queue(n("Steal B"), "priority", prio, &b);
+	create_priority(it_unique("Steal"), 42, 0, prio);
+	create_queue(it_unique("Steal A"), "priority", prio, &a);
+	create_queue(it_unique("Steal B"), "priority", prio, &b);
 	issue(prio, b.id, t);
 
 	struct it_response r;
@@ -525,9 +495,9 @@ START_TEST(test_empty_queue_steals_from_another_queue_of_its_priority)
 	/* What is taken follows the calling queue's ordering: by level for priority, by age for fifo. */
 	char urgent[64], ids[160], old_low[64], new_high[64];
 	struct queue c;
-	create_priority(n("Steal urgent"), 3, 0, urgent);
+	create_priority(it_unique("Steal urgent"), 3, 0, urgent);
 	snprintf(ids, sizeof ids, "[\"%s\",\"%s\"]", prio, urgent);
-	create_queue_state(n("Steal C"), "fifo", ids, "open", &c);
+	create_queue_state(it_unique("Steal C"), "fifo", ids, "open", &c);
 	snprintf(ids_patch, sizeof ids_patch, "{\"priority_ids\":%s}", ids);
 	const struct queue *both[] = {&a, &b};
 	for (size_t i = 0; i < 2; i++) {
@@ -550,9 +520,9 @@ START_TEST(test_state_machine_through_the_api)
 	char prio[64], body[128], names[256];
 	struct queue q1, q2;
 	struct it_response r;
-	create_priority(n("States"), 43, 0, prio);
-	create_queue(n("States one"), "priority", prio, &q1);
-	create_queue(n("States two"), "priority", prio, &q2);
+	create_priority(it_unique("States"), 43, 0, prio);
+	create_queue(it_unique("States one"), "priority", prio, &q1);
+	create_queue(it_unique("States two"), "priority", prio, &q2);
 
 	/* waiting: serve is illegal, cancel is final, and nothing applies to a final ticket. */
 	char t1[64];
@@ -695,14 +665,14 @@ START_TEST(test_attendant_operates_only_the_assigned_queue)
 	char prio[64], body[512], path[128], user_id[64], token[4096];
 	struct queue q1, q2;
 	struct it_response r;
-	create_priority(n("Owner"), 44, 0, prio);
-	create_queue(n("Owner one"), "priority", prio, &q1);
-	create_queue(n("Owner two"), "priority", prio, &q2);
+	create_priority(it_unique("Owner"), 44, 0, prio);
+	create_queue(it_unique("Owner one"), "priority", prio, &q1);
+	create_queue(it_unique("Owner two"), "priority", prio, &q2);
 
 	snprintf(body, sizeof body,
 		 "{\"user_name\":\"%s\",\"first_name\":\"Counter\",\"last_name\":\"One\",\"password\":\"counter-pw-1\","
 		 "\"role_id\":\"" ATTENDANT_ROLE "\"}",
-		 n("counter.one"));
+		 it_unique("counter.one"));
 	it_json("POST", "/api/v1/users", admin_token, body, &r);
 	ck_assert_msg(r.status == 201, "create attendant: %ld %s", r.status, r.body);
 	snprintf(user_id, sizeof user_id, "%s", it_str(&r, "id"));
@@ -718,7 +688,7 @@ START_TEST(test_attendant_operates_only_the_assigned_queue)
 	it_json("PATCH", path, admin_token, body, &r);
 	it_assert_problem(&r, 409);
 	it_response_free(&r);
-	ck_assert_int_eq(login(n("counter.one"), "counter-pw-1", token, sizeof token), 200);
+	ck_assert_int_eq(it_login(it_unique("counter.one"), "counter-pw-1", token, sizeof token, NULL, 0), 200);
 
 	char t1[64], t2[64];
 	issue(prio, q1.id, t1);
@@ -766,9 +736,9 @@ START_TEST(test_closing_a_queue_re_places_its_waiting_tickets)
 	char prio[64], t1[64], t2[64], created[2][32], path[128], code[16];
 	struct queue q1, q2;
 	struct it_response r;
-	create_priority(n("Close"), 45, 0, prio);
-	create_queue(n("Close one"), "priority", prio, &q1);
-	create_queue(n("Close two"), "priority", prio, &q2);
+	create_priority(it_unique("Close"), 45, 0, prio);
+	create_queue(it_unique("Close one"), "priority", prio, &q1);
+	create_queue(it_unique("Close two"), "priority", prio, &q2);
 	issue(prio, q1.id, t1);
 	issue(prio, q1.id, t2);
 	const char *ids[] = {t1, t2};
@@ -848,10 +818,10 @@ START_TEST(test_closing_re_places_tickets_by_their_own_age)
 	char prio[64], old_in_x[64], moving[64], young_in_y[64], path[128];
 	struct queue x, y, z;
 	struct it_response r;
-	create_priority(n("Age"), 47, 0, prio);
-	create_queue(n("Age x"), "fifo", prio, &x);
-	create_queue(n("Age y"), "fifo", prio, &y);
-	create_queue(n("Age z"), "fifo", prio, &z);
+	create_priority(it_unique("Age"), 47, 0, prio);
+	create_queue(it_unique("Age x"), "fifo", prio, &x);
+	create_queue(it_unique("Age y"), "fifo", prio, &y);
+	create_queue(it_unique("Age z"), "fifo", prio, &z);
 	issue(prio, x.id, old_in_x);
 	issue(prio, z.id, moving);
 	issue(prio, y.id, young_in_y);
@@ -875,9 +845,9 @@ START_TEST(test_paused_queue_takes_no_new_tickets_but_serves_its_own)
 	char prio[64], own[64], other[2][64], path[128];
 	struct queue q1, q2;
 	struct it_response r;
-	create_priority(n("Pause"), 46, 0, prio);
-	create_queue(n("Pause one"), "priority", prio, &q1);
-	create_queue(n("Pause two"), "priority", prio, &q2);
+	create_priority(it_unique("Pause"), 46, 0, prio);
+	create_queue(it_unique("Pause one"), "priority", prio, &q1);
+	create_queue(it_unique("Pause two"), "priority", prio, &q2);
 	issue(prio, q1.id, own);
 	issue(prio, q2.id, other[0]);
 	issue(prio, q2.id, other[1]);
@@ -933,9 +903,9 @@ START_TEST(test_idempotency_key_replays_the_first_answer)
 	char prio[64], body[512], id[64], key[64], query[160];
 	struct queue q;
 	struct it_response r;
-	create_priority(n("Idem"), 47, 0, prio);
-	create_queue(n("Idem"), "priority", prio, &q);
-	snprintf(key, sizeof key, "%s", n("idem-key"));
+	create_priority(it_unique("Idem"), 47, 0, prio);
+	create_queue(it_unique("Idem"), "priority", prio, &q);
+	snprintf(key, sizeof key, "%s", it_unique("idem-key"));
 	snprintf(body, sizeof body, "{\"priority_id\":\"%s\",\"customer_id\":\"%s\"}", prio, customer_id);
 
 	post_idempotent(key, body, &r);
@@ -967,7 +937,7 @@ START_TEST(test_idempotency_key_replays_the_first_answer)
 	ck_assert_int_eq(list_total(query), 1);
 	/* Another key is another ticket. */
 	char key2[64];
-	snprintf(key2, sizeof key2, "%s", n("idem-key-2"));
+	snprintf(key2, sizeof key2, "%s", it_unique("idem-key-2"));
 	post_idempotent(key2, body, &r);
 	ck_assert_msg(r.status == 201, "%s", r.body);
 	ck_assert_str_ne(it_str(&r, "id"), id);
@@ -982,9 +952,9 @@ START_TEST(test_inline_customer_is_upserted_by_dni)
 	char prio[64], body[512], dni[32], cust[64], path[128], query[160];
 	struct queue q;
 	struct it_response r;
-	create_priority(n("Inline"), 48, 0, prio);
-	create_queue(n("Inline"), "priority", prio, &q);
-	snprintf(dni, sizeof dni, "%s", n("in-dni"));
+	create_priority(it_unique("Inline"), 48, 0, prio);
+	create_queue(it_unique("Inline"), "priority", prio, &q);
+	snprintf(dni, sizeof dni, "%s", it_unique("in-dni"));
 
 	snprintf(body, sizeof body,
 		 "{\"priority_id\":\"%s\",\"customer\":{\"dni\":\"%s\",\"first_name\":\"Luis\",\"last_name\":\"Paz\"}}",
@@ -1049,8 +1019,8 @@ START_TEST(test_public_ticket_shows_only_the_waiting_facts)
 	char prio[64], t1[64], t2[64], path[128];
 	struct queue q;
 	struct it_response r;
-	create_priority(n("Public"), 49, 0, prio);
-	create_queue(n("Public"), "fifo", prio, &q);
+	create_priority(it_unique("Public"), 49, 0, prio);
+	create_queue(it_unique("Public"), "fifo", prio, &q);
 	issue(prio, NULL, t1);
 	issue(prio, NULL, t2);
 
@@ -1115,17 +1085,17 @@ START_TEST(test_board_shows_serving_and_next_codes_in_call_order)
 	char high[64], low[64], ids[160], t[7][64], path[128];
 	struct queue q, paused, closed;
 	struct it_response r;
-	create_priority(n("Board high"), 2, 0, high);
-	create_priority(n("Board low"), 9, 0, low);
+	create_priority(it_unique("Board high"), 2, 0, high);
+	create_priority(it_unique("Board low"), 9, 0, low);
 	snprintf(ids, sizeof ids, "[\"%s\",\"%s\"]", high, low);
-	create_queue_state(n("Board"), "priority", ids, "open", &q);
+	create_queue_state(it_unique("Board"), "priority", ids, "open", &q);
 	/* Issued L1 L2 H1 L3 H2 L4 L5: called H1, then H2 L1 L2 L3 L4 (five), L5 left off. */
 	const char *levels[] = {low, low, high, low, high, low, low};
 	for (size_t i = 0; i < 7; i++)
 		issue(levels[i], q.id, t[i]);
 	call_next_expect(q.id, t[2]);
-	create_queue_state(n("Board paused"), "fifo", ids, "paused", &paused);
-	create_queue_state(n("Board closed"), "fifo", ids, "open", &closed);
+	create_queue_state(it_unique("Board paused"), "fifo", ids, "paused", &paused);
+	create_queue_state(it_unique("Board closed"), "fifo", ids, "open", &closed);
 	snprintf(path, sizeof path, "/api/v1/queues/%s", closed.id);
 	it_json("DELETE", path, admin_token, NULL, &r);
 	ck_assert_int_eq(r.status, 204);
@@ -1199,8 +1169,8 @@ START_TEST(test_schedule_restart_expires_earlier_days_once)
 	setup_admin();
 	char prio[64], old_waiting[64], old_called[64], today[64], stmt[512], names[256];
 	struct queue q;
-	create_priority(n("Restart"), 50, 0, prio);
-	create_queue(n("Restart"), "fifo", prio, &q);
+	create_priority(it_unique("Restart"), 50, 0, prio);
+	create_queue(it_unique("Restart"), "fifo", prio, &q);
 	issue(prio, NULL, old_called);
 	issue(prio, NULL, old_waiting);
 	issue(prio, NULL, today);
@@ -1240,8 +1210,8 @@ START_TEST(test_validation_names_fields_and_unknown_ids_are_404)
 	char prio[64], body[512], path[160], t[64];
 	struct queue q;
 	struct it_response r;
-	create_priority(n("Valid"), 51, 0, prio);
-	create_queue(n("Valid"), "priority", prio, &q);
+	create_priority(it_unique("Valid"), 51, 0, prio);
+	create_queue(it_unique("Valid"), "priority", prio, &q);
 
 	snprintf(body, sizeof body, "{\"priority_id\":\"" MISSING_ID "\",\"customer_id\":\"%s\"}", customer_id);
 	it_json("POST", "/api/v1/tickets", admin_token, body, &r);
@@ -1267,7 +1237,7 @@ START_TEST(test_validation_names_fields_and_unknown_ids_are_404)
 	it_response_free(&r);
 	/* A queue that does not serve the priority. */
 	char other[64];
-	create_priority(n("Valid other"), 52, 0, other);
+	create_priority(it_unique("Valid other"), 52, 0, other);
 	snprintf(body, sizeof body, "{\"priority_id\":\"%s\",\"customer_id\":\"%s\",\"queue_id\":\"%s\"}", other,
 		 customer_id, q.id);
 	it_json("POST", "/api/v1/tickets", admin_token, body, &r);

@@ -18,16 +18,6 @@
 static char admin_token[4096];
 static const char *admin_password;
 
-/* Names unique to this run, so the program can run again on the same database. */
-static const char *n(const char *base)
-{
-	static char bufs[8][64];
-	static int next;
-	char *b = bufs[next++ % 8];
-	snprintf(b, sizeof bufs[0], "%s.%ld", base, (long)getpid() % 100000);
-	return b;
-}
-
 /* A 3-letter queue prefix, different on every call of this run and likely across runs. */
 static void next_prefix(char out[4])
 {
@@ -39,24 +29,10 @@ static void next_prefix(char out[4])
 	out[3] = '\0';
 }
 
-static long login(const char *user, const char *password, char *access, size_t alen)
-{
-	char body[512];
-	struct it_response r;
-	const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-	snprintf(body, sizeof body, "grant_type=password&username=%s&password=%s", user, password);
-	it_request("POST", "/api/v1/auth/token", headers, body, strlen(body), &r);
-	long status = r.status;
-	if (status == 200 && access)
-		snprintf(access, alen, "%s", it_str(&r, "access_token"));
-	it_response_free(&r);
-	return status;
-}
-
 static void setup_admin(void)
 {
 	if (!admin_token[0])
-		ck_assert_int_eq(login("admin", admin_password, admin_token, sizeof admin_token), 200);
+		ck_assert_int_eq(it_login("admin", admin_password, admin_token, sizeof admin_token, NULL, 0), 200);
 }
 
 static long get(const char *path, const char *token, struct it_response *r)
@@ -232,20 +208,20 @@ static void setup_scenario(void)
 	if (sc.ready)
 		return;
 	char ids[160];
-	snprintf(sc.p1_name, sizeof sc.p1_name, "%s", n("RepSLA"));
-	snprintf(sc.p2_name, sizeof sc.p2_name, "%s", n("RepNoSLA"));
+	snprintf(sc.p1_name, sizeof sc.p1_name, "%s", it_unique("RepSLA"));
+	snprintf(sc.p2_name, sizeof sc.p2_name, "%s", it_unique("RepNoSLA"));
 	create_priority(sc.p1_name, 7, 10, sc.p1);
 	create_priority(sc.p2_name, 8, 0, sc.p2);
 	snprintf(ids, sizeof ids, "[\"%s\",\"%s\"]", sc.p1, sc.p2);
-	snprintf(sc.q1_name, sizeof sc.q1_name, "%s", n("Rep one"));
-	snprintf(sc.q2_name, sizeof sc.q2_name, "%s", n("Rep two"));
-	snprintf(sc.q3_name, sizeof sc.q3_name, "%s", n("Rep three"));
+	snprintf(sc.q1_name, sizeof sc.q1_name, "%s", it_unique("Rep one"));
+	snprintf(sc.q2_name, sizeof sc.q2_name, "%s", it_unique("Rep two"));
+	snprintf(sc.q3_name, sizeof sc.q3_name, "%s", it_unique("Rep three"));
 	create_queue(sc.q1_name, ids, sc.q1);
 	snprintf(ids, sizeof ids, "[\"%s\"]", sc.p1);
 	create_queue(sc.q2_name, ids, sc.q2);
 	create_queue(sc.q3_name, ids, sc.q3);
-	snprintf(sc.u1_name, sizeof sc.u1_name, "%s", n("rep.u1"));
-	snprintf(sc.u2_name, sizeof sc.u2_name, "%s", n("rep.u2"));
+	snprintf(sc.u1_name, sizeof sc.u1_name, "%s", it_unique("rep.u1"));
+	snprintf(sc.u2_name, sizeof sc.u2_name, "%s", it_unique("rep.u2"));
 	create_user(sc.u1_name, ATTENDANT_ROLE, sc.u1);
 	create_user(sc.u2_name, ATTENDANT_ROLE, sc.u2);
 	create("/api/v1/customers", "{\"first_name\":\"Report\",\"last_name\":\"Customer\"}", sc.customer);
@@ -442,9 +418,9 @@ START_TEST(test_reports_need_reports_read)
 {
 	setup_admin();
 	char id[64], token[4096];
-	const char *name = n("rep.front");
+	const char *name = it_unique("rep.front");
 	create_user(name, RECEPTIONIST_ROLE, id);
-	ck_assert_int_eq(login(name, "reports-password", token, sizeof token), 200);
+	ck_assert_int_eq(it_login(name, "reports-password", token, sizeof token, NULL, 0), 200);
 	const char *paths[] = {"/api/v1/reports/queues", "/api/v1/reports/attendants", "/api/v1/reports/priorities",
 			       "/api/v1/reports/tickets.csv"};
 	struct it_response r;
@@ -716,9 +692,9 @@ START_TEST(test_import_needs_customers_create)
 {
 	setup_admin();
 	char id[64], token[4096];
-	const char *name = n("rep.board");
+	const char *name = it_unique("rep.board");
 	create_user(name, "6f1c0a3e-0a51-4c55-9a0e-000000000005", id); /* display */
-	ck_assert_int_eq(login(name, "reports-password", token, sizeof token), 200);
+	ck_assert_int_eq(it_login(name, "reports-password", token, sizeof token, NULL, 0), 200);
 	struct it_response r;
 	post_csv(token, "dni,first_name,last_name\n", 25, &r);
 	it_assert_problem(&r, 403);
@@ -804,9 +780,9 @@ START_TEST(test_export_round_trips_imported_customers)
 		imported = true;
 	}
 	char prio[64], queue[64], ids[128], body[512], customer[3][64];
-	create_priority(n("Export"), 9, 15, prio);
+	create_priority(it_unique("Export"), 9, 15, prio);
 	snprintf(ids, sizeof ids, "[\"%s\"]", prio);
-	create_queue(n("Export"), ids, queue);
+	create_queue(it_unique("Export"), ids, queue);
 	struct it_response r;
 	for (int i = 0; i < 3; i++) {
 		struct json_object *c = customer_by_dni(dni_of(20 + i), &r);
@@ -846,7 +822,7 @@ START_TEST(test_export_round_trips_imported_customers)
 		ck_assert_str_eq(f[C_LAST], want[i][1]);
 		ck_assert_str_eq(f[C_CUST], customer[i]);
 		ck_assert_str_eq(f[C_QUEUE], queue);
-		ck_assert_str_eq(f[C_PRIO], n("Export"));
+		ck_assert_str_eq(f[C_PRIO], it_unique("Export"));
 		ck_assert_str_eq(f[C_STATUS], "waiting");
 		ck_assert_int_eq(strlen(f[C_CREATED]), 24);
 		ck_assert_str_eq(f[C_CALLED], "");
@@ -863,7 +839,7 @@ START_TEST(test_export_pages_through_thousands_of_tickets_in_order)
 	setup_scenario();
 	char queue[64], ids[128], stmt[1024];
 	snprintf(ids, sizeof ids, "[\"%s\"]", sc.p1);
-	create_queue(n("Export many"), ids, queue);
+	create_queue(it_unique("Export many"), ids, queue);
 	/* 2500 tickets, ten to a millisecond, so pages also break inside runs of equal times. */
 	snprintf(stmt, sizeof stmt,
 		 "INSERT INTO tickets (id, customer_id, priority_id, priority_level, queue_id, issued_queue_id,"
@@ -968,14 +944,9 @@ int main(void)
 {
 	it_init();
 	/* The admin is made as an operator would: turneroctl create-admin with a password on stdin. */
-	admin_password = "it-reports-admin-password";
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "echo '%s' | '%s/turneroctl' -c '%s' create-admin --user admin --reset-password",
-		 admin_password, getenv("TURNERO_BUILD_DIR"), it_state_path("turnero.conf"));
-	if (system(cmd) != 0) {
-		fprintf(stderr, "create-admin failed\n");
+	admin_password = IT_ADMIN_PASSWORD;
+	if (it_admin_login(admin_token, sizeof admin_token) < 0)
 		return 1;
-	}
 	Suite *s = suite_create("reports");
 	TCase *tc = tcase_create("reports, export and import");
 	tcase_set_timeout(tc, 300);
