@@ -33,11 +33,10 @@ static int one_customer(void *cls, const struct db_row *row)
 static int append_customer(void *cls, const struct db_row *row)
 {
 	struct customer_list *l = cls;
-	struct customer_rec *items = realloc(l->items, (l->n + 1) * sizeof *items);
-	if (!items)
+	struct customer_rec *slot = row_append(&l->items, &l->n, sizeof *slot);
+	if (!slot)
 		return DB_HARD;
-	l->items = items;
-	read_customer(row, &l->items[l->n++]);
+	read_customer(row, slot);
 	return 0;
 }
 

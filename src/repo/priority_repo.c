@@ -30,11 +30,10 @@ static int one_priority(void *cls, const struct db_row *row)
 static int append_priority(void *cls, const struct db_row *row)
 {
 	struct priority_list *l = cls;
-	struct priority_rec *items = realloc(l->items, (l->n + 1) * sizeof *items);
-	if (!items)
+	struct priority_rec *slot = row_append(&l->items, &l->n, sizeof *slot);
+	if (!slot)
 		return DB_HARD;
-	l->items = items;
-	read_priority(row, &l->items[l->n++]);
+	read_priority(row, slot);
 	return 0;
 }
 

@@ -43,11 +43,10 @@ static int one_queue(void *cls, const struct db_row *row)
 static int append_queue(void *cls, const struct db_row *row)
 {
 	struct queue_list *l = cls;
-	struct queue_rec *items = realloc(l->items, (l->n + 1) * sizeof *items);
-	if (!items)
+	struct queue_rec *slot = row_append(&l->items, &l->n, sizeof *slot);
+	if (!slot)
 		return DB_HARD;
-	l->items = items;
-	read_queue(row, &l->items[l->n++]);
+	read_queue(row, slot);
 	return 0;
 }
 
@@ -140,11 +139,9 @@ struct candidates {
 static int append_candidate(void *cls, const struct db_row *row)
 {
 	struct candidates *c = cls;
-	struct queue_candidate *items = realloc(c->items, (c->n + 1) * sizeof *items);
-	if (!items)
+	struct queue_candidate *q = row_append(&c->items, &c->n, sizeof *q);
+	if (!q)
 		return DB_HARD;
-	c->items = items;
-	struct queue_candidate *q = &c->items[c->n++];
 	row_copy(row, 0, q->id, sizeof q->id);
 	row_copy(row, 1, q->prefix, sizeof q->prefix);
 	row_copy(row, 2, q->policy, sizeof q->policy);
@@ -209,12 +206,9 @@ static int append_board(void *cls, const struct db_row *row)
 	/* Only the most recently called ticket of a queue is "serving". */
 	if (b->n && strcmp(b->items[b->n - 1].queue_id, id) == 0)
 		return 0;
-	struct board_row *items = realloc(b->items, (b->n + 1) * sizeof *items);
-	if (!items)
+	struct board_row *r = row_append(&b->items, &b->n, sizeof *r);
+	if (!r)
 		return DB_HARD;
-	b->items = items;
-	struct board_row *r = &b->items[b->n++];
-	memset(r, 0, sizeof *r);
 	memcpy(r->queue_id, id, sizeof id);
 	row_copy(row, 1, r->name, sizeof r->name);
 	row_copy(row, 2, r->prefix, sizeof r->prefix);

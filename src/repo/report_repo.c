@@ -17,12 +17,9 @@ static const enum stmt_id summary_stmt[REPORT_GROUP__MAX] = {
 static int append_row(void *cls, const struct db_row *row)
 {
 	struct report_list *l = cls;
-	struct report_row *items = realloc(l->items, (l->n + 1) * sizeof *items);
-	if (!items)
+	struct report_row *r = row_append(&l->items, &l->n, sizeof *r);
+	if (!r)
 		return DB_HARD;
-	l->items = items;
-	struct report_row *r = &items[l->n];
-	memset(r, 0, sizeof *r);
 	row_copy(row, 0, r->id, sizeof r->id);
 	row_copy(row, 1, r->name, sizeof r->name);
 	r->issued = db_row_int(row, 2);
@@ -38,7 +35,7 @@ static int append_row(void *cls, const struct db_row *row)
 	r->avg_service = db_row_double(row, 9);
 	r->has_sla_met = !db_row_is_null(row, 10);
 	r->sla_met_pct = db_row_double(row, 10);
-	r->ord = l->n++;
+	r->ord = l->n - 1; /* the order the database gave, kept for stable sorts */
 	return 0;
 }
 

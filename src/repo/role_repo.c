@@ -28,11 +28,10 @@ static int one_role(void *cls, const struct db_row *row)
 static int append_role(void *cls, const struct db_row *row)
 {
 	struct role_list *l = cls;
-	struct role_rec *items = realloc(l->items, (l->n + 1) * sizeof *items);
-	if (!items)
+	struct role_rec *slot = row_append(&l->items, &l->n, sizeof *slot);
+	if (!slot)
 		return DB_HARD;
-	l->items = items;
-	read_role(row, &l->items[l->n++]);
+	read_role(row, slot);
 	return 0;
 }
 

@@ -11,6 +11,13 @@
 void row_copy(const struct db_row *row, unsigned col, char *dst, size_t size);
 /* Converts a DATETIME(3) column to RFC 3339 ("" for NULL). */
 void row_time(const struct db_row *row, unsigned col, char dst[TS_STR_LEN]);
+/*
+ * Grows the array *items (n elements of size bytes, owned by the caller) by one zeroed
+ * element and returns it, or NULL when out of memory (the array is then unchanged).
+ * items is the address of the caller's typed pointer, e.g. &list->items.
+ */
+void *row_append(void *items, size_t *n, size_t size);
+
 /* Row callback storing column 0 as an integer into *(long long *)cls. */
 int row_count(void *cls, const struct db_row *row);
 

@@ -38,11 +38,10 @@ static int one_ticket(void *cls, const struct db_row *row)
 static int append_ticket(void *cls, const struct db_row *row)
 {
 	struct ticket_list *l = cls;
-	struct ticket_rec *items = realloc(l->items, (l->n + 1) * sizeof *items);
-	if (!items)
+	struct ticket_rec *slot = row_append(&l->items, &l->n, sizeof *slot);
+	if (!slot)
 		return DB_HARD;
-	l->items = items;
-	read_ticket(row, &l->items[l->n++]);
+	read_ticket(row, slot);
 	return 0;
 }
 
@@ -206,11 +205,9 @@ struct waiting_list {
 static int append_waiting(void *cls, const struct db_row *row)
 {
 	struct waiting_list *l = cls;
-	struct waiting_ticket *items = realloc(l->items, (l->n + 1) * sizeof *items);
-	if (!items)
+	struct waiting_ticket *w = row_append(&l->items, &l->n, sizeof *w);
+	if (!w)
 		return DB_HARD;
-	l->items = items;
-	struct waiting_ticket *w = &l->items[l->n++];
 	row_copy(row, 0, w->id, sizeof w->id);
 	row_copy(row, 1, w->priority_id, sizeof w->priority_id);
 	w->level = (int)db_row_int(row, 2);
@@ -254,11 +251,9 @@ struct event_list {
 static int append_event(void *cls, const struct db_row *row)
 {
 	struct event_list *l = cls;
-	struct event_rec *items = realloc(l->items, (l->n + 1) * sizeof *items);
-	if (!items)
+	struct event_rec *e = row_append(&l->items, &l->n, sizeof *e);
+	if (!e)
 		return DB_HARD;
-	l->items = items;
-	struct event_rec *e = &l->items[l->n++];
 	e->seq = db_row_int(row, 0);
 	row_copy(row, 1, e->event, sizeof e->event);
 	row_copy(row, 2, e->from_queue_id, sizeof e->from_queue_id);

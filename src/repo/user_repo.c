@@ -80,11 +80,10 @@ long long repo_user_login_by_name(struct db *db, const char *user_name, struct u
 static int append_user(void *cls, const struct db_row *row)
 {
 	struct user_list *l = cls;
-	struct user_rec *items = realloc(l->items, (l->n + 1) * sizeof *items);
-	if (!items)
+	struct user_rec *slot = row_append(&l->items, &l->n, sizeof *slot);
+	if (!slot)
 		return DB_HARD;
-	l->items = items;
-	read_user(row, &l->items[l->n++]);
+	read_user(row, slot);
 	return 0;
 }
 
