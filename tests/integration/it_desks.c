@@ -1,7 +1,8 @@
 /*
  * Desks (SPEC 8) through the real stack: CRUD and validation, signing in and out and
  * takeover, call-next at a desk, the attendant rule, the board's desks, the per-desk
- * report, and desks of one queue calling in parallel without ever sharing a ticket.
+ * report, desks of one queue calling in parallel without ever sharing a ticket, and the
+ * demo desks of turneroctl seed-demo.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -930,6 +931,59 @@ START_TEST(test_desks_of_one_queue_calling_in_parallel_never_share_a_ticket)
 }
 END_TEST
 
+/* ---- seed-demo ----------------------------------------------------------- */
+
+/* Runs a shell command; its standard output (up to len - 1 bytes) goes to out. Returns the exit status. */
+static int run(const char *cmd, char *out, size_t len)
+{
+	FILE *f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	size_t n = 0;
+	if (out) {
+		n = fread(out, 1, len - 1, f);
+		out[n] = '\0';
+	} else {
+		char sink[512];
+		while (fread(sink, 1, sizeof sink, f) > 0)
+			;
+	}
+	return pclose(f);
+}
+
+/* seed-demo twice on a database of its own (the shared one must not get demo queues). */
+START_TEST(test_seed_demo_creates_the_desks_once)
+{
+	char db[64], cmd[4096], out[1024], sock[1024];
+	snprintf(sock, sizeof sock, "%s", it_state_path("run/mysql.sock")); /* a static buffer */
+	snprintf(db, sizeof db, "turnero_seed_%ld", (long)getpid());
+	snprintf(cmd, sizeof cmd,
+		 "mariadb --no-defaults --socket='%s' -uroot -e \"CREATE DATABASE %s CHARACTER SET utf8mb4"
+		 " COLLATE utf8mb4_unicode_ci; GRANT ALL PRIVILEGES ON %s.* TO 'turnero'@'localhost'\" 2>&1",
+		 sock, db, db);
+	ck_assert_msg(run(cmd, out, sizeof out) == 0, "create database: %s", out);
+	char ctl[2048];
+	snprintf(ctl, sizeof ctl, "TURNERO_DATABASE_NAME=%s '%s/turneroctl' -c '%s'", db, getenv("TURNERO_BUILD_DIR"),
+		 it_state_path("turnero.conf"));
+	const char *steps[] = {"migrate", "seed-demo", "seed-demo"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(cmd, sizeof cmd, "%s %s </dev/null 2>&1", ctl, steps[i]);
+		ck_assert_msg(run(cmd, out, sizeof out) == 0, "%s: %s", steps[i], out);
+	}
+	snprintf(cmd, sizeof cmd,
+		 "mariadb --no-defaults --socket='%s' -uroot -N -B %s -e \"SELECT q.name, d.name, d.state, d.user_id IS NULL"
+		 " FROM desks d JOIN queues q ON q.id = d.queue_id ORDER BY q.name, d.name\" 2>&1",
+		 sock, db);
+	int rc = run(cmd, out, sizeof out);
+	ck_assert_msg(rc == 0, "query: %s", out);
+	snprintf(cmd, sizeof cmd, "mariadb --no-defaults --socket='%s' -uroot -e 'DROP DATABASE %s' 2>&1", sock, db);
+	run(cmd, NULL, 0);
+	ck_assert_str_eq(out, "Caja\tCaja 1\t1\t1\n"
+			      "General\tVentanilla 1\t1\t1\n"
+			      "General\tVentanilla 2\t1\t1\n"
+			      "Preferencial\tPreferencial 1\t1\t1\n");
+}
+END_TEST
+
 int main(void)
 {
 	it_init();
@@ -945,6 +999,7 @@ int main(void)
 	tcase_add_test(tc, test_board_lists_active_desks_with_what_each_serves);
 	tcase_add_test(tc, test_reports_desks_gives_the_attendant_figures_per_desk);
 	tcase_add_test(tc, test_desks_of_one_queue_calling_in_parallel_never_share_a_ticket);
+	tcase_add_test(tc, test_seed_demo_creates_the_desks_once);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	/* One process: tests share the admin token and the customer. */
