@@ -123,6 +123,15 @@ void api_public_ticket_get(struct api_ctx *ctx);
 void api_reports_queues(struct api_ctx *ctx);
 void api_reports_attendants(struct api_ctx *ctx);
 void api_reports_priorities(struct api_ctx *ctx);
+void api_reports_desks(struct api_ctx *ctx);
+void api_desks_list(struct api_ctx *ctx);
+void api_desks_create(struct api_ctx *ctx);
+void api_desks_get(struct api_ctx *ctx);
+void api_desks_patch(struct api_ctx *ctx);
+void api_desks_delete(struct api_ctx *ctx);
+void api_desks_open(struct api_ctx *ctx);
+void api_desks_close(struct api_ctx *ctx);
+void api_desks_call_next(struct api_ctx *ctx);
 void api_reports_tickets_csv(struct api_ctx *ctx);
 
 struct customer_input;

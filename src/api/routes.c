@@ -62,6 +62,17 @@ const struct http_route api_routes[] = {
 	/* Attendants: only their own queue unless they also hold queues:update (checked in the service). */
 	R(HTTP_POST, "/api/v1/queues/{id}/call-next", api_queues_call_next, PERM_TICKETS, PERM_UPDATE, 0),
 
+	R(HTTP_GET, "/api/v1/desks", api_desks_list, PERM_QUEUES, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/desks", api_desks_create, PERM_QUEUES, PERM_CREATE, JSON),
+	R(HTTP_GET, "/api/v1/desks/{id}", api_desks_get, PERM_QUEUES, PERM_READ, 0),
+	R(HTTP_PATCH, "/api/v1/desks/{id}", api_desks_patch, PERM_QUEUES, PERM_UPDATE, JSON),
+	R(HTTP_DELETE, "/api/v1/desks/{id}", api_desks_delete, PERM_QUEUES, PERM_DELETE, 0),
+	/* Signing in and out: a desk someone else holds only with queues:update (checked in the service). */
+	R(HTTP_POST, "/api/v1/desks/{id}/open", api_desks_open, PERM_TICKETS, PERM_UPDATE, 0),
+	R(HTTP_POST, "/api/v1/desks/{id}/close", api_desks_close, PERM_TICKETS, PERM_UPDATE, 0),
+	/* By the user signed in at the desk, or a holder of queues:update (checked in the service). */
+	R(HTTP_POST, "/api/v1/desks/{id}/call-next", api_desks_call_next, PERM_TICKETS, PERM_UPDATE, 0),
+
 	R(HTTP_GET, "/api/v1/tickets", api_tickets_list, PERM_TICKETS, PERM_READ, 0),
 	R(HTTP_POST, "/api/v1/tickets", api_tickets_create, PERM_TICKETS, PERM_CREATE, JSON),
 	R(HTTP_GET, "/api/v1/tickets/{id}", api_tickets_get, PERM_TICKETS, PERM_READ, 0),
@@ -82,6 +93,7 @@ const struct http_route api_routes[] = {
 	R(HTTP_GET, "/api/v1/reports/queues", api_reports_queues, PERM_REPORTS, PERM_READ, 0),
 	R(HTTP_GET, "/api/v1/reports/attendants", api_reports_attendants, PERM_REPORTS, PERM_READ, 0),
 	R(HTTP_GET, "/api/v1/reports/priorities", api_reports_priorities, PERM_REPORTS, PERM_READ, 0),
+	R(HTTP_GET, "/api/v1/reports/desks", api_reports_desks, PERM_REPORTS, PERM_READ, 0),
 	R(HTTP_GET, "/api/v1/reports/tickets.csv", api_reports_tickets_csv, PERM_REPORTS, PERM_READ, 0),
 };
 

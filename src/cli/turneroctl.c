@@ -18,7 +18,7 @@ static const struct cli_command commands[] = {
 	 "import customers from a CSV file (header dni,first_name,last_name,phone,email; - reads stdin), "
 	 "upserting by dni; bad rows are listed, not fatal",
 	 true},
-	{"seed-demo", cli_seed_demo, "seed-demo", "add demo queues, attendants, customers and tickets", true},
+	{"seed-demo", cli_seed_demo, "seed-demo", "add demo queues, desks, attendants, customers and tickets", true},
 	{"check-config", cli_check_config, "check-config", "check the configuration and secrets, print the effective values",
 	 true},
 	{"gen-secret", cli_gen_secret, "gen-secret [--bytes N]", "print a random hex secret for auth.secret_file", false},

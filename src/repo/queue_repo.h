@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "common/ids.h"
+#include "repo/desk_repo.h"
 
 struct db;
 
@@ -89,6 +90,9 @@ struct board_row {
 	long long waiting;
 	size_t nnext;
 	char next[5][16];
+	/* The queue's active desks (svc_board fills them; they live in the same allocation as the rows). */
+	const struct board_desk *desks;
+	size_t ndesks;
 };
 
 /* Open and paused queues with who is served and the next five codes; free(*out). */

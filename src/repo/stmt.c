@@ -218,10 +218,10 @@ static const struct {
 	  " number, code, status, sla_deadline, quoted_wait_seconds, created_date, updated_date)"
 	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', IF(? > 0, UTC_TIMESTAMP(3) + INTERVAL ? MINUTE, NULL), ?,"
 	  " UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
-	S(STMT_TICKET_GET_BY_ID, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id FROM tickets t WHERE t.id = ?"),
-	S(STMT_TICKET_GET_FOR_UPDATE, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id FROM tickets t WHERE t.id = ? FOR UPDATE"),
+	S(STMT_TICKET_GET_BY_ID, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, d.name FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id WHERE t.id = ?"),
+	S(STMT_TICKET_GET_FOR_UPDATE, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, NULL FROM tickets t WHERE t.id = ? FOR UPDATE"),
 	S(STMT_TICKET_LIST,
-	  "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id FROM tickets t WHERE (? IS NULL OR t.queue_id = ?) AND (? IS NULL OR t.status = ?)"
+	  "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, d.name FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id WHERE (? IS NULL OR t.queue_id = ?) AND (? IS NULL OR t.status = ?)"
 	  " AND (? IS NULL OR t.service_date = ?) AND (? IS NULL OR t.customer_id = ?)"
 	  " ORDER BY CASE WHEN ? = 'created_date' THEN t.created_date END ASC,"
 	  " CASE WHEN ? = '-created_date' THEN t.created_date END DESC, t.created_date ASC, t.id LIMIT ? OFFSET ?"),
@@ -237,8 +237,9 @@ static const struct {
 	  "  ELSE (o.sla_deadline IS NOT NULL AND o.sla_deadline <= UTC_TIMESTAMP(3)) OR o.priority_level < me.priority_level OR (o.priority_level = me.priority_level AND (o.created_date < me.created_date OR (o.created_date = me.created_date AND o.id < me.id)))"
 	  "  END)"
 	  " WHERE me.id = ? AND me.status = 'waiting'"),
+	/* Queue call-next serves the queue's called ticket that no desk called (desks serve their own). */
 	S(STMT_TICKET_CALLED_OF_QUEUE,
-	  "SELECT t.id FROM tickets t WHERE t.queue_id = ? AND t.status = 'called' FOR UPDATE"),
+	  "SELECT t.id FROM tickets t WHERE t.queue_id = ? AND t.status = 'called' AND t.desk_id IS NULL FOR UPDATE"),
 	/* Take-next: each ORDER BY is served by an index (named, so no statistics can pick another
 	 * that filters better but sorts), and SKIP LOCKED skips only what others hold.
 	 * Stealing scans waiting tickets in call order; left alone, the optimizer would start from
@@ -260,17 +261,17 @@ static const struct {
 	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_fifo) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) ORDER BY t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_MARK_CALLED,
 	  "UPDATE tickets SET status = 'called', called_date = UTC_TIMESTAMP(3), called_by = ?, queue_id = ?,"
-	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'waiting'"),
+	  " desk_id = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'waiting'"),
 	/* Guarded by the expected current status: a lost race changes no row. */
 	S(STMT_TICKET_SET_STATUS,
 	  "UPDATE tickets SET status = ?, served_date = IF(? = 'served', UTC_TIMESTAMP(3), served_date),"
 	  " called_date = IF(? = 'waiting', NULL, called_date), called_by = IF(? = 'waiting', NULL, called_by),"
-	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = ?"),
+	  " desk_id = IF(? = 'waiting', NULL, desk_id), updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = ?"),
 	S(STMT_TICKET_RECALL,
 	  "UPDATE tickets SET called_date = UTC_TIMESTAMP(3), updated_date = UTC_TIMESTAMP(3)"
 	  " WHERE id = ? AND status = 'called'"),
 	S(STMT_TICKET_MOVE,
-	  "UPDATE tickets SET queue_id = ?, status = 'waiting', called_date = NULL, called_by = NULL,"
+	  "UPDATE tickets SET queue_id = ?, status = 'waiting', called_date = NULL, called_by = NULL, desk_id = NULL,"
 	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = ?"),
 	S(STMT_TICKET_WAITING_OF_QUEUE,
 	  "SELECT t.id, t.priority_id, t.priority_level, t.created_date, (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3))"
@@ -280,7 +281,7 @@ static const struct {
 	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, to_queue_id, user_id, reason, at)"
 	  " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))"),
 	S(STMT_EVENT_LIST,
-	  "SELECT seq, event, from_queue_id, to_queue_id, user_id, reason, at FROM ticket_events"
+	  "SELECT seq, event, from_queue_id, to_queue_id, user_id, reason, at, desk_id FROM ticket_events"
 	  " WHERE ticket_id = ? ORDER BY seq"),
 	S(STMT_IDEM_GET,
 	  "SELECT ticket_id, request_hash FROM idempotency_keys WHERE user_id = ? AND idem_key = ? FOR UPDATE"),
@@ -325,6 +326,7 @@ static const struct {
 	S(STMT_REPORT_BY_ATTENDANT,
 	  REPORT_SQL("t.called_by", "JOIN users x ON x.id = g.k", "x.user_name", " AND t.called_by IS NOT NULL")),
 	S(STMT_REPORT_BY_PRIORITY, REPORT_SQL("t.priority_id", "JOIN priorities x ON x.id = g.k", "x.name", "")),
+	S(STMT_REPORT_BY_DESK, REPORT_SQL("t.desk_id", "JOIN desks x ON x.id = g.k", "x.name", " AND t.desk_id IS NOT NULL")),
 #undef REPORT_SQL
 	/* Keyset pagination in index order (ix_tickets_export): each page starts after the last row of the previous one. */
 	S(STMT_REPORT_EXPORT_PAGE,
@@ -336,6 +338,45 @@ static const struct {
 	  " AND (t.service_date > ? OR (t.service_date = ? AND (t.created_date > ?"
 	  " OR (t.created_date = ? AND t.id > ?))))"
 	  " ORDER BY t.service_date, t.created_date, t.id LIMIT ?"),
+
+	/* desks (desk_repo.c); columns always in DESK_COLUMNS order (see desk_repo.c) */
+	S(STMT_DESK_INSERT,
+	  "INSERT INTO desks (id, name, queue_id, state, user_id, created_date, updated_date)"
+	  " VALUES (?, ?, ?, ?, NULL, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
+	S(STMT_DESK_GET_BY_ID,
+	  "SELECT d.id, d.name, d.queue_id, d.state, d.user_id, d.created_date, d.updated_date FROM desks d WHERE d.id = ?"),
+	S(STMT_DESK_LOCK, "SELECT d.id, d.name, d.queue_id, d.state, d.user_id, d.created_date, d.updated_date FROM desks d WHERE d.id = ? FOR UPDATE"),
+	S(STMT_DESK_LIST,
+	  "SELECT d.id, d.name, d.queue_id, d.state, d.user_id, d.created_date, d.updated_date FROM desks d"
+	  " WHERE (? IS NULL OR d.queue_id = ?) AND (? IS NULL OR d.state = ?) AND (? IS NULL OR d.user_id = ?)"
+	  " ORDER BY CASE WHEN ? = 'name' THEN d.name END ASC, CASE WHEN ? = '-name' THEN d.name END DESC,"
+	  " CASE WHEN ? = 'created_date' THEN d.created_date END ASC,"
+	  " CASE WHEN ? = '-created_date' THEN d.created_date END DESC, d.name ASC, d.id ASC LIMIT ? OFFSET ?"),
+	S(STMT_DESK_COUNT,
+	  "SELECT COUNT(*) FROM desks d"
+	  " WHERE (? IS NULL OR d.queue_id = ?) AND (? IS NULL OR d.state = ?) AND (? IS NULL OR d.user_id = ?)"),
+	S(STMT_DESK_UPDATE,
+	  "UPDATE desks SET name = ?, queue_id = ?, state = ?, user_id = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = ?"),
+	S(STMT_DESK_SET_USER, "UPDATE desks SET user_id = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = ?"),
+	/* Opening a desk signs its user out of any other one first (one desk per user). */
+	S(STMT_DESK_SIGN_OUT_ELSEWHERE,
+	  "UPDATE desks SET user_id = NULL, updated_date = UTC_TIMESTAMP(3) WHERE user_id = ? AND id <> ?"),
+	/* The attendant rule's second half: signed in at an active desk of the queue. */
+	S(STMT_DESK_SIGNED_IN_AT_QUEUE,
+	  "SELECT COUNT(*) FROM desks d WHERE d.user_id = ? AND d.queue_id = ? AND d.state = TRUE"),
+	S(STMT_DESK_OF_USER, "SELECT d.id FROM desks d WHERE d.user_id = ? AND d.state = TRUE"),
+	/* Every active desk of the board's queues with its most recently called ticket first, in one query. */
+	S(STMT_DESK_BOARD,
+	  "SELECT d.queue_id, d.id, d.name, d.user_id, c.id, c.code, c.called_date"
+	  " FROM desks d JOIN queues q ON q.id = d.queue_id AND q.state IN ('open', 'paused')"
+	  " LEFT JOIN tickets c ON c.desk_id = d.id AND c.status = 'called'"
+	  " WHERE d.state = TRUE ORDER BY q.created_seq, d.name, d.id, c.called_date DESC"),
+	S(STMT_TICKET_CALLED_OF_DESK,
+	  "SELECT t.id, t.queue_id FROM tickets t WHERE t.desk_id = ? AND t.status = 'called'"
+	  " ORDER BY t.called_date FOR UPDATE"),
+	S(STMT_EVENT_INSERT_CALLED,
+	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, to_queue_id, user_id, desk_id, at)"
+	  " VALUES (?, 'called', ?, ?, ?, ?, UTC_TIMESTAMP(3))"),
 };
 
 const char *stmt_sql(enum stmt_id id)
