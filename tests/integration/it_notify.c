@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/config.h"
@@ -736,12 +737,50 @@ START_TEST(test_smtp_down_is_retried_then_failed_with_the_reason_and_tickets_sti
 }
 END_TEST
 
+START_TEST(test_check_config_refuses_a_template_with_an_unknown_placeholder_in_one_line)
+{
+	char dir[] = "/tmp/turnero-it-notify-XXXXXX", path[256], cmd[2048], conf[1024];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/es", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	static const char *const kinds[] = {"issued", "near", "called", "booked"};
+	for (int i = 0; i < 4; i++) {
+		snprintf(path, sizeof path, "%s/es/%s.txt", dir, kinds[i]);
+		FILE *f = fopen(path, "w");
+		fputs(i == 1 ? "Subject: {{code}}\nFaltan {{faltan}}\n" : "Subject: {{code}}\n{{link}}\n", f);
+		fclose(f);
+	}
+	snprintf(conf, sizeof conf, "%s", it_state_path("turnero.conf"));
+	snprintf(cmd, sizeof cmd, "TURNERO_NOTIFY_TEMPLATES_DIR='%s' '%s/turneroctl' -c '%s' check-config 2>&1 >/dev/null",
+		 dir, getenv("TURNERO_BUILD_DIR"), conf);
+	FILE *p = popen(cmd, "r");
+	char out[1024] = "";
+	size_t n = fread(out, 1, sizeof out - 1, p);
+	out[n] = '\0';
+	int status = pclose(p);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "exit %d: %s", status, out);
+	ck_assert_msg(strstr(out, "/es/near.txt: unknown placeholder {{faltan}}\n"), "%s", out);
+	ck_assert_msg(strchr(out, '\n') == out + strlen(out) - 1, "one line: %s", out);
+	/* The shipped templates pass. */
+	snprintf(cmd, sizeof cmd, "'%s/turneroctl' -c '%s' check-config >/dev/null 2>&1", getenv("TURNERO_BUILD_DIR"), conf);
+	ck_assert_int_eq(system(cmd), 0);
+	for (int i = 0; i < 4; i++) {
+		snprintf(path, sizeof path, "%s/es/%s.txt", dir, kinds[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof path, "%s/es", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
 	it_init();
 	Suite *s = suite_create("notify");
 	TCase *tc = tcase_create("notify");
 	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_check_config_refuses_a_template_with_an_unknown_placeholder_in_one_line);
 	tcase_add_test(tc, test_notify_without_the_contact_is_422_naming_the_field_and_writes_nothing);
 	tcase_add_test(tc, test_issued_email_reaches_the_sink_once_and_is_listed_sent_and_masked);
 	tcase_add_test(tc, test_sms_goes_to_the_gateway_as_form_and_as_json_with_credentials);
