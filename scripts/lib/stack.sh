@@ -2,7 +2,7 @@
 # A private turnero stack in one directory: MariaDB on a unix socket (no TCP),
 # turnero-fcgi, and nginx with a self-signed certificate on 127.0.0.1.
 #
-#   stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop DIR
+#   stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|smtp-start|smtp-stop DIR
 #
 # or source it and call the stack_* functions (they return non-zero on failure
 # and never exit the caller).
@@ -12,9 +12,12 @@
 #   TURNERO_SRC_DIR     repository root (default: derived from this file's location)
 #   TURNERO_HTTPS_PORT  nginx port on 127.0.0.1 (default 8443)
 #   TURNERO_WORKERS     turnero-fcgi workers (default 2)
+#   TURNERO_NOTIFY_SMTP_URL  mail goes there instead of the local sink (which then
+#                       is not started); TURNERO_NOTIFY_SMS_URL enables SMS
 #
 # Layout of DIR: db/ (MariaDB data), run/ (sockets, pid files), log/, nginx/,
-# tls/, db.password, jwt.secret, turnero.conf.
+# tls/, mail/ (the SMTP sink's Maildir: one file per message in mail/new/),
+# db.password, jwt.secret, turnero.conf.
 # Only the processes named in DIR/run/*.pid are ever signalled, and only after
 # checking that the pid still belongs to the program we started.
 
@@ -189,6 +192,82 @@ stack_db_stop() {
 	stack_stop_pid "$1/run/mariadbd.pid" mariadbd 60
 }
 
+# A TCP port on 127.0.0.1 that nothing listens on, below the kernel's ephemeral range
+# (where outgoing connections' TIME-WAIT sockets can still hold a port) and below the
+# ports run-stack.sh picks for nginx.
+stack_free_port() {
+	local i candidate
+	for ((i = 0; i < 100; i++)); do
+		candidate=$((10000 + RANDOM % 10000))
+		if [ -z "$(ss -Hltn "sport = :$candidate" 2>/dev/null)" ]; then
+			echo "$candidate"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# The local mail sink: Debian's aiosmtpd with its Mailbox handler, which keeps every
+# message it accepts as one file of the Maildir DIR/mail (in DIR/mail/new/). It listens
+# on 127.0.0.1 at the port in DIR/run/smtp.port (kept across restarts while free).
+# Not started when TURNERO_NOTIFY_SMTP_URL sends the mail elsewhere.
+stack_smtp_start() {
+	local dir=$1 pid port="" attempt i
+	[ -z "${TURNERO_NOTIFY_SMTP_URL:-}" ] || return 0
+	stack_alive "$dir/run/smtp-sink.pid" aiosmtpd && return 0
+	# A Maildir's three folders: aiosmtpd creates them only when the directory is new.
+	mkdir -p "$dir/mail/new" "$dir/mail/cur" "$dir/mail/tmp" "$dir/run" "$dir/log" || return 1
+	/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null ||
+		{ stack_fail "python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd)"; return 1; }
+	[ -s "$dir/run/smtp.port" ] && read -r port <"$dir/run/smtp.port"
+	for attempt in 1 2 3; do
+		if ! [[ $port =~ ^[0-9]+$ ]] || [ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then
+			port=$(stack_free_port) || { stack_fail "no free port for the mail sink"; return 1; }
+		fi
+		stack_log "starting the mail sink on 127.0.0.1:$port (mail in $dir/mail/new)"
+		pid=$(stack_spawn "$dir/log/smtp-sink.log" /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" \
+			-c aiosmtpd.handlers.Mailbox "$dir/mail")
+		echo "$pid" >"$dir/run/smtp-sink.pid"
+		echo "$port" >"$dir/run/smtp.port"
+		for ((i = 0; i < 100; i++)); do
+			[ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ] && return 0
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$pid" 2>/dev/null && stack_stop_pid "$dir/run/smtp-sink.pid" aiosmtpd 10
+		rm -f "$dir/run/smtp-sink.pid"
+		grep -q 'address already in use' "$dir/log/smtp-sink.log" 2>/dev/null || break
+		stack_log "port $port was taken; trying another"
+		: >"$dir/log/smtp-sink.log"
+		port=""
+	done
+	tail -n 20 "$dir/log/smtp-sink.log" >&2
+	stack_fail "the mail sink did not listen within 10s (log: $dir/log/smtp-sink.log)"
+}
+
+stack_smtp_stop() {
+	stack_stop_pid "$1/run/smtp-sink.pid" aiosmtpd 10
+}
+
+# The [notify] section: the sink (or TURNERO_NOTIFY_SMTP_URL), SMS only when
+# TURNERO_NOTIFY_SMS_URL is given, links to this stack's nginx.
+stack_notify_config() {
+	local dir=$1 port smtp=${TURNERO_NOTIFY_SMTP_URL:-}
+	if [ -z "$smtp" ] && [ -s "$dir/run/smtp.port" ]; then
+		read -r port <"$dir/run/smtp.port"
+		smtp="smtp://127.0.0.1:$port"
+	fi
+	cat <<CONF
+
+[notify]
+smtp_url = $smtp
+from = Turnero <no-reply@turnero.test>
+sms_url = ${TURNERO_NOTIFY_SMS_URL:-}
+templates_dir = $STACK_SRC_DIR/etc/templates
+public_base_url = https://127.0.0.1:$(stack_port)
+CONF
+}
+
 # DIR/jwt.secret (once) and DIR/turnero.conf (rewritten only when it changes).
 stack_write_config() {
 	local dir=$1 tmp
@@ -217,6 +296,7 @@ migrations_dir = $STACK_SRC_DIR/sql
 [auth]
 secret_file = $dir/jwt.secret
 CONF
+	stack_notify_config "$dir" >>"$tmp"
 	if cmp -s "$tmp" "$dir/turnero.conf"; then
 		rm -f "$tmp"
 	else
@@ -386,6 +466,7 @@ stack_start() {
 	stack_need_build || return 1
 	mkdir -p "$dir" && chmod 700 "$dir" || return 1
 	stack_db_start "$dir" &&
+		stack_smtp_start "$dir" &&
 		stack_write_config "$dir" &&
 		stack_migrate "$dir" &&
 		stack_fcgi_start "$dir" &&
@@ -396,6 +477,7 @@ stack_stop() {
 	local dir=$1
 	stack_nginx_stop "$dir"
 	stack_fcgi_stop "$dir"
+	stack_smtp_stop "$dir"
 	stack_db_stop "$dir"
 }
 
@@ -410,20 +492,27 @@ stack_status() {
 			all=1
 		fi
 	done
+	if [ -z "${TURNERO_NOTIFY_SMTP_URL:-}" ]; then
+		if stack_alive "$dir/run/smtp-sink.pid" aiosmtpd; then
+			echo "mail sink: running (pid $(stack_pid "$dir/run/smtp-sink.pid"), mail in $dir/mail/new)"
+		else
+			echo "mail sink: stopped"
+		fi
+	fi
 	return $all
 }
 
 stack_main() {
 	local action=${1:-} dir=${2:-}
 	if [ $# -ne 2 ] || [ -z "$dir" ]; then
-		echo "usage: stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop DIR" >&2
+		echo "usage: stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|smtp-start|smtp-stop DIR" >&2
 		return 2
 	fi
 	case $action in
-	start | db-start | fcgi-start)
+	start | db-start | fcgi-start | smtp-start)
 		mkdir -p "$dir" || return 1
 		;;
-	stop | status | db-stop | fcgi-stop)
+	stop | status | db-stop | fcgi-stop | smtp-stop)
 		# Nothing was ever started in a directory that does not exist.
 		if [ ! -d "$dir" ]; then
 			[ "$action" = status ] || return 0
@@ -445,6 +534,8 @@ stack_main() {
 	db-stop) stack_db_stop "$dir" ;;
 	fcgi-start) stack_fcgi_start "$dir" ;;
 	fcgi-stop) stack_fcgi_stop "$dir" ;;
+	smtp-start) stack_smtp_start "$dir" ;;
+	smtp-stop) stack_smtp_stop "$dir" ;;
 	esac
 }
 

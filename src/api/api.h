@@ -133,6 +133,7 @@ void api_desks_open(struct api_ctx *ctx);
 void api_desks_close(struct api_ctx *ctx);
 void api_desks_call_next(struct api_ctx *ctx);
 void api_reports_tickets_csv(struct api_ctx *ctx);
+void api_tickets_notifications(struct api_ctx *ctx);
 
 struct customer_input;
 struct field_errors;
@@ -145,5 +146,13 @@ struct field_errors;
  */
 bool api_customer_read(struct json_object *obj, bool creating, const char *prefix, struct customer_input *in,
 		       struct field_errors *fe);
+
+struct notify_request;
+/*
+ * Reads the `notify` object ({email, sms, ahead}) of POST /tickets into out (ahead
+ * defaults to 3); errors go to fe as "notify.email", "notify.ahead", ... Returns false
+ * on errors.
+ */
+bool api_notify_read(struct json_object *obj, struct notify_request *out, struct field_errors *fe);
 
 #endif

@@ -77,6 +77,7 @@ const struct http_route api_routes[] = {
 	R(HTTP_POST, "/api/v1/tickets", api_tickets_create, PERM_TICKETS, PERM_CREATE, JSON),
 	R(HTTP_GET, "/api/v1/tickets/{id}", api_tickets_get, PERM_TICKETS, PERM_READ, 0),
 	R(HTTP_GET, "/api/v1/tickets/{id}/events", api_tickets_events, PERM_TICKETS, PERM_READ, 0),
+	R(HTTP_GET, "/api/v1/tickets/{id}/notifications", api_tickets_notifications, PERM_TICKETS, PERM_READ, 0),
 	R(HTTP_POST, "/api/v1/tickets/{id}/serve", api_tickets_serve, PERM_TICKETS, PERM_UPDATE, 0),
 	R(HTTP_POST, "/api/v1/tickets/{id}/no-show", api_tickets_no_show, PERM_TICKETS, PERM_UPDATE, 0),
 	R(HTTP_POST, "/api/v1/tickets/{id}/recall", api_tickets_recall, PERM_TICKETS, PERM_UPDATE, 0),

@@ -8,6 +8,7 @@
 #include "api/render_queue.h"
 #include "common/digest.h"
 #include "common/jsonv.h"
+#include "notify/notify.h"
 #include "service/customer.h"
 #include "service/ticket.h"
 
@@ -88,8 +89,9 @@ static enum app_err upsert_customer(struct db *db, void *cls, const char **custo
 void api_tickets_create(struct api_ctx *ctx)
 {
 	char *priority_id = NULL, *customer_id = NULL, *queue_id = NULL;
-	struct json_object *customer = NULL;
-	bool has_customer = false;
+	struct json_object *customer = NULL, *notify = NULL;
+	bool has_customer = false, has_notify = false;
+	struct notify_request nr = {false, false, NOTIFY_AHEAD_DEFAULT};
 	struct field_errors fe;
 	field_errors_init(&fe);
 	const struct jsonv_field spec[] = {
@@ -100,6 +102,7 @@ void api_tickets_create(struct api_ctx *ctx)
 		{"status", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
 		{"code", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
 		{"number", JV_INT, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"notify", JV_OBJECT, 0, 0, 0, NULL, NULL, &notify, &has_notify},
 	};
 	struct inline_customer c;
 	memset(&c, 0, sizeof c);
@@ -108,6 +111,8 @@ void api_tickets_create(struct api_ctx *ctx)
 			field_errors_add(&fe, "customer_id", "give exactly one of customer_id or customer");
 		else if (has_customer)
 			api_customer_read(customer, true, "customer.", &c.in, &fe);
+		if (has_notify)
+			api_notify_read(notify, &nr, &fe);
 	}
 	const char *key = ctx->req->idempotency_key;
 	if (key && (!*key || strlen(key) > IDEMPOTENCY_KEY_MAX))
@@ -118,7 +123,7 @@ void api_tickets_create(struct api_ctx *ctx)
 	}
 	char fingerprint[65];
 	digest_sha256_hex(ctx->req->body, ctx->req->body_len, fingerprint);
-	struct ticket_request r = {priority_id, customer_id, queue_id, key, fingerprint};
+	struct ticket_request r = {priority_id, customer_id, queue_id, key, fingerprint, has_notify ? &nr : NULL};
 	struct svc_actor who = actor(ctx);
 	struct ticket_view v;
 	bool replayed = false;

@@ -377,6 +377,46 @@ static const struct {
 	S(STMT_EVENT_INSERT_CALLED,
 	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, to_queue_id, user_id, desk_id, at)"
 	  " VALUES (?, 'called', ?, ?, ?, ?, UTC_TIMESTAMP(3))"),
+	/* notifications (notify_repo.c): what a ticket asked for, and the outbox */
+	S(STMT_NOTIFY_PREFS_INSERT,
+	  "INSERT INTO ticket_notify (ticket_id, email, sms, ahead, near_sent, created_date)"
+	  " VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3))"),
+	S(STMT_NOTIFY_PREFS_GET, "SELECT email, sms, ahead, near_sent FROM ticket_notify WHERE ticket_id = ?"),
+	/* No locks: a waiting ticket locked here would be skipped by call-next's SKIP LOCKED.
+	 * STMT_NOTIFY_NEAR_MARK decides who enqueues. */
+	S(STMT_NOTIFY_NEAR_CANDIDATES,
+	  "SELECT tn.ticket_id, tn.ahead FROM ticket_notify tn JOIN tickets t ON t.id = tn.ticket_id"
+	  " WHERE t.queue_id = ? AND t.status = 'waiting' AND tn.near_sent = FALSE"),
+	S(STMT_NOTIFY_NEAR_MARK, "UPDATE ticket_notify SET near_sent = TRUE WHERE ticket_id = ? AND near_sent = FALSE"),
+	S(STMT_NOTIFY_TICKET_CONTEXT,
+	  "SELECT t.code, t.status, t.queue_id, q.name, c.email, c.phone FROM tickets t"
+	  " JOIN queues q ON q.id = t.queue_id JOIN customers c ON c.id = t.customer_id WHERE t.id = ?"),
+	/* A second enqueue of the same notification (same dedupe_key) changes nothing: 0 rows. */
+	S(STMT_NOTIFY_INSERT,
+	  "INSERT INTO notifications (id, ticket_id, appointment_id, channel, kind, to_address, subject, body,"
+	  " message_id, dedupe_key, status, last_error, next_attempt_at, created_date)"
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"
+	  " ON DUPLICATE KEY UPDATE id = id"),
+	S(STMT_NOTIFY_LIST_BY_TICKET,
+	  "SELECT id, channel, kind, to_address, status, attempts, last_error, created_date, sent_date"
+	  " FROM notifications WHERE ticket_id = ? ORDER BY created_date, id"),
+	S(STMT_NOTIFY_NOW, "SELECT UTC_TIMESTAMP(3)"),
+	/* One due row at a time; another sender skips it while this one holds the claim. */
+	S(STMT_NOTIFY_CLAIM_NEXT,
+	  "SELECT id, channel, to_address, subject, body, message_id, attempts FROM notifications"
+	  " WHERE status = 'pending' AND next_attempt_at < ? ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	/* The attempt is counted and the row pushed past the lease before anything is sent. */
+	S(STMT_NOTIFY_MARK_CLAIMED,
+	  "UPDATE notifications SET attempts = attempts + 1, claim_token = ?,"
+	  " next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND WHERE id = ? AND status = 'pending'"),
+	S(STMT_NOTIFY_MARK_SENT,
+	  "UPDATE notifications SET status = 'sent', sent_date = UTC_TIMESTAMP(3), last_error = NULL, claim_token = NULL"
+	  " WHERE id = ? AND claim_token = ?"),
+	S(STMT_NOTIFY_MARK_RETRY,
+	  "UPDATE notifications SET last_error = ?, next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND,"
+	  " claim_token = NULL WHERE id = ? AND claim_token = ?"),
+	S(STMT_NOTIFY_MARK_FAILED,
+	  "UPDATE notifications SET status = 'failed', last_error = ?, claim_token = NULL WHERE id = ? AND claim_token = ?"),
 };
 
 const char *stmt_sql(enum stmt_id id)

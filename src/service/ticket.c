@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "notify/notify.h"
 #include "repo/db.h"
 #include "repo/desk_repo.h"
 #include "service/placement.h"
@@ -168,6 +169,10 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		rc = repo_event_insert(db, tk->id, "created", NULL, place.id, t->who->user_id, NULL);
 	if (rc < 0)
 		return db_app_err(rc);
+	/* Notifications (SPEC 12): checks the contacts and writes the `issued` rows with the ticket. */
+	enum app_err ne = notify_ticket_registered(db, t->app->cfg, tk->id, r->notify, ahead + 1, quote, t->fe);
+	if (ne != APP_OK)
+		return ne;
 	if (r->idempotency_key) {
 		rc = repo_idem_insert(db, t->who->user_id, r->idempotency_key, tk->id, r->request_fingerprint);
 		/* A concurrent twin inserted the key first: run again and answer with its ticket. */

@@ -11,6 +11,8 @@
 #include "service/app.h"
 #include "service/queue_rules.h"
 
+struct notify_request;
+
 /* A ticket as answered: the row plus where it stands now. */
 struct ticket_view {
 	struct ticket_rec t;
@@ -30,6 +32,7 @@ struct ticket_request {
 	const char *queue_id;            /* NULL: placement decides */
 	const char *idempotency_key;     /* NULL: none */
 	const char *request_fingerprint; /* hex SHA-256 of the request body, for the key */
+	const struct notify_request *notify; /* notifications (SPEC 12); NULL: none */
 };
 
 /*

@@ -205,7 +205,9 @@ ctl=""
 [ -n "$BUILD" ] && [ -x "$BUILD/turneroctl" ] && ctl=$BUILD/turneroctl
 if [ -n "$ctl" ]; then
 	head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/jwt.secret"
+	# The notification templates as shipped (make install puts them at the default path).
 	if out=$(env -u TURNERO_CONFIG TURNERO_AUTH_SECRET_FILE="$tmp/jwt.secret" \
+		TURNERO_NOTIFY_TEMPLATES_DIR="$SRC/etc/templates" \
 		"$ctl" -c "$SRC/etc/turnero.conf" check-config 2>&1); then
 		ok "turneroctl check-config accepts etc/turnero.conf"
 		missing=""
