@@ -118,7 +118,7 @@ void api_tickets_create(struct api_ctx *ctx)
 	}
 	char fingerprint[65];
 	digest_sha256_hex(ctx->req->body, ctx->req->body_len, fingerprint);
-	struct ticket_request r = {priority_id, customer_id, queue_id, key, fingerprint};
+	struct ticket_request r = {priority_id, customer_id, queue_id, key, fingerprint, NULL};
 	struct svc_actor who = actor(ctx);
 	struct ticket_view v;
 	bool replayed = false;
