@@ -337,6 +337,70 @@ static const struct {
 	  " AND (t.service_date > ? OR (t.service_date = ? AND (t.created_date > ?"
 	  " OR (t.created_date = ? AND t.id > ?))))"
 	  " ORDER BY t.service_date, t.created_date, t.id LIMIT ?"),
+
+	/* appointments (appointment_repo.c); times in and out as unix seconds (the session is UTC) */
+	S(STMT_SCHEDULE_GET,
+	  "SELECT slot_minutes, capacity, weeks_ahead, late_grace_minutes, hours, closed_dates FROM queue_schedules"
+	  " WHERE queue_id = ?"),
+	/* Public bookings of a queue take turns on its schedule row, so the one-per-day rule holds. */
+	S(STMT_SCHEDULE_LOCK, "SELECT queue_id FROM queue_schedules WHERE queue_id = ? FOR UPDATE"),
+	S(STMT_SCHEDULE_UPSERT,
+	  "INSERT INTO queue_schedules (queue_id, slot_minutes, capacity, weeks_ahead, late_grace_minutes, hours,"
+	  " closed_dates, updated_date) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))"
+	  " ON DUPLICATE KEY UPDATE slot_minutes = VALUES(slot_minutes), capacity = VALUES(capacity),"
+	  " weeks_ahead = VALUES(weeks_ahead), late_grace_minutes = VALUES(late_grace_minutes), hours = VALUES(hours),"
+	  " closed_dates = VALUES(closed_dates), updated_date = UTC_TIMESTAMP(3)"),
+	/* The slot's row exists from its first booking on; the upsert already holds it exclusively. */
+	S(STMT_SLOT_ENSURE,
+	  "INSERT INTO appointment_slots (queue_id, start, created_date) VALUES (?, FROM_UNIXTIME(?), UTC_TIMESTAMP(3))"
+	  " ON DUPLICATE KEY UPDATE queue_id = queue_id"),
+	S(STMT_SLOT_LOCK, "SELECT queue_id FROM appointment_slots WHERE queue_id = ? AND start = FROM_UNIXTIME(?) FOR UPDATE"),
+	/* Bookings that hold a place: booked and checked in (cancelled and no-show ones free it). */
+	S(STMT_SLOT_TAKEN,
+	  "SELECT COUNT(*) FROM appointments WHERE queue_id = ? AND start = FROM_UNIXTIME(?)"
+	  " AND status IN ('booked', 'checked_in')"),
+	S(STMT_SLOT_TAKEN_RANGE,
+	  "SELECT UNIX_TIMESTAMP(start), COUNT(*) FROM appointments WHERE queue_id = ? AND start >= FROM_UNIXTIME(?)"
+	  " AND start < FROM_UNIXTIME(?) AND status IN ('booked', 'checked_in') GROUP BY start"),
+	S(STMT_APPT_INSERT,
+	  "INSERT INTO appointments (id, queue_id, priority_id, customer_id, start, end, service_date, status,"
+	  " late_grace_minutes, created_date, updated_date)"
+	  " VALUES (?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, 'booked', ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
+	S(STMT_APPT_GET, "SELECT a.id, a.queue_id, a.priority_id, a.customer_id, UNIX_TIMESTAMP(a.start), UNIX_TIMESTAMP(a.end), a.service_date, a.status, a.ticket_id, a.created_date, a.updated_date, a.checked_in_date, a.late_grace_minutes FROM appointments a WHERE a.id = ?"),
+	S(STMT_APPT_GET_FOR_UPDATE, "SELECT a.id, a.queue_id, a.priority_id, a.customer_id, UNIX_TIMESTAMP(a.start), UNIX_TIMESTAMP(a.end), a.service_date, a.status, a.ticket_id, a.created_date, a.updated_date, a.checked_in_date, a.late_grace_minutes FROM appointments a WHERE a.id = ? FOR UPDATE"),
+	S(STMT_APPT_LIST,
+	  "SELECT a.id, a.queue_id, a.priority_id, a.customer_id, UNIX_TIMESTAMP(a.start), UNIX_TIMESTAMP(a.end), a.service_date, a.status, a.ticket_id, a.created_date, a.updated_date, a.checked_in_date, a.late_grace_minutes FROM appointments a WHERE (? IS NULL OR a.queue_id = ?) AND (? IS NULL OR a.service_date = ?) AND (? IS NULL OR a.status = ?) AND (? IS NULL OR a.customer_id = ?)"
+	  " ORDER BY CASE WHEN ? = '-start' THEN a.start END DESC, a.start, a.created_date, a.id LIMIT ? OFFSET ?"),
+	S(STMT_APPT_COUNT, "SELECT COUNT(*) FROM appointments a WHERE (? IS NULL OR a.queue_id = ?) AND (? IS NULL OR a.service_date = ?) AND (? IS NULL OR a.status = ?) AND (? IS NULL OR a.customer_id = ?)"),
+	/* Guarded by the expected current status: a lost race changes no row. */
+	S(STMT_APPT_SET_STATUS,
+	  "UPDATE appointments SET status = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = ?"),
+	S(STMT_APPT_CHECK_IN,
+	  "UPDATE appointments SET status = 'checked_in', ticket_id = ?, checked_in_date = UTC_TIMESTAMP(3),"
+	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'booked'"),
+	/* Anti-hoarding: a booked appointment of the queue that day held by the same dni, email or phone. */
+	S(STMT_APPT_HELD_BY_CONTACT,
+	  "SELECT COUNT(*) FROM appointments a JOIN customers c ON c.id = a.customer_id"
+	  " WHERE a.queue_id = ? AND a.service_date = ? AND a.status = 'booked'"
+	  " AND ((? IS NOT NULL AND c.dni = ?) OR (? IS NOT NULL AND c.email = ?) OR (? IS NOT NULL AND c.phone = ?))"),
+	S(STMT_APPT_NO_SHOW_BEFORE,
+	  "UPDATE appointments SET status = 'no_show', updated_date = UTC_TIMESTAMP(3)"
+	  " WHERE status = 'booked' AND service_date < ?"),
+	S(STMT_PUBLIC_QUEUES,
+	  "SELECT q.id, q.name FROM queues q JOIN queue_schedules s ON s.queue_id = q.id"
+	  " WHERE q.state = 'open' AND s.hours <> '' ORDER BY q.created_seq"),
+	S(STMT_PUBLIC_APPOINTMENT,
+	  "SELECT a.id, a.queue_id, q.name, UNIX_TIMESTAMP(a.start), UNIX_TIMESTAMP(a.end), a.status"
+	  " FROM appointments a JOIN queues q ON q.id = a.queue_id WHERE a.id = ?"),
+	/* Counts by current status over the days of start; on time = checked in by start + grace, out of
+	 * the appointments that were due (checked in or no-show). */
+	S(STMT_REPORT_APPOINTMENTS,
+	  "SELECT a.queue_id, q.name, SUM(a.status = 'booked'), SUM(a.status = 'checked_in'),"
+	  " SUM(a.status = 'cancelled'), SUM(a.status = 'no_show'),"
+	  " ROUND(100 * SUM(a.status = 'checked_in' AND a.checked_in_date <= a.start + INTERVAL a.late_grace_minutes MINUTE)"
+	  " / NULLIF(SUM(a.status IN ('checked_in', 'no_show')), 0), 2)"
+	  " FROM appointments a JOIN queues q ON q.id = a.queue_id WHERE a.service_date BETWEEN ? AND ?"
+	  " GROUP BY a.queue_id, q.name ORDER BY q.name, a.queue_id"),
 };
 
 const char *stmt_sql(enum stmt_id id)
