@@ -355,10 +355,12 @@ static const struct {
 	  "INSERT INTO appointment_slots (queue_id, start, created_date) VALUES (?, FROM_UNIXTIME(?), UTC_TIMESTAMP(3))"
 	  " ON DUPLICATE KEY UPDATE queue_id = queue_id"),
 	S(STMT_SLOT_LOCK, "SELECT queue_id FROM appointment_slots WHERE queue_id = ? AND start = FROM_UNIXTIME(?) FOR UPDATE"),
-	/* Bookings that hold a place: booked and checked in (cancelled and no-show ones free it). */
+	/* Bookings that hold a place: booked and checked in (cancelled and no-show ones free it).
+	 * A locking read, so it sees what the booking that held the slot's lock before committed
+	 * (a plain read would see the transaction's older snapshot). */
 	S(STMT_SLOT_TAKEN,
 	  "SELECT COUNT(*) FROM appointments WHERE queue_id = ? AND start = FROM_UNIXTIME(?)"
-	  " AND status IN ('booked', 'checked_in')"),
+	  " AND status IN ('booked', 'checked_in') FOR UPDATE"),
 	S(STMT_SLOT_TAKEN_RANGE,
 	  "SELECT UNIX_TIMESTAMP(start), COUNT(*) FROM appointments WHERE queue_id = ? AND start >= FROM_UNIXTIME(?)"
 	  " AND start < FROM_UNIXTIME(?) AND status IN ('booked', 'checked_in') GROUP BY start"),
@@ -382,7 +384,8 @@ static const struct {
 	S(STMT_APPT_HELD_BY_CONTACT,
 	  "SELECT COUNT(*) FROM appointments a JOIN customers c ON c.id = a.customer_id"
 	  " WHERE a.queue_id = ? AND a.service_date = ? AND a.status = 'booked'"
-	  " AND ((? IS NOT NULL AND c.dni = ?) OR (? IS NOT NULL AND c.email = ?) OR (? IS NOT NULL AND c.phone = ?))"),
+	  " AND ((? IS NOT NULL AND c.dni = ?) OR (? IS NOT NULL AND c.email = ?) OR (? IS NOT NULL AND c.phone = ?))"
+	  " LOCK IN SHARE MODE"),
 	S(STMT_APPT_NO_SHOW_BEFORE,
 	  "UPDATE appointments SET status = 'no_show', updated_date = UTC_TIMESTAMP(3)"
 	  " WHERE status = 'booked' AND service_date < ?"),
