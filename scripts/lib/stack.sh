@@ -346,25 +346,29 @@ stack_fcgi_stop() {
 }
 
 # stack_render_nginx SNIPPET OUT PORT TLSDIR SOCKET: the production snippet
-# with only the listen address, certificate directory and socket replaced
-# (comment lines are left alone). Fails when the production file no longer
+# with only the listen address, certificate directory, socket and cache
+# directory (TLSDIR/../nginx-cache) replaced (comment lines are left alone).
+# Fails when the production file no longer
 # contains the strings replaced here, so a drift cannot go unnoticed.
 stack_render_nginx() {
-	local src=$1 out=$2 port=$3 tls=$4 sock=$5 body
+	local src=$1 out=$2 port=$3 tls=$4 sock=$5 body cache
+	cache=$(dirname "$tls")/nginx-cache
 	case "$tls$sock" in *[\|\&\\]*) stack_fail "unsupported characters in $tls or $sock"; return 1 ;; esac
 	sed -e '/^[[:space:]]*#/b' \
 		-e "s|listen 443 ssl http2;|listen 127.0.0.1:$port ssl http2;|" \
 		-e '/listen \[::\]:443 ssl http2;/d' \
 		-e "s|/etc/turnero/tls/|$tls/|g" \
 		-e "s|unix:/run/turnero/turnero.sock|unix:$sock|g" \
+		-e "s|/var/cache/turnero-nginx|$cache|g" \
 		"$src" >"$out" || return 1
 	body=$(grep -v '^[[:space:]]*#' "$out")
 	if [ "$(grep -c "listen 127.0.0.1:$port ssl http2;" <<<"$body")" -ne 1 ] ||
 		[ "$(grep -c 'listen ' <<<"$body")" -ne 1 ] ||
 		! grep -qF "ssl_certificate $tls/" <<<"$body" ||
 		! grep -qF "unix:$sock;" <<<"$body" ||
-		grep -qE '/etc/turnero/tls/|/run/turnero/' <<<"$body"; then
-		stack_fail "rendering $src failed: its listen/certificate/socket lines changed (see the file's header)"
+		! grep -qF "fastcgi_cache_path $cache " <<<"$body" ||
+		grep -qE '/etc/turnero/tls/|/run/turnero/|/var/cache/turnero-nginx' <<<"$body"; then
+		stack_fail "rendering $src failed: its listen/certificate/socket/cache lines changed (see the file's header)"
 		return 1
 	fi
 }

@@ -48,6 +48,7 @@ struct json_object *render_ticket(const struct ticket_view *v)
 			       waiting ? json_object_new_int64(v->estimated_wait_seconds) : NULL);
 	json_object_object_add(o, "quoted_wait_seconds", json_object_new_int64(t->quoted_wait_seconds));
 	add_opt(o, "created_date", t->created_date);
+	add_opt(o, "due_date", t->due_date);
 	add_opt(o, "called_date", t->called_date);
 	add_opt(o, "served_date", t->served_date);
 	add_opt(o, "called_by", t->called_by);

@@ -96,6 +96,23 @@ const struct http_route api_routes[] = {
 	R(HTTP_GET, "/api/v1/reports/priorities", api_reports_priorities, PERM_REPORTS, PERM_READ, 0),
 	R(HTTP_GET, "/api/v1/reports/desks", api_reports_desks, PERM_REPORTS, PERM_READ, 0),
 	R(HTTP_GET, "/api/v1/reports/tickets.csv", api_reports_tickets_csv, PERM_REPORTS, PERM_READ, 0),
+
+	/* Appointments (SPEC 9) belong to tickets; schedules to queues. */
+	R(HTTP_GET, "/api/v1/queues/{id}/schedule", api_queues_schedule_get, PERM_QUEUES, PERM_READ, 0),
+	R(HTTP_PUT, "/api/v1/queues/{id}/schedule", api_queues_schedule_put, PERM_QUEUES, PERM_UPDATE, JSON),
+	R(HTTP_GET, "/api/v1/appointments", api_appointments_list, PERM_TICKETS, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/appointments", api_appointments_create, PERM_TICKETS, PERM_CREATE, JSON),
+	R(HTTP_GET, "/api/v1/appointments/{id}", api_appointments_get, PERM_TICKETS, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/appointments/{id}/cancel", api_appointments_cancel, PERM_TICKETS, PERM_UPDATE, 0),
+	R(HTTP_POST, "/api/v1/appointments/{id}/check-in", api_appointments_check_in, PERM_TICKETS, PERM_CREATE, 0),
+	R(HTTP_GET, "/api/v1/reports/appointments", api_reports_appointments, PERM_REPORTS, PERM_READ, 0),
+	/* Self-service booking: no token (nginx rate-limits /api/v1/public/ per address); the random
+	 * appointment id is the capability, and nothing about other bookings is ever shown. */
+	PUBLIC(HTTP_GET, "/api/v1/public/queues", api_public_queues, 0),
+	PUBLIC(HTTP_GET, "/api/v1/public/queues/{id}/availability", api_public_availability, 0),
+	PUBLIC(HTTP_POST, "/api/v1/public/appointments", api_public_appointments_create, JSON),
+	PUBLIC(HTTP_GET, "/api/v1/public/appointments/{id}", api_public_appointments_get, 0),
+	PUBLIC(HTTP_POST, "/api/v1/public/appointments/{id}/cancel", api_public_appointments_cancel, 0),
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

@@ -123,7 +123,12 @@ void api_tickets_create(struct api_ctx *ctx)
 	}
 	char fingerprint[65];
 	digest_sha256_hex(ctx->req->body, ctx->req->body_len, fingerprint);
-	struct ticket_request r = {priority_id, customer_id, queue_id, key, fingerprint, has_notify ? &nr : NULL};
+	struct ticket_request r = {.priority_id = priority_id,
+				   .customer_id = customer_id,
+				   .queue_id = queue_id,
+				   .idempotency_key = key,
+				   .request_fingerprint = fingerprint,
+				   .notify = has_notify ? &nr : NULL};
 	struct svc_actor who = actor(ctx);
 	struct ticket_view v;
 	bool replayed = false;

@@ -165,7 +165,7 @@ int cli_seed_demo(struct cli_ctx *ctx, int argc, char **argv)
 		e = svc_customer_create(&app, &in, &fe, &c);
 		if (e != APP_OK)
 			break;
-		struct ticket_request r = {visits[i].priority, c.id, NULL, NULL, NULL, NULL};
+		struct ticket_request r = {.priority_id = visits[i].priority, .customer_id = c.id};
 		struct ticket_view v;
 		bool replayed;
 		e = svc_ticket_register(&app, &who, &r, &fe, &v, &replayed);

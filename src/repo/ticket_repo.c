@@ -10,7 +10,7 @@ const char *const ticket_repo_sorts[] = {"created_date", "-created_date", NULL};
 
 /* TICKET_COLUMNS: id, customer_id, priority_id, queue_id, service_date, number, code, status,
  * created_date, called_date, served_date, called_by, updated_date, quoted_wait_seconds, issued_queue_id,
- * desk_id, desk name */
+ * desk_id, desk name, due_date */
 static void read_ticket(const struct db_row *row, struct ticket_rec *t)
 {
 	row_copy(row, 0, t->id, sizeof t->id);
@@ -30,6 +30,7 @@ static void read_ticket(const struct db_row *row, struct ticket_rec *t)
 	row_copy(row, 14, t->issued_queue_id, sizeof t->issued_queue_id);
 	row_copy(row, 15, t->desk_id, sizeof t->desk_id);
 	row_copy(row, 16, t->desk_name, sizeof t->desk_name);
+	row_time(row, 17, t->due_date);
 }
 
 static int one_ticket(void *cls, const struct db_row *row)
@@ -86,13 +87,14 @@ long long repo_ticket_next_number(struct db *db, const char *queue_id, const cha
 	return rc < 0 ? rc : (*number > 0 ? 1 : DB_HARD);
 }
 
-long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes)
+long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes,
+			     const char *due_date)
 {
 	return db_exec(db, STMT_TICKET_INSERT,
 		       DB_ARGS(db_str(t->id), db_str(t->customer_id), db_str(t->priority_id), db_int(level),
 			       db_str(t->queue_id), db_str(t->issued_queue_id), db_str(t->service_date), db_int(t->number),
-			       db_str(t->code), db_int(max_wait_minutes), db_int(max_wait_minutes),
-			       db_int(t->quoted_wait_seconds)));
+			       db_str(t->code), db_str(due_date), db_int(max_wait_minutes), db_str(due_date),
+			       db_int(max_wait_minutes), db_int(t->quoted_wait_seconds)));
 }
 
 long long repo_ticket_get(struct db *db, const char *id, bool for_update, struct ticket_rec *out)
@@ -242,7 +244,8 @@ static int append_waiting(void *cls, const struct db_row *row)
 	row_copy(row, 1, w->priority_id, sizeof w->priority_id);
 	w->level = (int)db_row_int(row, 2);
 	row_copy(row, 3, w->created_date, sizeof w->created_date);
-	w->overdue = db_row_int(row, 4) != 0;
+	row_copy(row, 4, w->due_date, sizeof w->due_date);
+	row_copy(row, 5, w->sla_deadline, sizeof w->sla_deadline);
 	return 0;
 }
 

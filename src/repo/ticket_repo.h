@@ -27,6 +27,7 @@ struct ticket_rec {
 	char issued_queue_id[UUID_STR_LEN];
 	char desk_id[UUID_STR_LEN]; /* the desk that called it; "" when none */
 	char desk_name[161];        /* its name ("" when none, and on reads for update) */
+	char due_date[TS_STR_LEN]; /* where the call order counts from (queue_order.h) */
 };
 
 struct ticket_list {
@@ -48,8 +49,13 @@ long long repo_ticket_priority_info(struct db *db, const char *priority_id, int 
 long long repo_ticket_customer_state(struct db *db, const char *customer_id, bool *state);
 /* Takes the next number of a queue for a service day (atomic; the counter row stays locked). */
 long long repo_ticket_next_number(struct db *db, const char *queue_id, const char *service_date, long long *number);
-/* Inserts a waiting ticket with t's ids, number, code and quoted_wait_seconds; times are the server's. */
-long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes);
+/*
+ * Inserts a waiting ticket with t's ids, number, code and quoted_wait_seconds; times are the
+ * server's. due_date: DATETIME(3) text (a checked-in appointment's slot start) or NULL (now);
+ * the SLA deadline counts from it.
+ */
+long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes,
+			     const char *due_date);
 long long repo_ticket_get(struct db *db, const char *id, bool for_update, struct ticket_rec *out);
 long long repo_ticket_list(struct db *db, const struct ticket_filter *f, struct ticket_list *out, long long *total);
 void ticket_list_free(struct ticket_list *l);
@@ -82,9 +88,10 @@ struct waiting_ticket {
 	char priority_id[UUID_STR_LEN];
 	int level;
 	char created_date[24]; /* DATETIME(3) text as stored */
-	bool overdue;
+	char due_date[24];
+	char sla_deadline[24]; /* "" when no SLA */
 };
-/* Locks the waiting tickets of a queue, oldest first; free(*out). */
+/* Locks the waiting tickets of a queue in fifo order; free(*out). */
 long long repo_ticket_waiting_of_queue(struct db *db, const char *queue_id, struct waiting_ticket **out, size_t *n);
 
 long long repo_event_insert(struct db *db, const char *ticket_id, const char *event, const char *from_queue,

@@ -48,6 +48,7 @@ struct register_tx {
 	struct field_errors *fe;
 	struct ticket_view *out;
 	bool replayed;
+	const struct ticket_hooks *hooks; /* NULL: none */
 };
 
 /* A queue named by the client must be open and serve the priority. */
@@ -74,10 +75,16 @@ static enum app_err check_chosen_queue(struct db *db, const char *queue_id, cons
 static enum app_err register_in_tx(struct db *db, void *cls)
 {
 	struct register_tx *t = cls;
-	const struct ticket_request *r = t->r;
+	struct ticket_request req = *t->r;
+	const struct ticket_request *r = &req;
 	struct ticket_rec *tk = &t->out->t;
 	long long rc;
 	t->replayed = false;
+	if (t->hooks && t->hooks->begin) {
+		enum app_err e = t->hooks->begin(db, t->hooks->cls, &req);
+		if (e != APP_OK)
+			return e;
+	}
 
 	if (r->idempotency_key) {
 		char earlier[UUID_STR_LEN], hash[65];
@@ -118,7 +125,7 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		return APP_INVALID;
 
 	struct queue_candidate place;
-	struct placed_ticket fresh = {r->priority_id, level, NULL, false};
+	struct placed_ticket fresh = {r->priority_id, level, NULL, r->due_date, NULL, max_wait};
 	long long ahead = 0;
 	memset(&place, 0, sizeof place);
 	if (r->queue_id) {
@@ -164,7 +171,7 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		return db_app_err(rc);
 	if (rules_format_code(place.prefix, (long)tk->number, tk->code, sizeof tk->code) < 0)
 		return APP_INTERNAL;
-	rc = repo_ticket_insert(db, tk, level, max_wait);
+	rc = repo_ticket_insert(db, tk, level, max_wait, r->due_date);
 	if (rc >= 0)
 		rc = repo_event_insert(db, tk->id, "created", NULL, place.id, t->who->user_id, NULL);
 	if (rc < 0)
@@ -185,6 +192,11 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 	rc = repo_ticket_get(db, tk->id, false, &t->out->t);
 	if (rc <= 0)
 		return rc < 0 ? db_app_err(rc) : APP_INTERNAL;
+	if (t->hooks && t->hooks->done) {
+		enum app_err e = t->hooks->done(db, t->hooks->cls, &t->out->t);
+		if (e != APP_OK)
+			return e;
+	}
 	t->out->position = ahead + 1;
 	t->out->estimated_wait_seconds = quote;
 	return APP_OK;
@@ -194,10 +206,18 @@ enum app_err svc_ticket_register_with(struct svc_app *app, const struct svc_acto
 				      const struct ticket_request *r, ticket_pre_fn pre, void *pre_cls,
 				      struct field_errors *fe, struct ticket_view *out, bool *replayed)
 {
-	struct register_tx t = {app, who, r, pre, pre_cls, fe, out, false};
+	struct register_tx t = {app, who, r, pre, pre_cls, fe, out, false, NULL};
 	enum app_err e = db_tx_run(app->db, "ticket register", register_in_tx, &t);
 	*replayed = t.replayed;
 	return e;
+}
+
+enum app_err svc_ticket_register_hooked(struct svc_app *app, const struct svc_actor *who,
+					const struct ticket_request *r, const struct ticket_hooks *hooks,
+					struct field_errors *fe, struct ticket_view *out)
+{
+	struct register_tx t = {app, who, r, NULL, NULL, fe, out, false, hooks};
+	return db_tx_run(app->db, "ticket register", register_in_tx, &t);
 }
 
 enum app_err svc_ticket_register(struct svc_app *app, const struct svc_actor *who, const struct ticket_request *r,

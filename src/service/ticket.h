@@ -33,6 +33,7 @@ struct ticket_request {
 	const char *idempotency_key;     /* NULL: none */
 	const char *request_fingerprint; /* hex SHA-256 of the request body, for the key */
 	const struct notify_request *notify; /* notifications (SPEC 12); NULL: none */
+	const char *due_date;            /* DATETIME(3) text the order counts from; NULL: created_date */
 };
 
 /*
@@ -48,6 +49,21 @@ typedef enum app_err (*ticket_pre_fn)(struct db *db, void *cls, const char **cus
 enum app_err svc_ticket_register_with(struct svc_app *app, const struct svc_actor *who,
 				      const struct ticket_request *r, ticket_pre_fn pre, void *pre_cls,
 				      struct field_errors *fe, struct ticket_view *out, bool *replayed);
+
+/*
+ * Hooks around a registration, inside its transaction: begin runs first and may lock rows
+ * and fill in the request (a check-in takes priority, queue, customer and due_date from
+ * the appointment); done runs after the ticket and its "created" event are written.
+ * Either may be NULL; an error from either rolls everything back.
+ */
+struct ticket_hooks {
+	enum app_err (*begin)(struct db *db, void *cls, struct ticket_request *r);
+	enum app_err (*done)(struct db *db, void *cls, const struct ticket_rec *t);
+	void *cls;
+};
+enum app_err svc_ticket_register_hooked(struct svc_app *app, const struct svc_actor *who,
+					const struct ticket_request *r, const struct ticket_hooks *hooks,
+					struct field_errors *fe, struct ticket_view *out);
 
 enum app_err svc_ticket_get(struct svc_app *app, const char *id, struct ticket_view *out);
 enum app_err svc_ticket_list(struct svc_app *app, const struct ticket_filter *f, struct ticket_list *out,

@@ -95,8 +95,10 @@ NGINX
 if need nginx nginx && need openssl openssl; then
 	if stack_make_cert "$tmp/tls" >/dev/null 2>&1; then
 		mkdir -p "$tmp/nginx-prod" "$tmp/nginx-stack"
-		# Production: only the certificate directory moves (nginx -t loads the files).
+		# Production: only the certificate directory moves (nginx -t loads the files),
+		# and the cache directory, which nginx -t would otherwise create on this machine.
 		sed -e '/^[[:space:]]*#/b' -e "s|/etc/turnero/tls/|$tmp/tls/|g" \
+			-e "s|/var/cache/turnero-nginx|$tmp/nginx-cache-prod|g" \
 			"$SRC/nginx/turnero.conf" >"$tmp/nginx-prod/turnero.conf"
 		nginx_test "nginx/turnero.conf (production, certificate paths replaced)" \
 			"$tmp/nginx-prod/turnero.conf"
