@@ -244,17 +244,30 @@ static bool read_target(struct api_ctx *ctx, bool required, char out[37])
 	return ok;
 }
 
+/* An unknown ticket in the path is 404 before anything about the body is 422. */
+static bool ticket_known(struct api_ctx *ctx)
+{
+	char id[37];
+	if (!api_path_uuid(ctx, "id", id))
+		return false;
+	struct ticket_view v;
+	enum app_err e = svc_ticket_get(&ctx->app->services, id, &v);
+	if (e != APP_OK)
+		api_fail(ctx, e, e == APP_NOT_FOUND ? "No ticket has this id." : NULL);
+	return e == APP_OK;
+}
+
 void api_tickets_transfer(struct api_ctx *ctx)
 {
 	char target[37];
-	if (read_target(ctx, true, target))
+	if (ticket_known(ctx) && read_target(ctx, true, target))
 		apply(ctx, TICKET_OP_TRANSFER, target);
 }
 
 void api_tickets_call(struct api_ctx *ctx)
 {
 	char target[37];
-	if (!read_target(ctx, false, target))
+	if (!ticket_known(ctx) || !read_target(ctx, false, target))
 		return;
 	if (!target[0]) {
 		enum app_err e = svc_ticket_queue_of_user(&ctx->app->services, ctx->who.user_id, target);
