@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "common/jsonv.h"
 #include "common/log.h"
+#include "http/cors.h"
 
 #define JSON_MAX_DEPTH 16
 #define FORM_MAX_PAIRS 64
@@ -104,16 +105,23 @@ void api_dispatch(struct http_request *req, struct http_response *resp, void *ap
 	struct api_ctx ctx = {.app = app, .req = req, .resp = resp};
 	char allow[128];
 
+	const char *origins = ctx.app->cfg->server.cors_origins;
+
 	enum route_match m = router_match(api_routes, api_routes_count, req->method, req->path, &ctx.route,
 					  &req->params, allow, sizeof allow);
+	if (m == ROUTE_WRONG_METHOD && req->method == HTTP_OPTIONS) {
+		/* A CORS preflight (or a plain OPTIONS): no token, no body, no handler. */
+		http_cors_preflight(origins, req, resp, allow);
+		return;
+	}
 	if (m == ROUTE_NOT_FOUND) {
 		api_fail(&ctx, APP_NOT_FOUND, "No such route.");
-		return;
+		goto out;
 	}
 	if (m == ROUTE_WRONG_METHOD) {
 		http_response_header(resp, "Allow", "%s", allow);
 		api_fail(&ctx, APP_METHOD_NOT_ALLOWED, "This route does not accept this method.");
-		return;
+		goto out;
 	}
 	resp->route_label = ctx.route->pattern;
 
@@ -124,6 +132,8 @@ void api_dispatch(struct http_request *req, struct http_response *resp, void *ap
 		http_response_header(resp, "Retry-After", "5");
 	if (ctx.who.authenticated)
 		snprintf(resp->user_id, sizeof resp->user_id, "%s", ctx.who.user_id);
+out:
+	http_cors_answer(origins, req, resp);
 	json_object_put(ctx.body);
 	kv_list_free(&ctx.form);
 }

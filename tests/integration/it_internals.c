@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "common/config.h"
@@ -288,6 +289,134 @@ START_TEST(test_known_ticket_still_gets_422_for_a_missing_queue)
 }
 END_TEST
 
+/* ---- CORS (run-stack.sh allows the two origins below) ------------------------ */
+
+#define DASH "https://dash.example.org"
+#define DEV_DASH "http://127.0.0.1:5173"
+
+static void assert_header(const struct it_response *r, const char *name, const char *want)
+{
+	char *v = it_header(r, name);
+	ck_assert_msg(v != NULL, "no %s header in:\n%s", name, r->headers);
+	ck_assert_str_eq(v, want);
+	free(v);
+}
+
+/* Not one Access-Control-* header. */
+static void assert_no_cors(const struct it_response *r)
+{
+	for (const char *line = r->headers; line && *line; line = strstr(line, "\n") ? strstr(line, "\n") + 1 : "")
+		ck_assert_msg(strncasecmp(line, "access-control-", 15) != 0, "unexpected CORS header in:\n%s",
+			      r->headers);
+}
+
+static void preflight(const char *path, const char *origin, struct it_response *r)
+{
+	char o[256];
+	snprintf(o, sizeof o, "Origin: %s", origin);
+	const char *headers[] = {o, "Access-Control-Request-Method: POST",
+				 "Access-Control-Request-Headers: authorization, content-type, idempotency-key", NULL};
+	it_request("OPTIONS", path, headers, NULL, 0, r);
+}
+
+START_TEST(test_cors_preflight_from_an_allowed_origin)
+{
+	struct it_response r;
+	preflight("/api/v1/tickets", DASH, &r);
+	ck_assert_int_eq(r.status, 204);
+	ck_assert_int_eq(r.body_len, 0);
+	assert_header(&r, "Access-Control-Allow-Origin", DASH);
+	assert_header(&r, "Access-Control-Allow-Methods", "GET, HEAD, POST");
+	assert_header(&r, "Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
+	assert_header(&r, "Access-Control-Max-Age", "600");
+	assert_header(&r, "Vary", "Origin");
+	assert_header(&r, "Allow", "GET, HEAD, POST, OPTIONS");
+	ck_assert_ptr_null(it_header(&r, "Access-Control-Allow-Credentials"));
+	ck_assert_ptr_null(it_header(&r, "Access-Control-Expose-Headers"));
+	it_response_free(&r);
+
+	/* A route with a parameter, the other listed origin: its own methods. */
+	preflight("/api/v1/priorities/" MEDIA_PRIORITY, DEV_DASH, &r);
+	ck_assert_int_eq(r.status, 204);
+	assert_header(&r, "Access-Control-Allow-Origin", DEV_DASH);
+	assert_header(&r, "Access-Control-Allow-Methods", "GET, HEAD, PATCH, DELETE");
+	it_response_free(&r);
+
+	/* Scheme and host are compared without regard to case; the configured text is echoed. */
+	preflight("/api/v1/health", "HTTPS://Dash.Example.ORG", &r);
+	ck_assert_int_eq(r.status, 204);
+	assert_header(&r, "Access-Control-Allow-Origin", DASH);
+	it_response_free(&r);
+
+	/* No route, no preflight. */
+	preflight("/api/v1/no-such-route", DASH, &r);
+	it_assert_problem(&r, 404);
+	it_response_free(&r);
+}
+END_TEST
+
+START_TEST(test_cors_preflight_from_a_foreign_origin_allows_nothing)
+{
+	static const char *const foreign[] = {"https://evil.example", "https://dash.example.org.evil.example",
+					      "http://dash.example.org", "https://dash.example.org:444", "null",
+					      "*", NULL};
+	for (int i = 0; foreign[i]; i++) {
+		struct it_response r;
+		preflight("/api/v1/tickets", foreign[i], &r);
+		ck_assert_msg(r.status == 204, "%s: %ld", foreign[i], r.status);
+		assert_no_cors(&r);
+		assert_header(&r, "Allow", "GET, HEAD, POST, OPTIONS");
+		it_response_free(&r);
+	}
+	/* Without Origin, OPTIONS simply lists the methods. */
+	struct it_response r;
+	it_request("OPTIONS", "/api/v1/health", NULL, NULL, 0, &r);
+	ck_assert_int_eq(r.status, 204);
+	assert_no_cors(&r);
+	assert_header(&r, "Allow", "GET, HEAD, OPTIONS");
+	it_response_free(&r);
+}
+END_TEST
+
+START_TEST(test_cors_answers_carry_headers_for_allowed_origins_only)
+{
+	struct it_response r;
+	const char *dash[] = {"Origin: " DASH, NULL};
+	it_request("GET", "/api/v1/health", dash, NULL, 0, &r);
+	ck_assert_int_eq(r.status, 200);
+	assert_header(&r, "Access-Control-Allow-Origin", DASH);
+	assert_header(&r, "Access-Control-Expose-Headers", "X-Request-Id, Retry-After, Location");
+	assert_header(&r, "Vary", "Origin");
+	ck_assert_ptr_null(it_header(&r, "Access-Control-Allow-Methods"));
+	it_response_free(&r);
+
+	/* Problems too, so the dashboard can read why (here: no token). */
+	it_request("GET", "/api/v1/priorities", dash, NULL, 0, &r);
+	it_assert_problem(&r, 401);
+	assert_header(&r, "Access-Control-Allow-Origin", DASH);
+	it_response_free(&r);
+
+	/* An authenticated answer from the other listed origin. */
+	char auth[4200];
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", admin_token);
+	const char *dev[] = {"Origin: " DEV_DASH, auth, NULL};
+	it_request("GET", "/api/v1/priorities", dev, NULL, 0, &r);
+	ck_assert_int_eq(r.status, 200);
+	assert_header(&r, "Access-Control-Allow-Origin", DEV_DASH);
+	it_response_free(&r);
+
+	const char *evil[] = {"Origin: https://evil.example", NULL};
+	it_request("GET", "/api/v1/health", evil, NULL, 0, &r);
+	ck_assert_int_eq(r.status, 200);
+	assert_no_cors(&r);
+	it_response_free(&r);
+	it_request("GET", "/api/v1/health", NULL, NULL, 0, &r);
+	ck_assert_int_eq(r.status, 200);
+	assert_no_cors(&r);
+	it_response_free(&r);
+}
+END_TEST
+
 int main(void)
 {
 	it_init();
@@ -305,6 +434,12 @@ int main(void)
 	tcase_add_test(ops, test_unknown_ticket_is_404_before_body_checks);
 	tcase_add_test(ops, test_known_ticket_still_gets_422_for_a_missing_queue);
 	suite_add_tcase(s, ops);
+	TCase *cors = tcase_create("CORS");
+	tcase_set_timeout(cors, 120);
+	tcase_add_test(cors, test_cors_preflight_from_an_allowed_origin);
+	tcase_add_test(cors, test_cors_preflight_from_a_foreign_origin_allows_nothing);
+	tcase_add_test(cors, test_cors_answers_carry_headers_for_allowed_origins_only);
+	suite_add_tcase(s, cors);
 	SRunner *sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);
 	srunner_run_all(sr, CK_NORMAL);
