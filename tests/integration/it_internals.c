@@ -289,6 +289,24 @@ START_TEST(test_known_ticket_still_gets_422_for_a_missing_queue)
 }
 END_TEST
 
+/* What openapi.yaml's shared BadRequest promises for {id} routes (and every other). */
+START_TEST(test_unreadable_uri_or_query_is_a_400_problem)
+{
+	static const char *const paths[] = {"/api/v1/tickets/%00", "/api/v1/tickets/%00/serve",
+					    "/api/v1/priorities/" MEDIA_PRIORITY "?%zz", "/api/v1/health?a=%zz", NULL};
+	for (int i = 0; paths[i]; i++) {
+		struct it_response r;
+		it_json(i == 1 ? "POST" : "GET", paths[i], admin_token, NULL, &r);
+		ck_assert_msg(r.status == 400, "%s: %ld %s", paths[i], r.status, r.body);
+		it_assert_problem(&r, 400);
+		char *rid = it_header(&r, "X-Request-Id");
+		ck_assert_ptr_nonnull(rid);
+		free(rid);
+		it_response_free(&r);
+	}
+}
+END_TEST
+
 /* ---- CORS (run-stack.sh allows the two origins below) ------------------------ */
 
 #define DASH "https://dash.example.org"
@@ -433,6 +451,7 @@ int main(void)
 	tcase_set_timeout(ops, 120);
 	tcase_add_test(ops, test_unknown_ticket_is_404_before_body_checks);
 	tcase_add_test(ops, test_known_ticket_still_gets_422_for_a_missing_queue);
+	tcase_add_test(ops, test_unreadable_uri_or_query_is_a_400_problem);
 	suite_add_tcase(s, ops);
 	TCase *cors = tcase_create("CORS");
 	tcase_set_timeout(cors, 120);
