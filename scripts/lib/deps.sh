@@ -15,6 +15,8 @@ TURNERO_DEPS=(
 	python3-aiosmtpd
 	# tests/deploy/check-deploy.sh: systemd-analyze, systemd-sysusers, systemd-tmpfiles
 	systemd
+	# scripts/check lints openapi.yaml with tools/'s pinned @redocly/cli (needs npm too, below)
+	nodejs
 )
 
 # Prints the packages of TURNERO_DEPS that are not installed, one per line.
@@ -23,6 +25,8 @@ deps_missing() {
 	for pkg in "${TURNERO_DEPS[@]}"; do
 		dpkg-query -W -f='${db:Status-Status}\n' "$pkg" 2>/dev/null | grep -qx installed || echo "$pkg"
 	done
+	# Debian's npm, unless the installed nodejs build brings its own.
+	command -v npm >/dev/null 2>&1 || echo npm
 }
 
 # Installs whatever of TURNERO_DEPS is missing, quietly (apt-get's output is

@@ -5,7 +5,9 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 
+#include "api/reply.h"
 #include "common/config.h"
+#include "common/ids.h"
 #include "common/perm.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -15,9 +17,9 @@
 /* Who is calling, from a verified access token and the current database state. */
 struct principal {
 	bool authenticated;
-	char user_id[37];
+	char user_id[UUID_STR_LEN];
 	char user_name[33];
-	char role_id[37];
+	char role_id[UUID_STR_LEN];
 	char role_name[201];
 	perm_set perms;
 };
@@ -48,18 +50,6 @@ void api_dispatch(struct http_request *req, struct http_response *resp, void *ap
 
 /* Metrics index of a route pattern, or -1. */
 int api_route_index(const char *pattern, void *app);
-
-/* Sends a problem answer for e with an optional detail. */
-void api_fail(struct api_ctx *ctx, enum app_err e, const char *detail);
-
-/*
- * The path parameter name as a UUID (lower-cased into out), or a 404 answer and false:
- * an id that cannot exist is simply not found.
- */
-bool api_path_uuid(struct api_ctx *ctx, const char *name, char out[37]);
-
-/* Answers with obj (reference taken over) and status. */
-void api_json(struct api_ctx *ctx, int status, struct json_object *obj);
 
 /*
  * Authentication for non-public routes: verifies the bearer token and loads the

@@ -113,7 +113,7 @@ void api_customers_create(struct api_ctx *ctx)
 
 void api_customers_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct customer_rec c;
 	if (!api_path_uuid(ctx, "id", id))
 		return;
@@ -127,7 +127,7 @@ void api_customers_get(struct api_ctx *ctx)
 
 void api_customers_patch(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct customer_input in;
 	struct field_errors fe;
 	field_errors_init(&fe);
@@ -149,7 +149,7 @@ void api_customers_patch(struct api_ctx *ctx)
 
 void api_customers_delete(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	enum app_err e = svc_customer_deactivate(&ctx->app->services, id);

@@ -8,32 +8,10 @@
 #include "api/api.h"
 #include "common/jsonv.h"
 #include "common/log.h"
+#include "http/cors.h"
 
 #define JSON_MAX_DEPTH 16
 #define FORM_MAX_PAIRS 64
-
-void api_fail(struct api_ctx *ctx, enum app_err e, const char *detail)
-{
-	http_response_problem(ctx->resp, e, detail);
-}
-
-void api_json(struct api_ctx *ctx, int status, struct json_object *obj)
-{
-	http_response_json(ctx->resp, status, obj);
-}
-
-bool api_path_uuid(struct api_ctx *ctx, const char *name, char out[37])
-{
-	const char *v = router_param(&ctx->req->params, name);
-	if (!v || !jsonv_is_uuid(v)) {
-		api_fail(ctx, APP_NOT_FOUND, "No resource has this id.");
-		return false;
-	}
-	for (int i = 0; i < 36; i++)
-		out[i] = (char)(v[i] >= 'A' && v[i] <= 'F' ? v[i] - 'A' + 'a' : v[i]);
-	out[36] = '\0';
-	return true;
-}
 
 int api_route_index(const char *pattern, void *app)
 {
@@ -104,16 +82,23 @@ void api_dispatch(struct http_request *req, struct http_response *resp, void *ap
 	struct api_ctx ctx = {.app = app, .req = req, .resp = resp};
 	char allow[128];
 
+	const char *origins = ctx.app->cfg->server.cors_origins;
+
 	enum route_match m = router_match(api_routes, api_routes_count, req->method, req->path, &ctx.route,
 					  &req->params, allow, sizeof allow);
+	if (m == ROUTE_WRONG_METHOD && req->method == HTTP_OPTIONS) {
+		/* A CORS preflight (or a plain OPTIONS): no token, no body, no handler. */
+		http_cors_preflight(origins, req, resp, allow);
+		return;
+	}
 	if (m == ROUTE_NOT_FOUND) {
 		api_fail(&ctx, APP_NOT_FOUND, "No such route.");
-		return;
+		goto out;
 	}
 	if (m == ROUTE_WRONG_METHOD) {
 		http_response_header(resp, "Allow", "%s", allow);
 		api_fail(&ctx, APP_METHOD_NOT_ALLOWED, "This route does not accept this method.");
-		return;
+		goto out;
 	}
 	resp->route_label = ctx.route->pattern;
 
@@ -124,6 +109,8 @@ void api_dispatch(struct http_request *req, struct http_response *resp, void *ap
 		http_response_header(resp, "Retry-After", "5");
 	if (ctx.who.authenticated)
 		snprintf(resp->user_id, sizeof resp->user_id, "%s", ctx.who.user_id);
+out:
+	http_cors_answer(origins, req, resp);
 	json_object_put(ctx.body);
 	kv_list_free(&ctx.form);
 }

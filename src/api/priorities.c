@@ -92,7 +92,7 @@ void api_priorities_create(struct api_ctx *ctx)
 
 void api_priorities_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct priority_rec p;
 	if (!api_path_uuid(ctx, "id", id))
 		return;
@@ -106,7 +106,7 @@ void api_priorities_get(struct api_ctx *ctx)
 
 void api_priorities_patch(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct priority_input in;
 	if (!api_path_uuid(ctx, "id", id) || !read_priority(ctx, &in, false))
 		return;
@@ -122,7 +122,7 @@ void api_priorities_patch(struct api_ctx *ctx)
 
 void api_priorities_delete(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	enum app_err e = svc_priority_deactivate(&ctx->app->services, id);

@@ -104,7 +104,7 @@ void api_queues_create(struct api_ctx *ctx)
 
 void api_queues_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct queue_rec *q = malloc(sizeof *q);
@@ -134,7 +134,7 @@ static void update(struct api_ctx *ctx, const char *id, struct queue_input *in)
 
 void api_queues_patch(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct queue_input in;
 	if (!api_path_uuid(ctx, "id", id) || !read_queue(ctx, &in, false))
 		return;
@@ -144,7 +144,7 @@ void api_queues_patch(struct api_ctx *ctx)
 
 void api_queues_delete(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct queue_input in = {0};
@@ -159,7 +159,7 @@ void api_queues_delete(struct api_ctx *ctx)
 
 void api_queues_call_next(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct svc_actor who = {ctx->who.user_id, perm_has(ctx->who.perms, PERM_QUEUES, PERM_UPDATE)};

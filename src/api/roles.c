@@ -84,7 +84,7 @@ void api_roles_create(struct api_ctx *ctx)
 
 void api_roles_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct role_rec r;
 	if (!api_path_uuid(ctx, "id", id))
 		return;
@@ -98,7 +98,7 @@ void api_roles_get(struct api_ctx *ctx)
 
 void api_roles_patch(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct role_input in;
 	if (!api_path_uuid(ctx, "id", id) || !read_role(ctx, &in, false))
 		return;
@@ -114,7 +114,7 @@ void api_roles_patch(struct api_ctx *ctx)
 
 void api_roles_delete(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	enum app_err e = svc_role_deactivate(&ctx->app->services, id);
@@ -127,7 +127,7 @@ void api_roles_delete(struct api_ctx *ctx)
 
 void api_roles_permissions_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	perm_set set;
 	if (!api_path_uuid(ctx, "id", id))
 		return;
@@ -143,7 +143,7 @@ void api_roles_permissions_get(struct api_ctx *ctx)
 
 void api_roles_permissions_put(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct field_errors fe;

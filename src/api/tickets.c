@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "common/date.h"
 #include "api/params.h"
 #include "api/render.h"
 #include "api/render_queue.h"
@@ -41,10 +42,7 @@ void api_tickets_list(struct api_ctx *ctx)
 	if (status && ticket_status_parse(status) < 0)
 		field_errors_add(&fe, "status", "must be one of: waiting, called, served, no_show, cancelled, expired");
 	const char *date = params_str(ctx, "service_date");
-	int y, m, d;
-	char tail;
-	if (date && (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
-		     d < 1 || d > 31))
+	if (date && !date_parse_ymd(date, NULL))
 		field_errors_add(&fe, "service_date", "must be a date YYYY-MM-DD");
 	struct ticket_filter f = {params_uuid(ctx, "queue_id", &fe), status, date, params_uuid(ctx, "customer_id", &fe),
 				  lp.sort, lp.limit, lp.offset};
@@ -254,10 +252,23 @@ static bool read_target(struct api_ctx *ctx, bool required, char out[37])
 	return ok;
 }
 
+/* An unknown ticket in the path is 404 before anything about the body is 422. */
+static bool ticket_known(struct api_ctx *ctx)
+{
+	char id[37];
+	if (!api_path_uuid(ctx, "id", id))
+		return false;
+	struct ticket_view v;
+	enum app_err e = svc_ticket_get(&ctx->app->services, id, &v);
+	if (e != APP_OK)
+		api_fail(ctx, e, e == APP_NOT_FOUND ? "No ticket has this id." : NULL);
+	return e == APP_OK;
+}
+
 void api_tickets_transfer(struct api_ctx *ctx)
 {
 	char target[37];
-	if (read_target(ctx, true, target))
+	if (ticket_known(ctx) && read_target(ctx, true, target))
 		apply(ctx, TICKET_OP_TRANSFER, target);
 }
 
@@ -267,11 +278,11 @@ void api_tickets_transfer(struct api_ctx *ctx)
  */
 void api_tickets_call(struct api_ctx *ctx)
 {
-	char id[37], *queue_id = NULL, *desk_id = NULL;
-	char queue[37] = "", desk[37] = "";
+	char id[UUID_STR_LEN], *queue_id = NULL, *desk_id = NULL;
+	char queue[UUID_STR_LEN] = "", desk[UUID_STR_LEN] = "";
 	struct field_errors fe;
 	field_errors_init(&fe);
-	if (!api_path_uuid(ctx, "id", id))
+	if (!ticket_known(ctx) || !api_path_uuid(ctx, "id", id))
 		return;
 	const struct jsonv_field spec[] = {
 		{"queue_id", JV_UUID, 0, 0, 0, NULL, NULL, &queue_id, NULL},

@@ -100,7 +100,7 @@ void api_users_create(struct api_ctx *ctx)
 
 void api_users_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct user_rec u;
 	if (!api_path_uuid(ctx, "id", id))
 		return;
@@ -114,7 +114,7 @@ void api_users_get(struct api_ctx *ctx)
 
 void api_users_patch(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct user_input in = {0};
@@ -147,7 +147,7 @@ void api_users_patch(struct api_ctx *ctx)
 
 void api_users_delete(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	enum app_err e = svc_user_deactivate(&ctx->app->services, id);
@@ -160,7 +160,7 @@ void api_users_delete(struct api_ctx *ctx)
 
 void api_users_password(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	bool self = strcmp(id, ctx->who.user_id) == 0;

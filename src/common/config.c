@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/origin.h"
 
 #ifndef TURNERO_SYSCONFDIR
 #define TURNERO_SYSCONFDIR "/usr/local/etc"
@@ -39,6 +40,7 @@ static const struct config_key keys[] = {
 	{"server", "socket_mode", KEY_OCTAL, offsetof(struct config, server.socket_mode), 0, "0660", 0, 0777},
 	INT(server, max_body_bytes, "65536", 1024, 16 * 1024 * 1024),
 	INT(server, import_max_bytes, "16777216", 1024, 256 * 1024 * 1024),
+	STR(server, cors_origins, ""),
 	STR(database, host, "localhost"),
 	INT(database, port, "3306", 1, 65535),
 	STR(database, socket, ""),
@@ -259,6 +261,11 @@ static int check_semantics(struct config *cfg, char *err, size_t errlen)
 	}
 	if (cfg->server.import_max_bytes < cfg->server.max_body_bytes) {
 		snprintf(err, errlen, "[server] import_max_bytes: must be at least max_body_bytes");
+		return -1;
+	}
+	char why[160];
+	if (origin_list_check(cfg->server.cors_origins, why, sizeof why) < 0) {
+		snprintf(err, errlen, "[server] cors_origins: %s", why);
 		return -1;
 	}
 	if (cfg->database.name[0] == '\0' || cfg->database.user[0] == '\0') {

@@ -15,6 +15,7 @@ struct config {
 		long socket_mode;
 		long max_body_bytes;
 		long import_max_bytes;
+		char cors_origins[1024]; /* comma-separated origins; "" = no cross-origin access */
 	} server;
 	struct {
 		char host[256];

@@ -563,15 +563,9 @@ bool jsonv_is_uuid(const char *s)
 
 /* ---- field specs ------------------------------------------------------- */
 
-void jsonv_strlist_free(struct jsonv_strlist *l)
+void jsonv_strlist_free(struct strlist *l)
 {
-	if (!l)
-		return;
-	for (size_t i = 0; i < l->n; i++)
-		free(l->items[i]);
-	free(l->items);
-	l->items = NULL;
-	l->n = 0;
+	strlist_free(l);
 }
 
 static bool jsonv_writes_pointer(const struct jsonv_field *f)
@@ -596,7 +590,7 @@ static void jsonv_reset_dest(const struct jsonv_field *f)
 		break;
 	}
 	case JV_UUID_ARRAY:
-		jsonv_strlist_free(f->dest);
+		strlist_free(f->dest);
 		break;
 	case JV_OBJECT:
 		*(struct json_object **)f->dest = NULL;
@@ -807,7 +801,7 @@ static void jsonv_do_uuid_array(const struct jsonv_field *f, struct json_object 
 
 done:
 	if (f->dest) {
-		struct jsonv_strlist *l = f->dest;
+		struct strlist *l = f->dest;
 		l->items = items;
 		l->n = n;
 		items = NULL;
@@ -860,7 +854,7 @@ bool jsonv_extract(struct json_object *obj, const struct jsonv_field *specs, siz
 		if (!jsonv_writes_pointer(&specs[i]))
 			continue;
 		if (specs[i].type == JV_UUID_ARRAY)
-			*(struct jsonv_strlist *)specs[i].dest = (struct jsonv_strlist){NULL, 0};
+			*(struct strlist *)specs[i].dest = (struct strlist){NULL, 0};
 		else if (specs[i].type == JV_OBJECT)
 			*(struct json_object **)specs[i].dest = NULL;
 		else

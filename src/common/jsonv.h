@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "common/field_errors.h"
+#include "common/strlist.h"
 
 enum jsonv_status {
 	JSONV_OK,
@@ -70,7 +71,7 @@ struct jsonv_field {
 	bool (*check)(const char *s); /* optional extra test for JV_STRING: "has an invalid format" */
 	/*
 	 * JV_STRING/JV_UUID/JV_ENUM: char ** (strdup'd, caller frees; NULL when null/absent);
-	 * JV_INT: long long *; JV_BOOL: bool *; JV_UUID_ARRAY: struct jsonv_strlist *;
+	 * JV_INT: long long *; JV_BOOL: bool *; JV_UUID_ARRAY: struct strlist *;
 	 * JV_OBJECT: struct json_object ** (borrowed from the object, NULL when null/absent).
 	 * May be NULL for JV_READONLY and JV_IGNORED fields.
 	 */
@@ -78,14 +79,14 @@ struct jsonv_field {
 	bool *present; /* optional: true when the key is in the object, also for explicit null */
 };
 
-/* UUIDs from a JV_UUID_ARRAY field, lowercase; items and each string are owned. */
-struct jsonv_strlist {
-	char **items;
-	size_t n;
-};
+/*
+ * A JV_UUID_ARRAY field fills a struct strlist (common/strlist.h): lowercase UUIDs, items
+ * and each string owned. The older names below stay for code written against them.
+ */
+#define jsonv_strlist strlist
 
-/* Frees the items and leaves an empty list; NULL-safe. */
-void jsonv_strlist_free(struct jsonv_strlist *l);
+/* Frees the items and leaves an empty list; NULL-safe (strlist_free). */
+void jsonv_strlist_free(struct strlist *l);
 
 /*
  * Walks specs over obj, which must be a JSON object (otherwise one error with

@@ -85,6 +85,7 @@ enum app_err http_request_init(struct http_request *req, http_param_getter get, 
 	req->content_type = media_type(get(transport, "CONTENT_TYPE"));
 	req->authorization = dup_or_null(get(transport, "HTTP_AUTHORIZATION"));
 	req->idempotency_key = dup_or_null(get(transport, "HTTP_IDEMPOTENCY_KEY"));
+	req->origin = dup_or_null(get(transport, "HTTP_ORIGIN"));
 	if (!req->path)
 		return APP_INTERNAL;
 
@@ -135,6 +136,7 @@ void http_request_free(struct http_request *req)
 	free(req->content_type);
 	free(req->authorization);
 	free(req->idempotency_key);
+	free(req->origin);
 	free(req->body);
 	kv_list_free(&req->query);
 	memset(req, 0, sizeof *req);

@@ -45,6 +45,7 @@ struct http_request {
 	char *content_type;  /* owned: media type, lower-case, without parameters; NULL if absent */
 	char *authorization; /* owned or NULL */
 	char *idempotency_key; /* owned or NULL */
+	char *origin;        /* owned or NULL: the Origin header */
 	char request_id[64];
 	char remote_addr[64];
 	long long content_length; /* -1 when absent */

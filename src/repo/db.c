@@ -308,6 +308,9 @@ static long long run(struct db *db, enum stmt_id id, const struct db_arg *args, 
 {
 	if ((unsigned)id >= STMT__MAX || nargs > DB_MAX_ARGS)
 		return DB_HARD;
+	/* A new connection would run the rest of a lost transaction's statements on their own. */
+	if (db->in_tx && db->tx_lost)
+		return DB_UNAVAILABLE;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		long long status = DB_HARD;
 		if (ensure_connected(db) < 0)
@@ -409,6 +412,11 @@ static void tx_pause(int attempt)
 enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struct db *db, void *cls), void *cls)
 {
 	enum app_err e = APP_UNAVAILABLE;
+	if (db->in_tx) {
+		/* The inner COMMIT or ROLLBACK would end the outer transaction half-way. */
+		log_err("%s: db_tx_run called inside a transaction (a bug)", name);
+		return APP_INTERNAL;
+	}
 	for (int attempt = 0; attempt < TX_MAX_ATTEMPTS; attempt++) {
 		if (ensure_connected(db) < 0)
 			return APP_UNAVAILABLE;
@@ -432,9 +440,15 @@ enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struc
 					return APP_UNAVAILABLE;
 				}
 				e = st == DB_SOFT ? APP_RETRY : APP_INTERNAL;
+				/* Whatever the failed COMMIT left open must not be committed below. */
+				if (mysql_rollback(db->conn) != 0)
+					drop_connection(db);
 			}
-		} else if (db->conn) {
-			mysql_rollback(db->conn);
+		} else if (db->conn && mysql_rollback(db->conn) != 0) {
+			/* Turning autocommit back on would commit what the callback did: close the
+			 * connection instead, so the server rolls it back; the next request reconnects. */
+			log_warn("%s: rollback failed: %s; dropping the connection", name, mysql_error(db->conn));
+			drop_connection(db);
 		}
 		if (db->conn && mysql_autocommit(db->conn, 1) != 0)
 			drop_connection(db);

@@ -100,7 +100,11 @@ enum app_err db_app_err(long long status);
 /*
  * Runs cb inside a transaction: commits when it returns APP_OK, rolls back otherwise,
  * and runs it again (at most a few times) when it returns APP_RETRY, which db_app_err
- * gives for deadlocks and for a connection lost before COMMIT.
+ * gives for deadlocks and for a connection lost before COMMIT. When the rollback fails
+ * the connection is closed (the server then rolls back; the next call reconnects), and
+ * once the connection is lost inside cb every further statement of cb fails with
+ * DB_UNAVAILABLE instead of running outside the transaction. Called inside cb (nested)
+ * it refuses with APP_INTERNAL and logs the bug; the outer transaction is untouched.
  */
 enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struct db *db, void *cls), void *cls);
 

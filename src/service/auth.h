@@ -11,19 +11,12 @@
 #include "common/app_err.h"
 #include "common/perm.h"
 #include "service/app.h"
+#include "service/principal.h"
 #include "service/refresh.h"
 
 #define LOGIN_MAX_FAILURES 5
 #define LOGIN_WINDOW_SECONDS (15 * 60)
 #define PRINCIPAL_CACHE_SECONDS 2 /* well inside the promised 5 s */
-
-struct svc_principal {
-	char user_id[37];
-	char user_name[33];
-	char role_id[37];
-	char role_name[201];
-	perm_set perms; /* empty while the role is deactivated */
-};
 
 struct svc_tokens {
 	char *access_token; /* owned; svc_tokens_free */

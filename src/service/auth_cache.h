@@ -2,7 +2,9 @@
 #ifndef TURNERO_SVC_AUTH_CACHE_H
 #define TURNERO_SVC_AUTH_CACHE_H
 
-#include "service/auth.h"
+#include <stdbool.h>
+
+#include "service/principal.h"
 
 struct principal_cache *principal_cache_new(void);
 void principal_cache_free(struct principal_cache *c);

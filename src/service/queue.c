@@ -16,7 +16,7 @@ void queue_input_free(struct queue_input *in)
 	free(in->state);
 	free(in->policy);
 	free(in->user_id);
-	jsonv_strlist_free(&in->priority_ids);
+	strlist_free(&in->priority_ids);
 	memset(in, 0, sizeof *in);
 }
 

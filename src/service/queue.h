@@ -6,7 +6,7 @@
 
 #include "common/app_err.h"
 #include "common/field_errors.h"
-#include "common/jsonv.h"
+#include "common/strlist.h"
 #include "repo/queue_repo.h"
 #include "service/app.h"
 
@@ -14,7 +14,7 @@
 struct queue_input {
 	char *name, *prefix, *state, *policy, *user_id;
 	bool user_id_present; /* user_id given (NULL = unassign) */
-	struct jsonv_strlist priority_ids;
+	struct strlist priority_ids;
 	bool priority_ids_present;
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/csv.h"
+#include "common/date.h"
 #include "repo/db.h"
 
 static const char *const col_names[REPORT_COL__MAX] = {
@@ -106,33 +107,9 @@ bool report_percentile(const double *sorted, size_t n, double p, double *out)
 	return true;
 }
 
-/* Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static long days_from_civil(long y, long m, long d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 bool report_date_parse(const char *s, long *days)
 {
-	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	long y = strtol(s, NULL, 10), m = strtol(s + 5, NULL, 10), d = strtol(s + 8, NULL, 10);
-	if (y < 1000 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return false;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (m == 2 && d == 29 && !leap)
-		return false;
-	*days = days_from_civil(y, m, d);
-	return true;
+	return date_parse_ymd(s, days);
 }
 
 bool report_range_check(const char *from, const char *to, struct field_errors *fe)

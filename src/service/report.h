@@ -66,6 +66,7 @@ bool report_percentile(const double *sorted, size_t n, double p, double *out);
 /*
  * Days since 1970-01-01 of a calendar date written YYYY-MM-DD (years 1000-9999).
  * Returns false for any other shape or a date that does not exist (2021-02-29).
+ * The rules are date_parse_ymd's (common/date.h).
  */
 bool report_date_parse(const char *s, long *days);
 

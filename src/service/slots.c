@@ -1,5 +1,7 @@
 #include "service/slots.h"
 
+#include "common/date.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,55 +45,19 @@ void sched_format_hhmm(int minutes, char out[6])
 	snprintf(out, 6, "%02d:%02d", minutes / 60, minutes % 60);
 }
 
-static bool leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int y, int m)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	return m == 2 && leap(y) ? 29 : days[m - 1];
-}
-
+/* Dates go through the one strict parser in common/date.c; schedules start in 1970. */
 bool sched_parse_date(const char *s, int *y, int *m, int *d)
 {
-	int hi, lo, mo, da;
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !two_digits(s, &hi) || !two_digits(s + 2, &lo) ||
-	    !two_digits(s + 5, &mo) || !two_digits(s + 8, &da))
+	long days;
+	if (!date_parse_ymd(s, &days) || days < 0)
 		return false;
-	int yr = hi * 100 + lo;
-	if (yr < 1970 || mo < 1 || mo > 12 || da < 1 || da > month_days(yr, mo))
-		return false;
-	*y = yr;
-	*m = mo;
-	*d = da;
+	date_civil_from_days(days, y, m, d);
 	return true;
 }
 
-/* Days since 1970-01-01 of a valid date (Howard Hinnant's days_from_civil). */
 static long days_from_civil(int y, int m, int d)
 {
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long yr = yoe + era * 400;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yr + (*m <= 2));
+	return date_days_from_civil(y, m, d);
 }
 
 int sched_weekday(int y, int m, int d)
@@ -108,7 +74,7 @@ long sched_days_between(int ay, int am, int ad, int by, int bm, int bd)
 
 void sched_add_days(int *y, int *m, int *d, long days)
 {
-	civil_from_days(days_from_civil(*y, *m, *d) + days, y, m, d);
+	date_civil_from_days(days_from_civil(*y, *m, *d) + days, y, m, d);
 }
 
 static bool is_closed(const struct schedule *s, int y, int m, int d)

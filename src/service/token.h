@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "common/ids.h"
+
 #define TOKEN_SECRET_MIN_BYTES 32
 #define TOKEN_SECRET_MAX_BYTES 256
 #define TOKEN_MAX_BYTES 4096
@@ -33,10 +35,10 @@ int token_keys_load(struct token_keys *k, const char *secret_path, const char *i
 
 /* What a valid token says; strings are NUL-terminated. */
 struct token_claims {
-	char sub[37];			  /* user id (UUID) */
+	char sub[UUID_STR_LEN];			  /* user id (UUID) */
 	char name[TOKEN_CLAIM_STR_SIZE]; /* user name */
 	char role[TOKEN_CLAIM_STR_SIZE]; /* role name */
-	char jti[37];			  /* token id (UUID) */
+	char jti[UUID_STR_LEN];			  /* token id (UUID) */
 	long long iat;
 	long long exp;
 };

@@ -7,7 +7,8 @@
 # Needs TURNERO_BUILD_DIR and TURNERO_SRC_DIR (make check sets them). Each
 # program sees TURNERO_TEST_URL (https://127.0.0.1:PORT), TURNERO_TEST_STATE
 # (the stack directory) and TURNERO_TEST_STACK (scripts/lib/stack.sh, for fault
-# tests: "$TURNERO_TEST_STACK db-stop $TURNERO_TEST_STATE").
+# tests: "$TURNERO_TEST_STACK db-stop $TURNERO_TEST_STATE"). The server runs with
+# TURNERO_SERVER_CORS_ORIGINS set (below).
 # Exit status: the first failing program's; 99 (automake's "hard error") when
 # the stack cannot be started. TURNERO_IT_KEEP=1 keeps the directory (and says where).
 set -u -o pipefail
@@ -76,6 +77,9 @@ free_port() {
 }
 
 export TURNERO_WORKERS=${TURNERO_WORKERS:-3}
+# The server allows cross-origin calls from these two made-up dashboards (it_internals
+# tests CORS with them; a foreign origin is any other).
+export TURNERO_SERVER_CORS_ORIGINS="https://dash.example.org, http://127.0.0.1:5173"
 # Test traffic goes to 127.0.0.1 only, never through a proxy from the environment.
 export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 

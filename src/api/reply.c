@@ -1,0 +1,27 @@
+#include "api/reply.h"
+
+#include "api/api.h"
+#include "common/jsonv.h"
+
+void api_fail(struct api_ctx *ctx, enum app_err e, const char *detail)
+{
+	http_response_problem(ctx->resp, e, detail);
+}
+
+void api_json(struct api_ctx *ctx, int status, struct json_object *obj)
+{
+	http_response_json(ctx->resp, status, obj);
+}
+
+bool api_path_uuid(struct api_ctx *ctx, const char *name, char out[UUID_STR_LEN])
+{
+	const char *v = router_param(&ctx->req->params, name);
+	if (!v || !jsonv_is_uuid(v)) {
+		api_fail(ctx, APP_NOT_FOUND, "No resource has this id.");
+		return false;
+	}
+	for (int i = 0; i < UUID_STR_LEN - 1; i++)
+		out[i] = (char)(v[i] >= 'A' && v[i] <= 'F' ? v[i] - 'A' + 'a' : v[i]);
+	out[UUID_STR_LEN - 1] = '\0';
+	return true;
+}
