@@ -13,6 +13,8 @@ TURNERO_DEPS=(
 	mariadb-server mariadb-client nginx openssl curl iproute2 procps util-linux
 	# tests/deploy/check-deploy.sh: systemd-analyze, systemd-sysusers, systemd-tmpfiles
 	systemd
+	# tests/deploy/check-man.sh: mandoc -Tlint on man/
+	mandoc
 )
 
 # Prints the packages of TURNERO_DEPS that are not installed, one per line.
