@@ -336,6 +336,14 @@ static const struct {
 	  " AND (t.service_date > ? OR (t.service_date = ? AND (t.created_date > ?"
 	  " OR (t.created_date = ? AND t.id > ?))))"
 	  " ORDER BY t.service_date, t.created_date, t.id LIMIT ?"),
+
+	/* One row: wsrep_on (an error on servers without Galera), then the three states a
+	 * node must show to take work. wsrep_sync_wait = 0: never wait on a lagging node. */
+	S(STMT_DB_NODE_STATE,
+	  "SET STATEMENT wsrep_sync_wait = 0 FOR SELECT @@GLOBAL.wsrep_on,"
+	  " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_READY'),"
+	  " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_CLUSTER_STATUS'),"
+	  " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT')"),
 };
 
 const char *stmt_sql(enum stmt_id id)

@@ -106,6 +106,8 @@ enum stmt_id {
 	STMT_REPORT_BY_ATTENDANT,
 	STMT_REPORT_BY_PRIORITY,
 	STMT_REPORT_EXPORT_PAGE,
+	/* connection: is this database node usable (db.c, [database] nodes) */
+	STMT_DB_NODE_STATE,
 	STMT__MAX
 };
 
