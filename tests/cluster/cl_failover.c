@@ -3,8 +3,8 @@
  * node they write through is killed (tests/cluster/run.sh starts it all).
  * Registrations and call-next run for LOAD_BEFORE seconds, then the writer node's
  * mariadbd gets SIGKILL (pid in TURNERO_CLUSTER_KILL_PID) and the load goes on for
- * LOAD_AFTER seconds. Checked here: the service takes registrations again after the
- * failover, no ticket was handed out by two call-next answers, and the acknowledged
+ * LOAD_AFTER seconds. Checked here: registrations sent 15 s after the kill are
+ * acknowledged again, no ticket was handed out by two call-next answers, and the acknowledged
  * codes are unique per queue. Written for run.sh to check on every node: the ids of
  * acknowledged tickets (acked.txt) and of called ones (called.txt).
  */
@@ -24,7 +24,7 @@
 #define LOAD_BEFORE_MS 4000
 #define LOAD_AFTER_MS 25000
 #define MAX_TICKETS 20000
-#define RECOVERED_WITHIN_MS 20000
+#define RECOVERED_WITHIN_MS 15000
 
 static char token[4096];
 static char priority_id[64], customer_id[64];
@@ -38,7 +38,8 @@ struct issued {
 static struct issued issued[MAX_TICKETS];
 static char called[MAX_TICKETS][40];
 static int nissued, ncalled, nfailed_reg, nfailed_call;
-static long long kill_ms, first_ack_after_kill_ms;
+static long long kill_ms;
+static int late_acks; /* acknowledged registrations sent RECOVERED_WITHIN_MS or more after the kill */
 static volatile int stop;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -49,15 +50,15 @@ static void *registrar(void *arg)
 	snprintf(body, sizeof body, "{\"priority_id\":\"%s\",\"customer_id\":\"%s\"}", priority_id, customer_id);
 	while (!stop) {
 		struct it_response r;
+		long long sent = it_now_ms();
 		it_json("POST", "/api/v1/tickets", token, body, &r);
-		long long now = it_now_ms();
 		pthread_mutex_lock(&lock);
 		if (r.status == 201 && nissued < MAX_TICKETS) {
 			snprintf(issued[nissued].id, sizeof issued[0].id, "%s", it_str(&r, "id"));
 			snprintf(issued[nissued].code, sizeof issued[0].code, "%s", it_str(&r, "code"));
 			nissued++;
-			if (kill_ms && !first_ack_after_kill_ms)
-				first_ack_after_kill_ms = now;
+			if (kill_ms && sent >= kill_ms + RECOVERED_WITHIN_MS)
+				late_acks++;
 		} else {
 			/* Not acknowledged: the client would retry; it may or may not exist. */
 			nfailed_reg++;
@@ -152,14 +153,13 @@ START_TEST(test_writer_node_killed_under_load)
 		pthread_join(calls[i], NULL);
 
 	fprintf(stderr,
-		"cluster: %d registrations acknowledged (%d before the kill), %d not; %d calls answered, %d failed;"
-		" first registration after the kill acknowledged after %lld ms\n",
-		nissued, before, nfailed_reg, ncalled, nfailed_call,
-		first_ack_after_kill_ms ? first_ack_after_kill_ms - kill_ms : -1);
+		"cluster: %d registrations acknowledged (%d before the kill, %d sent %d s or more after it), %d not;"
+		" %d calls answered, %d failed\n",
+		nissued, before, late_acks, RECOVERED_WITHIN_MS / 1000, nfailed_reg, ncalled, nfailed_call);
 	ck_assert_int_gt(before, 0);
-	ck_assert_msg(first_ack_after_kill_ms && first_ack_after_kill_ms - kill_ms < RECOVERED_WITHIN_MS,
-		      "registrations acknowledged again after the failover");
-	ck_assert_int_gt(nissued, before);
+	/* Service is back: registrations sent well after the kill are acknowledged. */
+	ck_assert_msg(late_acks > 0, "no registration sent %d ms or more after the kill was acknowledged",
+		      RECOVERED_WITHIN_MS);
 
 	/* No ticket handed out twice. */
 	qsort(called, (size_t)ncalled, sizeof called[0], cmp_str);
