@@ -17,6 +17,8 @@ TURNERO_DEPS=(
 	systemd
 	# scripts/check lints openapi.yaml with tools/'s pinned @redocly/cli (needs npm too, below)
 	nodejs
+	# tests/deploy/check-man.sh: mandoc -Tlint on man/
+	mandoc
 )
 
 # Prints the packages of TURNERO_DEPS that are not installed, one per line.

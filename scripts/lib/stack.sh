@@ -345,30 +345,39 @@ stack_fcgi_stop() {
 	rm -f "$1/run/turnero.sock" "$1/run/turnero-fcgi.sum"
 }
 
-# stack_render_nginx SNIPPET OUT PORT TLSDIR SOCKET: the production snippet
-# with only the listen address, certificate directory, socket and cache
-# directory (TLSDIR/../nginx-cache) replaced (comment lines are left alone).
-# Fails when the production file no longer
-# contains the strings replaced here, so a drift cannot go unnoticed.
+# stack_render_nginx SRCDIR OUTDIR PORT TLSDIR SOCKET [FINALDIR]: the
+# production files SRCDIR/*.conf (nginx/: turnero.conf and the pieces it
+# includes) written to OUTDIR with only the listen address, certificate
+# directory, run directory (that of SOCKET) and include directory (FINALDIR,
+# where the files will be read from; default OUTDIR) replaced; comment lines
+# are left alone. Fails when the production files no longer contain the
+# strings replaced here, so a drift cannot go unnoticed.
 stack_render_nginx() {
-	local src=$1 out=$2 port=$3 tls=$4 sock=$5 body cache
+	local src=$1 out=$2 port=$3 tls=$4 sock=$5 final=${6:-$2} run body f cache
+	run=$(dirname "$sock")
 	cache=$(dirname "$tls")/nginx-cache
-	case "$tls$sock" in *[\|\&\\]*) stack_fail "unsupported characters in $tls or $sock"; return 1 ;; esac
-	sed -e '/^[[:space:]]*#/b' \
-		-e "s|listen 443 ssl http2;|listen 127.0.0.1:$port ssl http2;|" \
-		-e '/listen \[::\]:443 ssl http2;/d' \
-		-e "s|/etc/turnero/tls/|$tls/|g" \
-		-e "s|unix:/run/turnero/turnero.sock|unix:$sock|g" \
-		-e "s|/var/cache/turnero-nginx|$cache|g" \
-		"$src" >"$out" || return 1
-	body=$(grep -v '^[[:space:]]*#' "$out")
+	case "$tls$sock$final" in *[\|\&\\]*) stack_fail "unsupported characters in $tls, $sock or $final"; return 1 ;; esac
+	[ -f "$src/turnero.conf" ] || { stack_fail "no turnero.conf in $src"; return 1; }
+	mkdir -p "$out" || return 1
+	for f in "$src"/*.conf; do
+		sed -e '/^[[:space:]]*#/b' \
+			-e "s|listen 443 ssl http2;|listen 127.0.0.1:$port ssl http2;|" \
+			-e '/listen \[::\]:443 ssl http2;/d' \
+			-e "s|/etc/turnero/tls/|$tls/|g" \
+			-e "s|/run/turnero/|$run/|g" \
+			-e "s|/usr/local/share/turnero/nginx/|$final/|g" \
+			-e "s|/var/cache/turnero-nginx|$cache|g" \
+			"$f" >"$out/${f##*/}" || return 1
+	done
+	body=$(cat "$out"/*.conf | grep -v '^[[:space:]]*#')
 	if [ "$(grep -c "listen 127.0.0.1:$port ssl http2;" <<<"$body")" -ne 1 ] ||
 		[ "$(grep -c 'listen ' <<<"$body")" -ne 1 ] ||
 		! grep -qF "ssl_certificate $tls/" <<<"$body" ||
 		! grep -qF "unix:$sock;" <<<"$body" ||
+		! grep -qF "include $final/turnero-locations.conf;" <<<"$body" ||
 		! grep -qF "fastcgi_cache_path $cache " <<<"$body" ||
-		grep -qE '/etc/turnero/tls/|/run/turnero/|/var/cache/turnero-nginx' <<<"$body"; then
-		stack_fail "rendering $src failed: its listen/certificate/socket/cache lines changed (see the file's header)"
+		grep -qE '/etc/turnero/tls/|/run/turnero/|/usr/local/share/turnero/nginx/|/var/cache/turnero-nginx' <<<"$body"; then
+		stack_fail "rendering $src failed: its listen/certificate/socket/include/cache lines changed (see turnero.conf's header)"
 		return 1
 	fi
 }
@@ -421,28 +430,37 @@ stack_https_up() {
 	curl -sk --noproxy '*' --max-time 2 -o /dev/null "https://127.0.0.1:$1/api/v1/health"
 }
 
+# True when every file in NEW is the same in DIR.
+stack_nginx_same() {
+	local f
+	for f in "$1"/*.conf; do
+		cmp -s "$f" "$2/${f##*/}" || return 1
+	done
+}
+
 stack_nginx_start() {
 	local dir=$1 port cert
 	port=$(stack_port)
 	mkdir -p "$dir/nginx/tmp" "$dir/run" "$dir/log" || return 1
 	cert=$(stack_make_cert "$dir/tls") || return 1
 	cp /etc/nginx/fastcgi_params "$dir/nginx/fastcgi_params" || return 1
-	stack_render_nginx "$STACK_SRC_DIR/nginx/turnero.conf" "$dir/nginx/turnero.conf.new" "$port" \
-		"$dir/tls" "$dir/run/turnero.sock" || return 1
+	rm -rf "$dir/nginx/new"
+	stack_render_nginx "$STACK_SRC_DIR/nginx" "$dir/nginx/new" "$port" \
+		"$dir/tls" "$dir/run/turnero.sock" "$dir/nginx" || return 1
 	stack_nginx_main "$dir" "$dir/nginx/nginx.conf" "$dir/nginx/turnero.conf"
 	if stack_alive "$dir/run/nginx.pid" nginx; then
-		# Running: pick up an edited production snippet or a new certificate.
-		if [ -n "$cert" ] || ! cmp -s "$dir/nginx/turnero.conf.new" "$dir/nginx/turnero.conf"; then
-			mv "$dir/nginx/turnero.conf.new" "$dir/nginx/turnero.conf"
+		# Running: pick up edited production files or a new certificate.
+		if [ -n "$cert" ] || ! stack_nginx_same "$dir/nginx/new" "$dir/nginx"; then
+			mv -f "$dir/nginx/new/"*.conf "$dir/nginx/"
 			stack_log "nginx configuration or certificate changed; reloading nginx"
 			nginx -t -q -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -e "$dir/log/nginx-error.log" ||
 				{ stack_fail "the new nginx configuration is invalid"; return 1; }
 			kill -HUP "$(stack_pid "$dir/run/nginx.pid")"
 		fi
-		rm -f "$dir/nginx/turnero.conf.new"
+		rm -rf "$dir/nginx/new"
 		return 0
 	fi
-	mv "$dir/nginx/turnero.conf.new" "$dir/nginx/turnero.conf"
+	mv -f "$dir/nginx/new/"*.conf "$dir/nginx/" && rm -rf "$dir/nginx/new"
 	rm -f "$dir/run/nginx.pid"
 	stack_log "starting nginx on https://127.0.0.1:$port"
 	# nginx detaches by itself and writes its pid file.

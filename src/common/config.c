@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/db_nodes.h"
 #include "common/log.h"
 #include "common/origin.h"
 
@@ -44,6 +45,7 @@ static const struct config_key keys[] = {
 	STR(database, host, "localhost"),
 	INT(database, port, "3306", 1, 65535),
 	STR(database, socket, ""),
+	STR(database, nodes, ""),
 	STR(database, name, "turnero"),
 	STR(database, user, "turnero"),
 	STR(database, password_file, ""),
@@ -263,9 +265,14 @@ static int check_semantics(struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "[server] import_max_bytes: must be at least max_body_bytes");
 		return -1;
 	}
-	char why[160];
+	char why[256];
 	if (origin_list_check(cfg->server.cors_origins, why, sizeof why) < 0) {
 		snprintf(err, errlen, "[server] cors_origins: %s", why);
+		return -1;
+	}
+	struct db_node nodes[DB_NODES_MAX];
+	if (db_nodes_parse(cfg->database.nodes, (unsigned)cfg->database.port, nodes, DB_NODES_MAX, why, sizeof why) < 0) {
+		snprintf(err, errlen, "[database] nodes: %s", why);
 		return -1;
 	}
 	if (cfg->database.name[0] == '\0' || cfg->database.user[0] == '\0') {

@@ -21,6 +21,7 @@ struct config {
 		char host[256];
 		long port;
 		char socket[CONFIG_PATH_MAX];
+		char nodes[2048]; /* ordered host:port / socket list; empty = host, port, socket */
 		char name[65];
 		char user[81];
 		char password_file[CONFIG_PATH_MAX];

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "common/db_nodes.h"
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/metrics.h"
@@ -49,6 +50,11 @@ static bool is_connection_lost(unsigned err)
 	case ER_CONNECTION_KILLED:
 	case ER_SERVER_SHUTDOWN:
 	case 4031: /* ER_CLIENT_INTERACTION_TIMEOUT */
+	/* Galera: a node cut off from the primary component refuses queries (1047, "WSREP
+	 * has not yet prepared node") and commits (1180); the next connection moves down
+	 * [database] nodes to one that is synced. */
+	case ER_UNKNOWN_COM_ERROR:
+	case ER_ERROR_DURING_COMMIT:
 		return true;
 	default:
 		return false;
@@ -93,8 +99,8 @@ static void drop_connection(struct db *db)
 		db->tx_lost = true;
 }
 
-MYSQL *db_open_connection(const struct config *cfg, const char *password, unsigned long flags, char *err,
-			  size_t errlen)
+static MYSQL *connect_one(const struct config *cfg, const char *password, unsigned long flags, const char *host,
+			  unsigned port, const char *socket, char *err, size_t errlen)
 {
 	MYSQL *conn = mysql_init(NULL);
 	if (!conn) {
@@ -114,14 +120,112 @@ MYSQL *db_open_connection(const struct config *cfg, const char *password, unsign
 		       "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
 		       "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
 
-	const char *socket = cfg->database.socket[0] ? cfg->database.socket : NULL;
-	if (!mysql_real_connect(conn, cfg->database.host, cfg->database.user, password, cfg->database.name,
-				(unsigned)cfg->database.port, socket, flags)) {
+	if (!mysql_real_connect(conn, host, cfg->database.user, password, cfg->database.name, port, socket, flags)) {
 		snprintf(err, errlen, "database connect failed: %s", mysql_error(conn));
 		mysql_close(conn);
 		return NULL;
 	}
 	return conn;
+}
+
+/*
+ * Whether a freshly opened connection may take work: a Galera node must be ready, in
+ * the primary component and synced; a server without Galera (wsrep_on = 0, or no such
+ * variable) always may. Returns 1 (usable), 0 (not, reason in why) or -1 (the probe
+ * itself failed, reason in why).
+ */
+static int node_usable(MYSQL *conn, char *why, size_t len)
+{
+	MYSQL_STMT *st = mysql_stmt_init(conn);
+	if (!st) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	const char *sql = stmt_sql(STMT_DB_NODE_STATE);
+	int rc = -1;
+	if (mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql)) != 0 || mysql_stmt_execute(st) != 0) {
+		unsigned err = mysql_stmt_errno(st);
+		if (err == ER_UNKNOWN_SYSTEM_VARIABLE)
+			rc = 1; /* a server built without Galera */
+		else
+			snprintf(why, len, "node state query failed: %s", mysql_stmt_error(st));
+		mysql_stmt_close(st);
+		return rc;
+	}
+	long long wsrep_on = 0;
+	char val[3][64];
+	unsigned long lens[3];
+	my_bool nulls[4];
+	MYSQL_BIND out[4];
+	memset(out, 0, sizeof out);
+	out[0].buffer_type = MYSQL_TYPE_LONGLONG;
+	out[0].buffer = &wsrep_on;
+	out[0].is_null = &nulls[0];
+	for (int i = 0; i < 3; i++) {
+		out[i + 1].buffer_type = MYSQL_TYPE_STRING;
+		out[i + 1].buffer = val[i];
+		out[i + 1].buffer_length = sizeof val[i] - 1;
+		out[i + 1].length = &lens[i];
+		out[i + 1].is_null = &nulls[i + 1];
+	}
+	int f;
+	if (mysql_stmt_bind_result(st, out) != 0 || ((f = mysql_stmt_fetch(st)) != 0 && f != MYSQL_DATA_TRUNCATED)) {
+		snprintf(why, len, "node state query returned no row: %s", mysql_stmt_error(st));
+		mysql_stmt_close(st);
+		return -1;
+	}
+	for (int i = 0; i < 3; i++) {
+		size_t n = nulls[i + 1] ? 0 : (lens[i] < sizeof val[i] ? lens[i] : sizeof val[i] - 1);
+		val[i][n] = '\0';
+	}
+	mysql_stmt_close(st);
+	if (nulls[0] || wsrep_on == 0)
+		return 1;
+	if (strcmp(val[0], "ON") == 0 && strcmp(val[1], "Primary") == 0 && strcmp(val[2], "Synced") == 0)
+		return 1;
+	snprintf(why, len, "galera node not usable: wsrep_ready=%s wsrep_cluster_status=%s wsrep_local_state_comment=%s",
+		 val[0], val[1], val[2]);
+	return 0;
+}
+
+MYSQL *db_open_connection(const struct config *cfg, const char *password, unsigned long flags, char *err,
+			  size_t errlen)
+{
+	struct db_node nodes[DB_NODES_MAX];
+	int n = db_nodes_parse(cfg->database.nodes, (unsigned)cfg->database.port, nodes, DB_NODES_MAX, err, errlen);
+	if (n < 0)
+		return NULL;
+	if (n == 0) {
+		/* One server: host, port and socket as configured (no state probe needed). */
+		const char *socket = cfg->database.socket[0] ? cfg->database.socket : NULL;
+		return connect_one(cfg, password, flags, cfg->database.host, (unsigned)cfg->database.port, socket, err,
+				   errlen);
+	}
+	/* The first node that answers and is synced, in the configured order, so every
+	 * worker writes through the same node while it is healthy. */
+	size_t used = 0;
+	err[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		char name[600], why[400];
+		db_node_name(&nodes[i], name, sizeof name);
+		MYSQL *conn = connect_one(cfg, password, flags, nodes[i].socket[0] ? "localhost" : nodes[i].host,
+					  nodes[i].port, nodes[i].socket[0] ? nodes[i].socket : NULL, why, sizeof why);
+		if (conn) {
+			int usable = node_usable(conn, why, sizeof why);
+			if (usable == 1) {
+				if (i > 0)
+					log_info("database: using node %s (earlier nodes unusable)", name);
+				return conn;
+			}
+			mysql_close(conn);
+		}
+		log_warn("database node %s: %s", name, why);
+		if (used < errlen) {
+			int w = snprintf(err + used, errlen - used, "%s%s: %s", used ? "; " : "", name, why);
+			used += w > 0 ? (size_t)w : 0;
+		}
+	}
+	return NULL;
 }
 
 int db_load_password(const struct config *cfg, char *buf, size_t size, char *err, size_t errlen)

@@ -484,6 +484,13 @@ static const struct {
 	  " / NULLIF(SUM(a.status IN ('checked_in', 'no_show')), 0), 2)"
 	  " FROM appointments a JOIN queues q ON q.id = a.queue_id WHERE a.service_date BETWEEN ? AND ?"
 	  " GROUP BY a.queue_id, q.name ORDER BY q.name, a.queue_id"),
+	/* One row: wsrep_on (an error on servers without Galera), then the three states a
+	 * node must show to take work. wsrep_sync_wait = 0: never wait on a lagging node. */
+	S(STMT_DB_NODE_STATE,
+	  "SET STATEMENT wsrep_sync_wait = 0 FOR SELECT @@GLOBAL.wsrep_on,"
+	  " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_READY'),"
+	  " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_CLUSTER_STATUS'),"
+	  " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT')"),
 };
 
 const char *stmt_sql(enum stmt_id id)

@@ -155,6 +155,8 @@ enum stmt_id {
 	STMT_PUBLIC_QUEUES,
 	STMT_PUBLIC_APPOINTMENT,
 	STMT_REPORT_APPOINTMENTS,
+	/* connection: is this database node usable (db.c, [database] nodes) */
+	STMT_DB_NODE_STATE,
 	STMT__MAX
 };
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Checks the deployment files as they will be installed:
-#   - nginx/turnero.conf with "nginx -t": the production snippet unchanged but
-#     for its certificate directory (pointed at a throw-away certificate), and
-#     the copy scripts/lib/stack.sh renders for private stacks;
+#   - nginx/ with "nginx -t": turnero-locations.conf inside a site's own
+#     default server, the stand-alone turnero.conf next to such a site (both
+#     unchanged but for the certificate and include directories: a throw-away
+#     certificate, this checkout), and the copy scripts/lib/stack.sh renders
+#     for private stacks; every nginx/*.conf is installed by Makefile.am;
 #   - the units with "systemd-analyze verify" in a temporary root that holds
 #     the unit files unchanged, the system's own units and the programs at the
 #     paths ExecStart names (the build's binaries when TURNERO_BUILD_DIR is set,
@@ -65,9 +67,10 @@ echo "checking deployment files in $SRC"
 # shellcheck source=scripts/lib/stack.sh
 . "$SRC/scripts/lib/stack.sh"
 
+# nginx_test WHAT DIR HTTP_BODY: "nginx -t" on a main configuration in DIR
+# whose http {} holds HTTP_BODY.
 nginx_test() {
-	local what=$1 snippet=$2 dir out rc
-	dir=$(dirname "$snippet")
+	local what=$1 dir=$2 body=$3 out rc
 	cp /etc/nginx/fastcgi_params "$dir/" || return 1
 	mkdir -p "$dir/tmp"
 	cat >"$dir/nginx.conf" <<NGINX
@@ -80,7 +83,7 @@ http {
 	proxy_temp_path $dir/tmp/proxy;
 	uwsgi_temp_path $dir/tmp/uwsgi;
 	scgi_temp_path $dir/tmp/scgi;
-	include $snippet;
+$body
 }
 NGINX
 	out=$(nginx -t -q -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" 2>&1)
@@ -92,24 +95,80 @@ NGINX
 	fi
 }
 
+# A site's own servers, as a sysadmin already has them: the default server on
+# 80 and on 443 with its own name, certificate and single-value settings that
+# turnero's files must not repeat (nginx refuses a duplicate).
+site_server() {
+	local tls=$1 extra=$2
+	cat <<NGINX
+	server {
+		listen 80 default_server;
+		listen [::]:80 default_server;
+		server_name _;
+		return 301 https://\$host\$request_uri;
+	}
+	server {
+		listen 443 ssl http2 default_server;
+		listen [::]:443 ssl http2 default_server;
+		server_name site.example;
+		ssl_certificate $tls/cert.pem;
+		ssl_certificate_key $tls/key.pem;
+		server_tokens off;
+		client_max_body_size 1m;
+		client_body_buffer_size 16k;
+		client_header_buffer_size 1k;
+		large_client_header_buffers 4 16k;
+		gzip on;
+		root /var/www/html;
+		location / {
+			try_files \$uri \$uri/ =404;
+		}
+		location ~ \.php\$ {
+			return 403;
+		}
+		error_page 404 /404.html;
+$extra
+	}
+NGINX
+}
+
 if need nginx nginx && need openssl openssl; then
 	if stack_make_cert "$tmp/tls" >/dev/null 2>&1; then
-		mkdir -p "$tmp/nginx-prod" "$tmp/nginx-stack"
-		# Production: only the certificate directory moves (nginx -t loads the files),
-		# and the cache directory, which nginx -t would otherwise create on this machine.
-		sed -e '/^[[:space:]]*#/b' -e "s|/etc/turnero/tls/|$tmp/tls/|g" \
-			-e "s|/var/cache/turnero-nginx|$tmp/nginx-cache-prod|g" \
-			"$SRC/nginx/turnero.conf" >"$tmp/nginx-prod/turnero.conf"
-		nginx_test "nginx/turnero.conf (production, certificate paths replaced)" \
-			"$tmp/nginx-prod/turnero.conf"
-		if stack_render_nginx "$SRC/nginx/turnero.conf" "$tmp/nginx-stack/turnero.conf" 18443 \
+		mkdir -p "$tmp/nginx-prod" "$tmp/nginx-site" "$tmp/nginx-stack"
+		# Production: only the certificate directory, the directory the files
+		# are installed in (nginx -t loads the files) and the cache directory
+		# (which nginx -t would otherwise create on this machine) move.
+		for f in "$SRC"/nginx/*.conf; do
+			sed -e '/^[[:space:]]*#/b' -e "s|/etc/turnero/tls/|$tmp/tls/|g" \
+				-e "s|/usr/local/share/turnero/nginx/|$tmp/nginx-prod/|g" \
+				-e "s|/var/cache/turnero-nginx|$tmp/nginx-cache-prod|g" \
+				"$f" >"$tmp/nginx-prod/${f##*/}"
+		done
+		# 1. The locations inside a site's existing default server.
+		nginx_test "nginx/turnero-locations.conf inside a site's own default server" "$tmp/nginx-site" \
+			"	include $tmp/nginx-prod/turnero-http.conf;
+$(site_server "$tmp/tls" "		include $tmp/nginx-prod/turnero-locations.conf;")"
+		# 2. The stand-alone server next to a site that already has default servers.
+		nginx_test "nginx/turnero.conf (production, certificate paths replaced) next to a site's default server" \
+			"$tmp/nginx-prod" "$(site_server "$tmp/tls" "")
+	include $tmp/nginx-prod/turnero.conf;"
+		# 3. The stand-alone server alone, as private stacks render it.
+		if stack_render_nginx "$SRC/nginx" "$tmp/nginx-stack" 18443 \
 			"$tmp/tls" "$tmp/run/turnero.sock" 2>"$tmp/render.err"; then
-			ok "stack.sh renders nginx/turnero.conf (listen, certificates, socket replaced)"
-			nginx_test "nginx/turnero.conf as rendered for a private stack" "$tmp/nginx-stack/turnero.conf"
+			ok "stack.sh renders nginx/*.conf (listen, certificates, sockets, includes replaced)"
+			nginx_test "nginx/turnero.conf as rendered for a private stack" "$tmp/nginx-stack" \
+				"	include $tmp/nginx-stack/turnero.conf;"
 		else
 			cat "$tmp/render.err"
-			fail "stack.sh cannot render nginx/turnero.conf"
+			fail "stack.sh cannot render nginx/*.conf"
 		fi
+		# Every file is installed (an include of a file "make install" leaves out
+		# would fail only on the installed system).
+		nginx_data=$(sed -n '/^dist_nginx_DATA/,/[^\\]$/p' "$SRC/Makefile.am")
+		for f in "$SRC"/nginx/*.conf; do
+			grep -qF "nginx/${f##*/}" <<<"$nginx_data" ||
+				fail "Makefile.am does not install nginx/${f##*/} (dist_nginx_DATA)"
+		done
 	else
 		fail "openssl could not make a test certificate"
 	fi
