@@ -49,7 +49,8 @@ page_keys() {
 # ---- configuration keys ------------------------------------------------------
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/jwt.secret"
 printf '[auth]\nsecret_file = %s\n' "$tmp/jwt.secret" >"$tmp/turnero.conf"
-if dump=$(env -u TURNERO_CONFIG "$BUILD/turneroctl" -c "$tmp/turnero.conf" check-config 2>&1); then
+if dump=$(env -u TURNERO_CONFIG TURNERO_NOTIFY_TEMPLATES_DIR="$SRC/etc/templates" \
+	"$BUILD/turneroctl" -c "$tmp/turnero.conf" check-config 2>&1); then
 	awk '/^\[/ { sec = substr($0, 2, length($0) - 2) } /^[a-z_0-9]+ = / { print sec, $1 }' <<<"$dump" |
 		sort -u >"$tmp/keys.table"
 	page_keys "$MAN/turnero.conf.5" | sort -u >"$tmp/keys.page"
