@@ -13,6 +13,9 @@ TURNERO_DEPS=(
 	mariadb-server mariadb-client nginx openssl curl iproute2 procps util-linux
 	# tests/deploy/check-deploy.sh: systemd-analyze, systemd-sysusers, systemd-tmpfiles
 	systemd
+	# the web app: node and npm build it (npm packages come from web/package-lock.json);
+	# its end-to-end tests drive Debian's chromium, with fonts for readable screenshots
+	nodejs chromium fonts-dejavu-core
 )
 
 # Prints the packages of TURNERO_DEPS that are not installed, one per line.
@@ -21,6 +24,8 @@ deps_missing() {
 	for pkg in "${TURNERO_DEPS[@]}"; do
 		dpkg-query -W -f='${db:Status-Status}\n' "$pkg" 2>/dev/null | grep -qx installed || echo "$pkg"
 	done
+	# Debian's nodejs comes without npm; other builds of nodejs bring their own.
+	command -v npm >/dev/null || echo npm
 }
 
 # Installs whatever of TURNERO_DEPS is missing, quietly (apt-get's output is

@@ -265,25 +265,36 @@ stack_fcgi_stop() {
 	rm -f "$1/run/turnero.sock" "$1/run/turnero-fcgi.sum"
 }
 
-# stack_render_nginx SNIPPET OUT PORT TLSDIR SOCKET: the production snippet
+# stack_render_nginx SNIPPET OUT PORT TLSDIR SOCKET [WEBROOT]: the production snippet
 # with only the listen address, certificate directory and socket replaced
-# (comment lines are left alone). Fails when the production file no longer
-# contains the strings replaced here, so a drift cannot go unnoticed.
+# (comment lines are left alone). The web app's snippet (turnero-web.conf beside
+# SNIPPET) is rendered beside OUT with its web root set to WEBROOT (default
+# $TURNERO_WEB_ROOT, else the build's webroot/), and OUT includes that copy.
+# Fails when the production file no longer contains the strings replaced here,
+# so a drift cannot go unnoticed.
 stack_render_nginx() {
 	local src=$1 out=$2 port=$3 tls=$4 sock=$5 body
-	case "$tls$sock" in *[\|\&\\]*) stack_fail "unsupported characters in $tls or $sock"; return 1 ;; esac
+	local web=${6:-${TURNERO_WEB_ROOT:-${TURNERO_BUILD_DIR:-/nonexistent}/webroot}} outdir
+	outdir=$(dirname "$out")
+	case "$tls$sock$web$outdir" in *[\|\&\\]*) stack_fail "unsupported characters in $tls, $sock or $web"; return 1 ;; esac
+	sed -e '/^[[:space:]]*#/b' -e "s|/usr/local/share/turnero/web|$web|g" \
+		"$(dirname "$src")/turnero-web.conf" >"$outdir/turnero-web.conf" || return 1
+	grep -qF "root $web;" "$outdir/turnero-web.conf" ||
+		{ stack_fail "rendering turnero-web.conf failed: its root line changed"; return 1; }
 	sed -e '/^[[:space:]]*#/b' \
 		-e "s|listen 443 ssl http2;|listen 127.0.0.1:$port ssl http2;|" \
 		-e '/listen \[::\]:443 ssl http2;/d' \
 		-e "s|/etc/turnero/tls/|$tls/|g" \
 		-e "s|unix:/run/turnero/turnero.sock|unix:$sock|g" \
+		-e "s|/usr/local/share/turnero/nginx/turnero-web.conf|$outdir/turnero-web.conf|g" \
 		"$src" >"$out" || return 1
 	body=$(grep -v '^[[:space:]]*#' "$out")
 	if [ "$(grep -c "listen 127.0.0.1:$port ssl http2;" <<<"$body")" -ne 1 ] ||
 		[ "$(grep -c 'listen ' <<<"$body")" -ne 1 ] ||
 		! grep -qF "ssl_certificate $tls/" <<<"$body" ||
 		! grep -qF "unix:$sock;" <<<"$body" ||
-		grep -qE '/etc/turnero/tls/|/run/turnero/' <<<"$body"; then
+		! grep -qF "include $outdir/turnero-web.conf;" <<<"$body" ||
+		grep -qE '/etc/turnero/tls/|/run/turnero/|/usr/local/share/turnero/' <<<"$body"; then
 		stack_fail "rendering $src failed: its listen/certificate/socket lines changed (see the file's header)"
 		return 1
 	fi
@@ -343,8 +354,11 @@ stack_nginx_start() {
 	mkdir -p "$dir/nginx/tmp" "$dir/run" "$dir/log" || return 1
 	cert=$(stack_make_cert "$dir/tls") || return 1
 	cp /etc/nginx/fastcgi_params "$dir/nginx/fastcgi_params" || return 1
+	local web_before
+	web_before=$(cat "$dir/nginx/turnero-web.conf" 2>/dev/null)
 	stack_render_nginx "$STACK_SRC_DIR/nginx/turnero.conf" "$dir/nginx/turnero.conf.new" "$port" \
 		"$dir/tls" "$dir/run/turnero.sock" || return 1
+	[ "$web_before" = "$(cat "$dir/nginx/turnero-web.conf")" ] || cert=${cert:-web}
 	stack_nginx_main "$dir" "$dir/nginx/nginx.conf" "$dir/nginx/turnero.conf"
 	if stack_alive "$dir/run/nginx.pid" nginx; then
 		# Running: pick up an edited production snippet or a new certificate.

@@ -96,7 +96,7 @@ if need nginx nginx && need openssl openssl; then
 	if stack_make_cert "$tmp/tls" >/dev/null 2>&1; then
 		mkdir -p "$tmp/nginx-prod" "$tmp/nginx-stack"
 		# Production: only the certificate directory moves (nginx -t loads the files).
-		sed -e '/^[[:space:]]*#/b' -e "s|/etc/turnero/tls/|$tmp/tls/|g" \
+		sed -e '/^[[:space:]]*#/b' -e "s|/etc/turnero/tls/|$tmp/tls/|g" -e "s|/usr/local/share/turnero/nginx/|$SRC/nginx/|g" \
 			"$SRC/nginx/turnero.conf" >"$tmp/nginx-prod/turnero.conf"
 		nginx_test "nginx/turnero.conf (production, certificate paths replaced)" \
 			"$tmp/nginx-prod/turnero.conf"
