@@ -61,6 +61,7 @@ await writeFile(join(out, 'docs-init.tmp.js'), docsJs.outputFiles[0].contents);
 const swaggerJs = await hashedCopy(join(swagger, 'swagger-ui-bundle.js'), 'swagger-ui-bundle.js');
 const swaggerCss = await hashedCopy(join(swagger, 'swagger-ui.css'), 'swagger-ui.css');
 const docsInit = await hashedCopy(join(out, 'docs-init.tmp.js'), 'docs-init.js');
+const docsCss = await hashedCopy(join(here, 'src/docs.css'), 'docs.css');
 await rm(join(out, 'docs-init.tmp.js'));
 await copyFile(openapi, join(out, 'openapi.yaml'));
 
@@ -87,6 +88,7 @@ await writeFile(join(out, 'docs.html'), `<!doctype html>
 ${head}
 <title>turnero API reference</title>
 <link rel="stylesheet" href="${swaggerCss}">
+<link rel="stylesheet" href="${docsCss}">
 </head>
 <body>
 <header class="docs-bar"><a href="/">turnero</a> · API reference (<a href="/openapi.yaml">openapi.yaml</a>)</header>

@@ -7,5 +7,13 @@ window.addEventListener('DOMContentLoaded', () => {
 		deepLinking: true,
 		tryItOutEnabled: false,
 		validatorUrl: null,
+		onComplete: label,
 	});
+	// Swagger UI leaves its server picker without a name.
+	new MutationObserver(label).observe(document.getElementById('docs'), { childList: true, subtree: true });
 });
+
+function label() {
+	const s = document.getElementById('servers');
+	if (s && !s.getAttribute('aria-label')) s.setAttribute('aria-label', 'Server');
+}

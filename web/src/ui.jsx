@@ -100,7 +100,7 @@ export function Field({ label, name, error, value, onInput, type = 'text', requi
 	const id = `f-${name}`;
 	return (
 		<div class={`field${error ? ' has-error' : ''}`}>
-			<label for={id}>{label}{required && <span aria-hidden="true"> *</span>}</label>
+			<label for={id}>{label}</label>
 			<input id={id} name={name} type={type} value={value ?? ''} required={required}
 				aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-err` : hint ? `${id}-hint` : undefined}
 				onInput={(e) => onInput(type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value)} {...rest} />
