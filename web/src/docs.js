@@ -4,7 +4,7 @@ window.addEventListener('DOMContentLoaded', () => {
 	window.ui = SwaggerUIBundle({
 		url: '/openapi.yaml',
 		dom_id: '#docs',
-		deepLinking: true,
+		deepLinking: false,
 		tryItOutEnabled: false,
 		validatorUrl: null,
 		onComplete: label,
