@@ -11,6 +11,8 @@ TURNERO_DEPS=(
 	check libcurl4-openssl-dev valgrind
 	# private stack: database, web server, certificates, health probes, free ports
 	mariadb-server mariadb-client nginx openssl curl iproute2 procps util-linux
+	# local mail sink (stack.sh): every message as one file in a Maildir
+	python3-aiosmtpd
 	# tests/deploy/check-deploy.sh: systemd-analyze, systemd-sysusers, systemd-tmpfiles
 	systemd
 	# the web app: node and npm build it (npm packages come from web/package-lock.json);

@@ -2,7 +2,7 @@
 # A private turnero stack in one directory: MariaDB on a unix socket (no TCP),
 # turnero-fcgi, and nginx with a self-signed certificate on 127.0.0.1.
 #
-#   stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop DIR
+#   stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|smtp-start|smtp-stop DIR
 #
 # or source it and call the stack_* functions (they return non-zero on failure
 # and never exit the caller).
@@ -12,9 +12,12 @@
 #   TURNERO_SRC_DIR     repository root (default: derived from this file's location)
 #   TURNERO_HTTPS_PORT  nginx port on 127.0.0.1 (default 8443)
 #   TURNERO_WORKERS     turnero-fcgi workers (default 2)
+#   TURNERO_NOTIFY_SMTP_URL  mail goes there instead of the local sink (which then
+#                       is not started); TURNERO_NOTIFY_SMS_URL enables SMS
 #
 # Layout of DIR: db/ (MariaDB data), run/ (sockets, pid files), log/, nginx/,
-# tls/, db.password, jwt.secret, turnero.conf.
+# tls/, mail/ (the SMTP sink's Maildir: one file per message in mail/new/),
+# db.password, jwt.secret, turnero.conf.
 # Only the processes named in DIR/run/*.pid are ever signalled, and only after
 # checking that the pid still belongs to the program we started.
 
@@ -189,6 +192,82 @@ stack_db_stop() {
 	stack_stop_pid "$1/run/mariadbd.pid" mariadbd 60
 }
 
+# A TCP port on 127.0.0.1 that nothing listens on, below the kernel's ephemeral range
+# (where outgoing connections' TIME-WAIT sockets can still hold a port) and below the
+# ports run-stack.sh picks for nginx.
+stack_free_port() {
+	local i candidate
+	for ((i = 0; i < 100; i++)); do
+		candidate=$((10000 + RANDOM % 10000))
+		if [ -z "$(ss -Hltn "sport = :$candidate" 2>/dev/null)" ]; then
+			echo "$candidate"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# The local mail sink: Debian's aiosmtpd with its Mailbox handler, which keeps every
+# message it accepts as one file of the Maildir DIR/mail (in DIR/mail/new/). It listens
+# on 127.0.0.1 at the port in DIR/run/smtp.port (kept across restarts while free).
+# Not started when TURNERO_NOTIFY_SMTP_URL sends the mail elsewhere.
+stack_smtp_start() {
+	local dir=$1 pid port="" attempt i
+	[ -z "${TURNERO_NOTIFY_SMTP_URL:-}" ] || return 0
+	stack_alive "$dir/run/smtp-sink.pid" aiosmtpd && return 0
+	# A Maildir's three folders: aiosmtpd creates them only when the directory is new.
+	mkdir -p "$dir/mail/new" "$dir/mail/cur" "$dir/mail/tmp" "$dir/run" "$dir/log" || return 1
+	/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null ||
+		{ stack_fail "python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd)"; return 1; }
+	[ -s "$dir/run/smtp.port" ] && read -r port <"$dir/run/smtp.port"
+	for attempt in 1 2 3; do
+		if ! [[ $port =~ ^[0-9]+$ ]] || [ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then
+			port=$(stack_free_port) || { stack_fail "no free port for the mail sink"; return 1; }
+		fi
+		stack_log "starting the mail sink on 127.0.0.1:$port (mail in $dir/mail/new)"
+		pid=$(stack_spawn "$dir/log/smtp-sink.log" /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" \
+			-c aiosmtpd.handlers.Mailbox "$dir/mail")
+		echo "$pid" >"$dir/run/smtp-sink.pid"
+		echo "$port" >"$dir/run/smtp.port"
+		for ((i = 0; i < 100; i++)); do
+			[ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ] && return 0
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$pid" 2>/dev/null && stack_stop_pid "$dir/run/smtp-sink.pid" aiosmtpd 10
+		rm -f "$dir/run/smtp-sink.pid"
+		grep -q 'address already in use' "$dir/log/smtp-sink.log" 2>/dev/null || break
+		stack_log "port $port was taken; trying another"
+		: >"$dir/log/smtp-sink.log"
+		port=""
+	done
+	tail -n 20 "$dir/log/smtp-sink.log" >&2
+	stack_fail "the mail sink did not listen within 10s (log: $dir/log/smtp-sink.log)"
+}
+
+stack_smtp_stop() {
+	stack_stop_pid "$1/run/smtp-sink.pid" aiosmtpd 10
+}
+
+# The [notify] section: the sink (or TURNERO_NOTIFY_SMTP_URL), SMS only when
+# TURNERO_NOTIFY_SMS_URL is given, links to this stack's nginx.
+stack_notify_config() {
+	local dir=$1 port smtp=${TURNERO_NOTIFY_SMTP_URL:-}
+	if [ -z "$smtp" ] && [ -s "$dir/run/smtp.port" ]; then
+		read -r port <"$dir/run/smtp.port"
+		smtp="smtp://127.0.0.1:$port"
+	fi
+	cat <<CONF
+
+[notify]
+smtp_url = $smtp
+from = Turnero <no-reply@turnero.test>
+sms_url = ${TURNERO_NOTIFY_SMS_URL:-}
+templates_dir = $STACK_SRC_DIR/etc/templates
+public_base_url = https://127.0.0.1:$(stack_port)
+CONF
+}
+
 # DIR/jwt.secret (once) and DIR/turnero.conf (rewritten only when it changes).
 stack_write_config() {
 	local dir=$1 tmp
@@ -217,6 +296,7 @@ migrations_dir = $STACK_SRC_DIR/sql
 [auth]
 secret_file = $dir/jwt.secret
 CONF
+	stack_notify_config "$dir" >>"$tmp"
 	if cmp -s "$tmp" "$dir/turnero.conf"; then
 		rm -f "$tmp"
 	else
@@ -266,15 +346,17 @@ stack_fcgi_stop() {
 }
 
 # stack_render_nginx SNIPPET OUT PORT TLSDIR SOCKET [WEBROOT]: the production snippet
-# with only the listen address, certificate directory and socket replaced
-# (comment lines are left alone). The web app's snippet (turnero-web.conf beside
-# SNIPPET) is rendered beside OUT with its web root set to WEBROOT (default
-# $TURNERO_WEB_ROOT, else the build's webroot/), and OUT includes that copy.
+# with only the listen address, certificate directory, socket and cache
+# directory (TLSDIR/../nginx-cache) replaced (comment lines are left alone).
+# The web app's snippet (turnero-web.conf beside SNIPPET) is rendered beside OUT
+# with its web root set to WEBROOT (default $TURNERO_WEB_ROOT, else the build's
+# webroot/), and OUT includes that copy.
 # Fails when the production file no longer contains the strings replaced here,
 # so a drift cannot go unnoticed.
 stack_render_nginx() {
-	local src=$1 out=$2 port=$3 tls=$4 sock=$5 body
+	local src=$1 out=$2 port=$3 tls=$4 sock=$5 body cache
 	local web=${6:-${TURNERO_WEB_ROOT:-${TURNERO_BUILD_DIR:-/nonexistent}/webroot}} outdir
+	cache=$(dirname "$tls")/nginx-cache
 	outdir=$(dirname "$out")
 	case "$tls$sock$web$outdir" in *[\|\&\\]*) stack_fail "unsupported characters in $tls, $sock or $web"; return 1 ;; esac
 	sed -e '/^[[:space:]]*#/b' -e "s|/usr/local/share/turnero/web|$web|g" \
@@ -287,6 +369,7 @@ stack_render_nginx() {
 		-e "s|/etc/turnero/tls/|$tls/|g" \
 		-e "s|unix:/run/turnero/turnero.sock|unix:$sock|g" \
 		-e "s|/usr/local/share/turnero/nginx/turnero-web.conf|$outdir/turnero-web.conf|g" \
+		-e "s|/var/cache/turnero-nginx|$cache|g" \
 		"$src" >"$out" || return 1
 	body=$(grep -v '^[[:space:]]*#' "$out")
 	if [ "$(grep -c "listen 127.0.0.1:$port ssl http2;" <<<"$body")" -ne 1 ] ||
@@ -294,8 +377,9 @@ stack_render_nginx() {
 		! grep -qF "ssl_certificate $tls/" <<<"$body" ||
 		! grep -qF "unix:$sock;" <<<"$body" ||
 		! grep -qF "include $outdir/turnero-web.conf;" <<<"$body" ||
-		grep -qE '/etc/turnero/tls/|/run/turnero/|/usr/local/share/turnero/' <<<"$body"; then
-		stack_fail "rendering $src failed: its listen/certificate/socket lines changed (see the file's header)"
+		! grep -qF "fastcgi_cache_path $cache " <<<"$body" ||
+		grep -qE '/etc/turnero/tls/|/run/turnero/|/var/cache/turnero-nginx|/usr/local/share/turnero/' <<<"$body"; then
+		stack_fail "rendering $src failed: its listen/certificate/socket/cache lines changed (see the file's header)"
 		return 1
 	fi
 }
@@ -400,6 +484,7 @@ stack_start() {
 	stack_need_build || return 1
 	mkdir -p "$dir" && chmod 700 "$dir" || return 1
 	stack_db_start "$dir" &&
+		stack_smtp_start "$dir" &&
 		stack_write_config "$dir" &&
 		stack_migrate "$dir" &&
 		stack_fcgi_start "$dir" &&
@@ -410,6 +495,7 @@ stack_stop() {
 	local dir=$1
 	stack_nginx_stop "$dir"
 	stack_fcgi_stop "$dir"
+	stack_smtp_stop "$dir"
 	stack_db_stop "$dir"
 }
 
@@ -424,20 +510,27 @@ stack_status() {
 			all=1
 		fi
 	done
+	if [ -z "${TURNERO_NOTIFY_SMTP_URL:-}" ]; then
+		if stack_alive "$dir/run/smtp-sink.pid" aiosmtpd; then
+			echo "mail sink: running (pid $(stack_pid "$dir/run/smtp-sink.pid"), mail in $dir/mail/new)"
+		else
+			echo "mail sink: stopped"
+		fi
+	fi
 	return $all
 }
 
 stack_main() {
 	local action=${1:-} dir=${2:-}
 	if [ $# -ne 2 ] || [ -z "$dir" ]; then
-		echo "usage: stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop DIR" >&2
+		echo "usage: stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|smtp-start|smtp-stop DIR" >&2
 		return 2
 	fi
 	case $action in
-	start | db-start | fcgi-start)
+	start | db-start | fcgi-start | smtp-start)
 		mkdir -p "$dir" || return 1
 		;;
-	stop | status | db-stop | fcgi-stop)
+	stop | status | db-stop | fcgi-stop | smtp-stop)
 		# Nothing was ever started in a directory that does not exist.
 		if [ ! -d "$dir" ]; then
 			[ "$action" = status ] || return 0
@@ -459,6 +552,8 @@ stack_main() {
 	db-stop) stack_db_stop "$dir" ;;
 	fcgi-start) stack_fcgi_start "$dir" ;;
 	fcgi-stop) stack_fcgi_stop "$dir" ;;
+	smtp-start) stack_smtp_start "$dir" ;;
+	smtp-stop) stack_smtp_stop "$dir" ;;
 	esac
 }
 

@@ -123,7 +123,30 @@ void api_public_ticket_get(struct api_ctx *ctx);
 void api_reports_queues(struct api_ctx *ctx);
 void api_reports_attendants(struct api_ctx *ctx);
 void api_reports_priorities(struct api_ctx *ctx);
+void api_reports_desks(struct api_ctx *ctx);
+void api_desks_list(struct api_ctx *ctx);
+void api_desks_create(struct api_ctx *ctx);
+void api_desks_get(struct api_ctx *ctx);
+void api_desks_patch(struct api_ctx *ctx);
+void api_desks_delete(struct api_ctx *ctx);
+void api_desks_open(struct api_ctx *ctx);
+void api_desks_close(struct api_ctx *ctx);
+void api_desks_call_next(struct api_ctx *ctx);
 void api_reports_tickets_csv(struct api_ctx *ctx);
+void api_tickets_notifications(struct api_ctx *ctx);
+void api_queues_schedule_get(struct api_ctx *ctx);
+void api_queues_schedule_put(struct api_ctx *ctx);
+void api_appointments_list(struct api_ctx *ctx);
+void api_appointments_create(struct api_ctx *ctx);
+void api_appointments_get(struct api_ctx *ctx);
+void api_appointments_cancel(struct api_ctx *ctx);
+void api_appointments_check_in(struct api_ctx *ctx);
+void api_public_queues(struct api_ctx *ctx);
+void api_public_availability(struct api_ctx *ctx);
+void api_public_appointments_create(struct api_ctx *ctx);
+void api_public_appointments_get(struct api_ctx *ctx);
+void api_public_appointments_cancel(struct api_ctx *ctx);
+void api_reports_appointments(struct api_ctx *ctx);
 
 struct customer_input;
 struct field_errors;
@@ -136,5 +159,13 @@ struct field_errors;
  */
 bool api_customer_read(struct json_object *obj, bool creating, const char *prefix, struct customer_input *in,
 		       struct field_errors *fe);
+
+struct notify_request;
+/*
+ * Reads the `notify` object ({email, sms, ahead}) of POST /tickets into out (ahead
+ * defaults to 3); errors go to fe as "notify.email", "notify.ahead", ... Returns false
+ * on errors.
+ */
+bool api_notify_read(struct json_object *obj, struct notify_request *out, struct field_errors *fe);
 
 #endif

@@ -48,9 +48,12 @@ struct json_object *render_ticket(const struct ticket_view *v)
 			       waiting ? json_object_new_int64(v->estimated_wait_seconds) : NULL);
 	json_object_object_add(o, "quoted_wait_seconds", json_object_new_int64(t->quoted_wait_seconds));
 	add_opt(o, "created_date", t->created_date);
+	add_opt(o, "due_date", t->due_date);
 	add_opt(o, "called_date", t->called_date);
 	add_opt(o, "served_date", t->served_date);
 	add_opt(o, "called_by", t->called_by);
+	add_opt(o, "desk_id", t->desk_id);
+	add_opt(o, "desk_name", t->desk_name);
 	add_opt(o, "updated_date", t->updated_date);
 	return o;
 }
@@ -66,6 +69,7 @@ struct json_object *render_events(const struct event_rec *e, size_t n)
 		add_opt(o, "to_queue_id", e[i].to_queue_id);
 		add_opt(o, "user_id", e[i].user_id);
 		add_opt(o, "reason", e[i].reason);
+		add_opt(o, "desk_id", e[i].desk_id);
 		add_opt(o, "at", e[i].at);
 		json_object_array_add(a, o);
 	}
@@ -99,6 +103,23 @@ struct json_object *render_board(const struct board_row *rows, size_t n)
 		for (size_t k = 0; k < r->nnext; k++)
 			json_object_array_add(next, json_object_new_string(r->next[k]));
 		json_object_object_add(q, "next", next);
+		struct json_object *desks = json_object_new_array();
+		for (size_t k = 0; k < r->ndesks; k++) {
+			const struct board_desk *d = &r->desks[k];
+			struct json_object *jd = json_object_new_object(), *at = NULL;
+			json_object_object_add(jd, "desk_id", json_object_new_string(d->desk_id));
+			json_object_object_add(jd, "name", json_object_new_string(d->name));
+			add_opt(jd, "user_id", d->user_id);
+			if (d->serving_id[0]) {
+				at = json_object_new_object();
+				json_object_object_add(at, "ticket_id", json_object_new_string(d->serving_id));
+				json_object_object_add(at, "code", json_object_new_string(d->serving_code));
+				add_opt(at, "called_date", d->serving_called);
+			}
+			json_object_object_add(jd, "serving", at);
+			json_object_array_add(desks, jd);
+		}
+		json_object_object_add(q, "desks", desks);
 		json_object_array_add(queues, q);
 	}
 	json_object_object_add(o, "queues", queues);

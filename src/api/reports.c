@@ -1,4 +1,4 @@
-/* /reports: figures per queue, attendant and priority, and the CSV ticket export. */
+/* /reports: figures per queue, attendant, priority and desk, and the CSV ticket export. */
 #include <stdio.h>
 #include <string.h>
 
@@ -58,7 +58,7 @@ static struct json_object *figure(bool has, double v, int decimals)
 
 static struct json_object *render_report_row(enum report_group group, const struct report_row *r)
 {
-	static const char *const id_key[REPORT_GROUP__MAX] = {"queue_id", "user_id", "priority_id"};
+	static const char *const id_key[REPORT_GROUP__MAX] = {"queue_id", "user_id", "priority_id", "desk_id"};
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, id_key[group], json_object_new_string(r->id));
 	json_object_object_add(o, report_col_name(group, REPORT_COL_NAME), json_object_new_string(r->name));
@@ -125,6 +125,11 @@ void api_reports_attendants(struct api_ctx *ctx)
 void api_reports_priorities(struct api_ctx *ctx)
 {
 	summary(ctx, REPORT_BY_PRIORITY);
+}
+
+void api_reports_desks(struct api_ctx *ctx)
+{
+	summary(ctx, REPORT_BY_DESK);
 }
 
 void api_reports_tickets_csv(struct api_ctx *ctx)

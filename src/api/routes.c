@@ -62,10 +62,22 @@ const struct http_route api_routes[] = {
 	/* Attendants: only their own queue unless they also hold queues:update (checked in the service). */
 	R(HTTP_POST, "/api/v1/queues/{id}/call-next", api_queues_call_next, PERM_TICKETS, PERM_UPDATE, 0),
 
+	R(HTTP_GET, "/api/v1/desks", api_desks_list, PERM_QUEUES, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/desks", api_desks_create, PERM_QUEUES, PERM_CREATE, JSON),
+	R(HTTP_GET, "/api/v1/desks/{id}", api_desks_get, PERM_QUEUES, PERM_READ, 0),
+	R(HTTP_PATCH, "/api/v1/desks/{id}", api_desks_patch, PERM_QUEUES, PERM_UPDATE, JSON),
+	R(HTTP_DELETE, "/api/v1/desks/{id}", api_desks_delete, PERM_QUEUES, PERM_DELETE, 0),
+	/* Signing in and out: a desk someone else holds only with queues:update (checked in the service). */
+	R(HTTP_POST, "/api/v1/desks/{id}/open", api_desks_open, PERM_TICKETS, PERM_UPDATE, 0),
+	R(HTTP_POST, "/api/v1/desks/{id}/close", api_desks_close, PERM_TICKETS, PERM_UPDATE, 0),
+	/* By the user signed in at the desk, or a holder of queues:update (checked in the service). */
+	R(HTTP_POST, "/api/v1/desks/{id}/call-next", api_desks_call_next, PERM_TICKETS, PERM_UPDATE, 0),
+
 	R(HTTP_GET, "/api/v1/tickets", api_tickets_list, PERM_TICKETS, PERM_READ, 0),
 	R(HTTP_POST, "/api/v1/tickets", api_tickets_create, PERM_TICKETS, PERM_CREATE, JSON),
 	R(HTTP_GET, "/api/v1/tickets/{id}", api_tickets_get, PERM_TICKETS, PERM_READ, 0),
 	R(HTTP_GET, "/api/v1/tickets/{id}/events", api_tickets_events, PERM_TICKETS, PERM_READ, 0),
+	R(HTTP_GET, "/api/v1/tickets/{id}/notifications", api_tickets_notifications, PERM_TICKETS, PERM_READ, 0),
 	R(HTTP_POST, "/api/v1/tickets/{id}/serve", api_tickets_serve, PERM_TICKETS, PERM_UPDATE, 0),
 	R(HTTP_POST, "/api/v1/tickets/{id}/no-show", api_tickets_no_show, PERM_TICKETS, PERM_UPDATE, 0),
 	R(HTTP_POST, "/api/v1/tickets/{id}/recall", api_tickets_recall, PERM_TICKETS, PERM_UPDATE, 0),
@@ -82,7 +94,25 @@ const struct http_route api_routes[] = {
 	R(HTTP_GET, "/api/v1/reports/queues", api_reports_queues, PERM_REPORTS, PERM_READ, 0),
 	R(HTTP_GET, "/api/v1/reports/attendants", api_reports_attendants, PERM_REPORTS, PERM_READ, 0),
 	R(HTTP_GET, "/api/v1/reports/priorities", api_reports_priorities, PERM_REPORTS, PERM_READ, 0),
+	R(HTTP_GET, "/api/v1/reports/desks", api_reports_desks, PERM_REPORTS, PERM_READ, 0),
 	R(HTTP_GET, "/api/v1/reports/tickets.csv", api_reports_tickets_csv, PERM_REPORTS, PERM_READ, 0),
+
+	/* Appointments (SPEC 9) belong to tickets; schedules to queues. */
+	R(HTTP_GET, "/api/v1/queues/{id}/schedule", api_queues_schedule_get, PERM_QUEUES, PERM_READ, 0),
+	R(HTTP_PUT, "/api/v1/queues/{id}/schedule", api_queues_schedule_put, PERM_QUEUES, PERM_UPDATE, JSON),
+	R(HTTP_GET, "/api/v1/appointments", api_appointments_list, PERM_TICKETS, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/appointments", api_appointments_create, PERM_TICKETS, PERM_CREATE, JSON),
+	R(HTTP_GET, "/api/v1/appointments/{id}", api_appointments_get, PERM_TICKETS, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/appointments/{id}/cancel", api_appointments_cancel, PERM_TICKETS, PERM_UPDATE, 0),
+	R(HTTP_POST, "/api/v1/appointments/{id}/check-in", api_appointments_check_in, PERM_TICKETS, PERM_CREATE, 0),
+	R(HTTP_GET, "/api/v1/reports/appointments", api_reports_appointments, PERM_REPORTS, PERM_READ, 0),
+	/* Self-service booking: no token (nginx rate-limits /api/v1/public/ per address); the random
+	 * appointment id is the capability, and nothing about other bookings is ever shown. */
+	PUBLIC(HTTP_GET, "/api/v1/public/queues", api_public_queues, 0),
+	PUBLIC(HTTP_GET, "/api/v1/public/queues/{id}/availability", api_public_availability, 0),
+	PUBLIC(HTTP_POST, "/api/v1/public/appointments", api_public_appointments_create, JSON),
+	PUBLIC(HTTP_GET, "/api/v1/public/appointments/{id}", api_public_appointments_get, 0),
+	PUBLIC(HTTP_POST, "/api/v1/public/appointments/{id}/cancel", api_public_appointments_cancel, 0),
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

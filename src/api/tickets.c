@@ -8,6 +8,7 @@
 #include "api/render_queue.h"
 #include "common/digest.h"
 #include "common/jsonv.h"
+#include "notify/notify.h"
 #include "service/customer.h"
 #include "service/ticket.h"
 
@@ -88,8 +89,9 @@ static enum app_err upsert_customer(struct db *db, void *cls, const char **custo
 void api_tickets_create(struct api_ctx *ctx)
 {
 	char *priority_id = NULL, *customer_id = NULL, *queue_id = NULL;
-	struct json_object *customer = NULL;
-	bool has_customer = false;
+	struct json_object *customer = NULL, *notify = NULL;
+	bool has_customer = false, has_notify = false;
+	struct notify_request nr = {false, false, NOTIFY_AHEAD_DEFAULT};
 	struct field_errors fe;
 	field_errors_init(&fe);
 	const struct jsonv_field spec[] = {
@@ -100,6 +102,7 @@ void api_tickets_create(struct api_ctx *ctx)
 		{"status", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
 		{"code", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
 		{"number", JV_INT, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"notify", JV_OBJECT, 0, 0, 0, NULL, NULL, &notify, &has_notify},
 	};
 	struct inline_customer c;
 	memset(&c, 0, sizeof c);
@@ -108,6 +111,8 @@ void api_tickets_create(struct api_ctx *ctx)
 			field_errors_add(&fe, "customer_id", "give exactly one of customer_id or customer");
 		else if (has_customer)
 			api_customer_read(customer, true, "customer.", &c.in, &fe);
+		if (has_notify)
+			api_notify_read(notify, &nr, &fe);
 	}
 	const char *key = ctx->req->idempotency_key;
 	if (key && (!*key || strlen(key) > IDEMPOTENCY_KEY_MAX))
@@ -118,7 +123,12 @@ void api_tickets_create(struct api_ctx *ctx)
 	}
 	char fingerprint[65];
 	digest_sha256_hex(ctx->req->body, ctx->req->body_len, fingerprint);
-	struct ticket_request r = {priority_id, customer_id, queue_id, key, fingerprint};
+	struct ticket_request r = {.priority_id = priority_id,
+				   .customer_id = customer_id,
+				   .queue_id = queue_id,
+				   .idempotency_key = key,
+				   .request_fingerprint = fingerprint,
+				   .notify = has_notify ? &nr : NULL};
 	struct svc_actor who = actor(ctx);
 	struct ticket_view v;
 	bool replayed = false;
@@ -251,26 +261,56 @@ void api_tickets_transfer(struct api_ctx *ctx)
 		apply(ctx, TICKET_OP_TRANSFER, target);
 }
 
+/*
+ * {queue_id, desk_id}, both optional. A desk calls into its own queue. Without either, the
+ * call is at the desk the caller is signed in at, else at the queue assigned to them.
+ */
 void api_tickets_call(struct api_ctx *ctx)
 {
-	char target[37];
-	if (!read_target(ctx, false, target))
+	char id[37], *queue_id = NULL, *desk_id = NULL;
+	char queue[37] = "", desk[37] = "";
+	struct field_errors fe;
+	field_errors_init(&fe);
+	if (!api_path_uuid(ctx, "id", id))
 		return;
-	if (!target[0]) {
-		enum app_err e = svc_ticket_queue_of_user(&ctx->app->services, ctx->who.user_id, target);
+	const struct jsonv_field spec[] = {
+		{"queue_id", JV_UUID, 0, 0, 0, NULL, NULL, &queue_id, NULL},
+		{"desk_id", JV_UUID, 0, 0, 0, NULL, NULL, &desk_id, NULL},
+	};
+	if (ctx->body && !jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
+	snprintf(queue, sizeof queue, "%s", queue_id ? queue_id : "");
+	snprintf(desk, sizeof desk, "%s", desk_id ? desk_id : "");
+	free(queue_id);
+	free(desk_id);
+	enum app_err e = APP_OK;
+	if (!queue[0] && !desk[0]) {
+		e = svc_ticket_desk_of_user(&ctx->app->services, ctx->who.user_id, desk);
+		if (e == APP_OK && !desk[0])
+			e = svc_ticket_queue_of_user(&ctx->app->services, ctx->who.user_id, queue);
 		if (e != APP_OK) {
 			api_fail(ctx, e, NULL);
 			return;
 		}
-		if (!target[0]) {
-			struct field_errors fe;
-			field_errors_init(&fe);
-			field_errors_add(&fe, "queue_id", "is required: no queue is assigned to you");
+		if (!queue[0] && !desk[0]) {
+			field_errors_add(&fe, "queue_id", "is required: you are not signed in at a desk and no queue is assigned to you");
 			http_response_invalid(ctx->resp, &fe);
 			return;
 		}
 	}
-	apply(ctx, TICKET_OP_CALL, target);
+	struct svc_actor who = actor(ctx);
+	struct ticket_view v;
+	e = svc_ticket_call_at(&ctx->app->services, &who, id, queue[0] ? queue : NULL, desk[0] ? desk : NULL, &fe, &v);
+	if (e == APP_NOT_FOUND)
+		api_fail(ctx, e, "No ticket or queue has this id.");
+	else if (e == APP_FORBIDDEN && desk[0])
+		api_fail(ctx, e, "Only the user signed in at this desk may call there.");
+	else if (e != APP_OK)
+		fail(ctx, e, &fe, "The ticket's state does not allow call, its queue is closed or the desk is deactivated.");
+	else
+		api_json(ctx, 200, render_ticket(&v));
 }
 
 void api_board_get(struct api_ctx *ctx)

@@ -1,6 +1,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "notify/template.h"
 #include "service/app.h"
 #include "service/health.h"
 
@@ -12,7 +13,7 @@ int cli_check_config(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	char err[512];
-	if (svc_app_check(&ctx->cfg, err, sizeof err) < 0) {
+	if (svc_app_check(&ctx->cfg, err, sizeof err) < 0 || notify_templates_check(&ctx->cfg, err, sizeof err) < 0) {
 		cli_error("%s", err);
 		return CLI_FAILED;
 	}

@@ -1,6 +1,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "service/appointment.h"
 #include "service/ticket.h"
 
 int cli_schedule_restart(struct cli_ctx *ctx, int argc, char **argv)
@@ -24,9 +25,15 @@ int cli_schedule_restart(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error("schedule-restart: %s", app_err_info(e)->title);
 		goto out;
 	}
+	long long no_show = 0;
+	e = svc_appointment_no_show_before(&app, today, &no_show);
+	if (e != APP_OK) {
+		cli_error("schedule-restart: %s", app_err_info(e)->title);
+		goto out;
+	}
 	printf("schedule-restart: service date %s (%s); expired %lld waiting or called tickets of earlier days; "
-	       "numbering starts at 1 for each queue\n",
-	       today, ctx->cfg.queue.timezone, expired);
+	       "marked %lld booked appointments of earlier days no_show; numbering starts at 1 for each queue\n",
+	       today, ctx->cfg.queue.timezone, expired, no_show);
 	rc = CLI_OK;
 out:
 	svc_app_close(&app);

@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "service/customer.h"
+#include "service/desk.h"
 #include "service/queue.h"
 #include "service/ticket.h"
 #include "service/user.h"
@@ -18,12 +19,14 @@
 struct demo_queue {
 	const char *name, *prefix, *policy, *attendant;
 	const char *priorities[3];
+	const char *desks[2];
 };
 
 static const struct demo_queue queues[] = {
-	{"General", "A", "priority", "att.general", {PRIORITY_ALTA, PRIORITY_MEDIA, PRIORITY_BAJA}},
-	{"Caja", "C", "fifo", "att.caja", {PRIORITY_MEDIA, PRIORITY_BAJA, NULL}},
-	{"Preferencial", "P", "priority", NULL, {PRIORITY_ALTA, NULL, NULL}},
+	{"General", "A", "priority", "att.general", {PRIORITY_ALTA, PRIORITY_MEDIA, PRIORITY_BAJA},
+	 {"Ventanilla 1", "Ventanilla 2"}},
+	{"Caja", "C", "fifo", "att.caja", {PRIORITY_MEDIA, PRIORITY_BAJA, NULL}, {"Caja 1", NULL}},
+	{"Preferencial", "P", "priority", NULL, {PRIORITY_ALTA, NULL, NULL}, {"Preferencial 1", NULL}},
 };
 
 static const struct {
@@ -87,6 +90,34 @@ static enum app_err ensure_queue(struct svc_app *app, const struct demo_queue *d
 	return e == APP_CONFLICT ? APP_OK : e; /* already there */
 }
 
+/* Creates the demo queue's desks that are missing (the queue is found by its unique name). */
+static enum app_err ensure_desks(struct svc_app *app, const struct demo_queue *d)
+{
+	struct queue_filter f = {NULL, NULL, "created_date", 500, 0};
+	struct queue_list l;
+	long long total = 0;
+	enum app_err e = svc_queue_list(app, &f, &l, &total);
+	if (e != APP_OK)
+		return e;
+	char queue_id[UUID_STR_LEN] = "";
+	for (size_t i = 0; i < l.n; i++)
+		if (strcmp(l.items[i].name, d->name) == 0)
+			snprintf(queue_id, sizeof queue_id, "%s", l.items[i].id);
+	queue_list_free(&l);
+	for (size_t i = 0; e == APP_OK && queue_id[0] && i < 2 && d->desks[i]; i++) {
+		struct desk_input in = {(char *)d->desks[i], queue_id, true, false};
+		struct field_errors fe;
+		struct desk_rec desk;
+		field_errors_init(&fe);
+		e = svc_desk_create(app, &in, &fe, &desk);
+		if (e == APP_OK)
+			fprintf(stderr, "seed-demo: desk %s of %s\n", d->desks[i], d->name);
+		else if (e == APP_CONFLICT)
+			e = APP_OK; /* already there */
+	}
+	return e;
+}
+
 int cli_seed_demo(struct cli_ctx *ctx, int argc, char **argv)
 {
 	(void)argv;
@@ -108,6 +139,8 @@ int cli_seed_demo(struct cli_ctx *ctx, int argc, char **argv)
 			e = ensure_attendant(&app, queues[i].attendant, attendant);
 		if (e == APP_OK)
 			e = ensure_queue(&app, &queues[i], attendant[0] ? attendant : NULL);
+		if (e == APP_OK)
+			e = ensure_desks(&app, &queues[i]);
 	}
 	/* Tickets only on a fresh demo: the customers' dni tell. */
 	struct customer_filter cf;
@@ -132,7 +165,7 @@ int cli_seed_demo(struct cli_ctx *ctx, int argc, char **argv)
 		e = svc_customer_create(&app, &in, &fe, &c);
 		if (e != APP_OK)
 			break;
-		struct ticket_request r = {visits[i].priority, c.id, NULL, NULL, NULL};
+		struct ticket_request r = {.priority_id = visits[i].priority, .customer_id = c.id};
 		struct ticket_view v;
 		bool replayed;
 		e = svc_ticket_register(&app, &who, &r, &fe, &v, &replayed);

@@ -18,8 +18,13 @@ static const struct cli_command commands[] = {
 	 "import customers from a CSV file (header dni,first_name,last_name,phone,email; - reads stdin), "
 	 "upserting by dni; bad rows are listed, not fatal",
 	 true},
-	{"seed-demo", cli_seed_demo, "seed-demo", "add demo queues, attendants, customers and tickets", true},
-	{"check-config", cli_check_config, "check-config", "check the configuration and secrets, print the effective values",
+	{"seed-demo", cli_seed_demo, "seed-demo", "add demo queues, desks, attendants, customers and tickets", true},
+	{"check-config", cli_check_config, "check-config",
+	 "check the configuration, secrets and notification templates, print the effective values",
+	 true},
+	{"notify-run", cli_notify_run, "notify-run [--once]",
+	 "send due email and SMS notifications, retrying failures per [notify] retry_seconds; every second "
+	 "until SIGTERM, or one pass with --once (turnero-relay does the same)",
 	 true},
 	{"gen-secret", cli_gen_secret, "gen-secret [--bytes N]", "print a random hex secret for auth.secret_file", false},
 };

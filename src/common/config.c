@@ -58,6 +58,17 @@ static const struct config_key keys[] = {
 	{"log", "level", KEY_LOG_LEVEL, offsetof(struct config, log.level), sizeof(((struct config *)0)->log.level),
 	 "info", 0, 0},
 	{"log", "access", KEY_BOOL, offsetof(struct config, log.access), 0, "true", 0, 0},
+	STR(notify, smtp_url, ""),
+	STR(notify, smtp_user, ""),
+	STR(notify, smtp_password_file, ""),
+	STR(notify, from, ""),
+	STR(notify, sms_url, ""),
+	STR(notify, sms_auth_file, ""),
+	STR(notify, sms_format, "form"),
+	STR(notify, language, "es"),
+	STR(notify, templates_dir, TURNERO_SYSCONFDIR "/turnero/templates"),
+	STR(notify, public_base_url, ""),
+	STR(notify, retry_seconds, "5,300,1800,7200,18000,36000"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -116,6 +127,8 @@ void config_defaults(struct config *cfg)
 		if (why)
 			log_err("bad built-in default for [%s] %s: %s", keys[i].section, keys[i].name, why);
 	}
+	int n = config_parse_seconds(cfg->notify.retry_seconds, cfg->notify.retry, CONFIG_RETRY_MAX);
+	cfg->notify.nretry = n > 0 ? (size_t)n : 0;
 }
 
 struct load_ctx {
@@ -161,7 +174,84 @@ static int apply_env(struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-static int check_semantics(const struct config *cfg, char *err, size_t errlen)
+int config_parse_seconds(const char *list, long *out, size_t max)
+{
+	size_t n = 0;
+	const char *p = list;
+	if (!*p)
+		return -1;
+	for (;;) {
+		char *end;
+		errno = 0;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		long v = strtol(p, &end, 10);
+		if (errno || v < 0 || v > 604800 || n >= max)
+			return -1;
+		out[n++] = v;
+		if (*end == '\0')
+			return (int)n;
+		if (*end != ',')
+			return -1;
+		p = end + 1;
+	}
+}
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* http:// is accepted only towards this machine (a local gateway, the local stack). */
+static bool loopback_http(const char *url)
+{
+	static const char *const hosts[] = {"http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:",
+					    "http://localhost/", "http://[::1]:", "http://[::1]/"};
+	for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
+		if (has_prefix(url, hosts[i]))
+			return true;
+	return false;
+}
+
+static int check_notify(struct config *cfg, char *err, size_t errlen)
+{
+	const char *lang = cfg->notify.language;
+	size_t len = strlen(lang);
+	bool lang_ok = len >= 2 && len <= 8;
+	for (size_t i = 0; i < len; i++)
+		lang_ok = lang_ok && (isalnum((unsigned char)lang[i]) || lang[i] == '-' || lang[i] == '_');
+	int n = config_parse_seconds(cfg->notify.retry_seconds, cfg->notify.retry, CONFIG_RETRY_MAX);
+	const char *smtp = cfg->notify.smtp_url, *sms = cfg->notify.sms_url, *base = cfg->notify.public_base_url;
+	const char *why = NULL, *key = NULL;
+	if (!lang_ok)
+		key = "language", why = "must be a language tag such as es or en";
+	else if (n < 0)
+		key = "retry_seconds", why = "must be 1-16 comma-separated seconds (0-604800), e.g. 5,300,1800";
+	else if (strcmp(cfg->notify.sms_format, "form") != 0 && strcmp(cfg->notify.sms_format, "json") != 0)
+		key = "sms_format", why = "must be form or json";
+	else if (*smtp && !has_prefix(smtp, "smtp://") && !has_prefix(smtp, "smtps://"))
+		key = "smtp_url", why = "must start with smtp:// or smtps://";
+	else if (*smtp && !strchr(cfg->notify.from, '@'))
+		key = "from", why = "must be an address (name@example.org or Name <name@example.org>) when smtp_url is set";
+	else if (*sms && !has_prefix(sms, "https://") && !loopback_http(sms))
+		key = "sms_url", why = "must start with https:// (http:// only to 127.0.0.1, localhost or [::1])";
+	else if (*base && !has_prefix(base, "https://") && !has_prefix(base, "http://"))
+		key = "public_base_url", why = "must start with https:// (or http://)";
+	else if ((*smtp || *sms) && !*base)
+		key = "public_base_url", why = "must be set (https://HOST) when smtp_url or sms_url is";
+	if (why) {
+		snprintf(err, errlen, "[notify] %s: %s", key, why);
+		return -1;
+	}
+	cfg->notify.nretry = (size_t)n;
+	/* Links are built as base + "/t/" + id. */
+	len = strlen(base);
+	while (len > 0 && cfg->notify.public_base_url[len - 1] == '/')
+		cfg->notify.public_base_url[--len] = '\0';
+	return 0;
+}
+
+static int check_semantics(struct config *cfg, char *err, size_t errlen)
 {
 	if (cfg->server.listen[0] == '\0') {
 		snprintf(err, errlen, "[server] listen: must not be empty");
@@ -175,7 +265,7 @@ static int check_semantics(const struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "[database] name and user must not be empty");
 		return -1;
 	}
-	return 0;
+	return check_notify(cfg, err, errlen);
 }
 
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen)

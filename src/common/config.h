@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #define CONFIG_PATH_MAX 512
+#define CONFIG_RETRY_MAX 16
 
 struct config {
 	struct {
@@ -41,6 +42,22 @@ struct config {
 		char level[16];
 		bool access;
 	} log;
+	/* Notifications by email and SMS (SPEC 12); src/notify. */
+	struct {
+		char smtp_url[CONFIG_PATH_MAX];
+		char smtp_user[256];
+		char smtp_password_file[CONFIG_PATH_MAX];
+		char from[320];
+		char sms_url[CONFIG_PATH_MAX];
+		char sms_auth_file[CONFIG_PATH_MAX];
+		char sms_format[8];
+		char language[16];
+		char templates_dir[CONFIG_PATH_MAX];
+		char public_base_url[CONFIG_PATH_MAX];
+		char retry_seconds[256];
+		long retry[CONFIG_RETRY_MAX]; /* retry_seconds parsed by config_load */
+		size_t nretry;
+	} notify;
 };
 
 /* Fills cfg with the built-in defaults only. */
@@ -55,6 +72,12 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 
 /* Writes the effective configuration in INI form (secrets are file paths, never values). */
 void config_dump(const struct config *cfg, FILE *out);
+
+/*
+ * Parses a comma-separated list of seconds ("5,300,1800") into out (at most max values,
+ * each 0-604800). Returns how many, or -1 for an empty list, bad number or too many.
+ */
+int config_parse_seconds(const char *list, long *out, size_t max);
 
 /* The config path: explicit (from -c) if given, else $TURNERO_CONFIG, else the built-in default. */
 const char *config_default_path(const char *explicit_path);

@@ -156,9 +156,10 @@ long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, co
 				struct queue_candidate **out, size_t *n)
 {
 	struct candidates c = {NULL, 0};
-	struct db_arg created = db_str(t->created_date);
+	const char *due = t->due_date ? t->due_date : t->created_date;
 	long long rc = db_query(db, STMT_QUEUE_CANDIDATES,
-				DB_ARGS(created, db_int(t->overdue), created, db_int(t->level), db_int(t->level), created,
+				DB_ARGS(db_str(due), db_str(t->created_date), db_int(t->level), db_str(t->sla_deadline),
+					db_int(t->max_wait_minutes), db_str(due), db_int(t->max_wait_minutes),
 					db_str(t->priority_id), db_str(except_id ? except_id : "")),
 				append_candidate, &c);
 	if (rc < 0) {
@@ -235,7 +236,7 @@ long long repo_queue_board(struct db *db, struct board_row **out, size_t *n)
 	long long rc = db_query(db, STMT_QUEUE_BOARD, DB_NO_ARGS, append_board, &b);
 	for (size_t i = 0; rc >= 0 && i < b.n; i++)
 		rc = db_query(db, STMT_QUEUE_NEXT_CODES,
-			      DB_ARGS(db_str(b.items[i].queue_id), db_str(b.items[i].policy), db_str(b.items[i].policy)),
+			      DB_ARGS(db_str(b.items[i].queue_id)),
 			      append_code, &b.items[i]);
 	if (rc < 0) {
 		free(b.items);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "common/ids.h"
+#include "repo/desk_repo.h"
 
 struct db;
 
@@ -61,12 +62,17 @@ struct queue_candidate {
 	long long ahead_by_priority; /* ... and under the priority policy */
 };
 
-/* The ticket being placed: a new one (created_date NULL, not overdue) or one that moves. */
+/*
+ * The ticket being placed: a new one (times NULL: now; due_date set for a checked-in
+ * appointment) or one that moves (its stored times and deadline).
+ */
 struct placed_ticket {
 	const char *priority_id;
 	int level;
 	const char *created_date; /* DATETIME(3) text as stored; NULL: now */
-	bool overdue;
+	const char *due_date;     /* NULL: created_date */
+	const char *sla_deadline; /* NULL: due_date + max_wait_minutes when that is > 0, else none */
+	int max_wait_minutes;
 };
 
 /* Open queues serving t's priority (other than except_id, may be NULL); *out freed by the caller with free(). */
@@ -89,6 +95,9 @@ struct board_row {
 	long long waiting;
 	size_t nnext;
 	char next[5][16];
+	/* The queue's active desks (svc_board fills them; they live in the same allocation as the rows). */
+	const struct board_desk *desks;
+	size_t ndesks;
 };
 
 /* Open and paused queues with who is served and the next five codes; free(*out). */

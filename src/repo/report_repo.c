@@ -11,6 +11,7 @@ static const enum stmt_id summary_stmt[REPORT_GROUP__MAX] = {
 	[REPORT_BY_QUEUE] = STMT_REPORT_BY_QUEUE,
 	[REPORT_BY_ATTENDANT] = STMT_REPORT_BY_ATTENDANT,
 	[REPORT_BY_PRIORITY] = STMT_REPORT_BY_PRIORITY,
+	[REPORT_BY_DESK] = STMT_REPORT_BY_DESK,
 };
 
 /* Columns: id, name, issued, served, no_show, cancelled, expired, avg_wait, p90_wait, avg_service, sla_met_pct */

@@ -14,6 +14,7 @@ enum report_group {
 	REPORT_BY_QUEUE,     /* tickets.queue_id: the queue a ticket is (or ended) in */
 	REPORT_BY_ATTENDANT, /* tickets.called_by: only tickets someone called */
 	REPORT_BY_PRIORITY,
+	REPORT_BY_DESK,      /* tickets.desk_id: only tickets called at a desk */
 	REPORT_GROUP__MAX
 };
 

@@ -1,5 +1,7 @@
 #include "repo/stmt.h"
 
+#include "repo/queue_order.h"
+
 #define S(id, sql) [id] = {#id, sql}
 
 static const struct {
@@ -178,16 +180,19 @@ static const struct {
 	  " WHERE id = ?"),
 	S(STMT_QUEUE_PRIORITIES_CLEAR, "DELETE FROM queue_priorities WHERE queue_id = ?"),
 	S(STMT_QUEUE_PRIORITY_ADD, "INSERT INTO queue_priorities (queue_id, priority_id) VALUES (?, ?)"),
-	/* Placement: per open queue serving the priority, the tickets waiting and how many of them a
-	 * ticket (created at ?, NULL = now; overdue or not; of this level) would wait behind under
-	 * the fifo and under the priority ordering (the rules of queue_rules.c). */
+	/* Placement: per open queue serving the priority, the tickets waiting and how many of them the
+	 * ticket described by the derived row "me" would wait behind under the fifo and under the
+	 * priority ordering (queue_order.h). me: due_date and created_date (NULL: now), level, and
+	 * sla_deadline (NULL: due_date + max_wait_minutes when that is > 0). */
 	S(STMT_QUEUE_CANDIDATES,
 	  "SELECT q.id, q.prefix, q.policy, q.created_seq, COUNT(t.id),"
-	  " COALESCE(SUM(t.created_date < COALESCE(?, UTC_TIMESTAMP(3))), 0),"
-	  " COALESCE(SUM(CASE WHEN ? THEN (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3)) AND t.created_date < COALESCE(?, UTC_TIMESTAMP(3))"
-	  "  ELSE (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3)) OR t.priority_level < ? OR (t.priority_level = ? AND t.created_date < COALESCE(?, UTC_TIMESTAMP(3)))"
-	  "  END), 0)"
-	  " FROM queues q JOIN queue_priorities qp ON qp.queue_id = q.id AND qp.priority_id = ?"
+	  " COALESCE(SUM(" QO_BEFORE_FIFO("t", "me") "), 0),"
+	  " COALESCE(SUM(" QO_BEFORE_PRIORITY("t", "me") "), 0)"
+	  " FROM (SELECT CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS due_date,"
+	  "  CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS created_date, ? AS priority_level,"
+	  "  CAST(COALESCE(?, IF(? > 0, CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) + INTERVAL ? MINUTE, NULL))"
+	  "   AS DATETIME(3)) AS sla_deadline, CAST(NULL AS CHAR(36) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci AS id) me"
+	  " JOIN queues q JOIN queue_priorities qp ON qp.queue_id = q.id AND qp.priority_id = ?"
 	  " LEFT JOIN tickets t ON t.queue_id = q.id AND t.status = 'waiting'"
 	  " WHERE q.state = 'open' AND q.id <> ? GROUP BY q.id, q.prefix, q.policy, q.created_seq"),
 	S(STMT_QUEUE_AVG_SERVICE,
@@ -200,10 +205,8 @@ static const struct {
 	  " FROM queues q LEFT JOIN tickets c ON c.queue_id = q.id AND c.status = 'called'"
 	  " WHERE q.state IN ('open', 'paused') ORDER BY q.created_seq, c.called_date DESC"),
 	S(STMT_QUEUE_NEXT_CODES,
-	  "SELECT code FROM tickets WHERE queue_id = ? AND status = 'waiting'"
-	  " ORDER BY CASE WHEN ? = 'priority' AND (sla_deadline IS NOT NULL AND sla_deadline <= UTC_TIMESTAMP(3)) THEN 0 ELSE 1 END,"
-	  " CASE WHEN ? = 'priority' AND NOT (sla_deadline IS NOT NULL AND sla_deadline <= UTC_TIMESTAMP(3)) THEN priority_level ELSE 0 END,"
-	  " created_date, id LIMIT 5"),
+	  "SELECT t.code FROM tickets t JOIN queues q ON q.id = t.queue_id WHERE t.queue_id = ? AND t.status = 'waiting'"
+	  " ORDER BY " QO_ORDER_BY_POLICY("q.policy", "t") " LIMIT 5"),
 
 	/* tickets (ticket_repo.c); TICKET_COLUMNS order in ticket_repo.c */
 	S(STMT_TICKET_PRIORITY_INFO, "SELECT level, max_wait_minutes, state FROM priorities WHERE id = ?"),
@@ -215,72 +218,70 @@ static const struct {
 	  " ON DUPLICATE KEY UPDATE last_number = LAST_INSERT_ID(last_number + 1)"),
 	S(STMT_TICKET_INSERT,
 	  "INSERT INTO tickets (id, customer_id, priority_id, priority_level, queue_id, issued_queue_id, service_date,"
-	  " number, code, status, sla_deadline, quoted_wait_seconds, created_date, updated_date)"
-	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', IF(? > 0, UTC_TIMESTAMP(3) + INTERVAL ? MINUTE, NULL), ?,"
-	  " UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
-	S(STMT_TICKET_GET_BY_ID, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id FROM tickets t WHERE t.id = ?"),
-	S(STMT_TICKET_GET_FOR_UPDATE, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id FROM tickets t WHERE t.id = ? FOR UPDATE"),
+	  " number, code, status, due_date, sla_deadline, quoted_wait_seconds, created_date, updated_date)"
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', COALESCE(?, UTC_TIMESTAMP(3)),"
+	  " IF(? > 0, COALESCE(?, UTC_TIMESTAMP(3)) + INTERVAL ? MINUTE, NULL), ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
+	S(STMT_TICKET_GET_BY_ID, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, d.name, t.due_date FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id WHERE t.id = ?"),
+	S(STMT_TICKET_GET_FOR_UPDATE, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, NULL, t.due_date FROM tickets t WHERE t.id = ? FOR UPDATE"),
 	S(STMT_TICKET_LIST,
-	  "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id FROM tickets t WHERE (? IS NULL OR t.queue_id = ?) AND (? IS NULL OR t.status = ?)"
+	  "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, d.name, t.due_date FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id WHERE (? IS NULL OR t.queue_id = ?) AND (? IS NULL OR t.status = ?)"
 	  " AND (? IS NULL OR t.service_date = ?) AND (? IS NULL OR t.customer_id = ?)"
 	  " ORDER BY CASE WHEN ? = 'created_date' THEN t.created_date END ASC,"
 	  " CASE WHEN ? = '-created_date' THEN t.created_date END DESC, t.created_date ASC, t.id LIMIT ? OFFSET ?"),
 	S(STMT_TICKET_COUNT,
 	  "SELECT COUNT(*) FROM tickets t WHERE (? IS NULL OR t.queue_id = ?) AND (? IS NULL OR t.status = ?)"
 	  " AND (? IS NULL OR t.service_date = ?) AND (? IS NULL OR t.customer_id = ?)"),
-	/* 1-based place of a waiting ticket under its queue's ordering (same rules as queue_rules.c). */
+	/* 1-based place of a waiting ticket under its queue's ordering (queue_order.h). */
 	S(STMT_TICKET_POSITION,
 	  "SELECT 1 + COUNT(o.id) FROM tickets me JOIN queues q ON q.id = me.queue_id"
-	  " LEFT JOIN tickets o ON o.queue_id = me.queue_id AND o.status = 'waiting' AND o.id <> me.id AND ("
-	  "  CASE WHEN q.policy = 'fifo' THEN (o.created_date < me.created_date OR (o.created_date = me.created_date AND o.id < me.id))"
-	  "  WHEN (me.sla_deadline IS NOT NULL AND me.sla_deadline <= UTC_TIMESTAMP(3)) THEN (o.sla_deadline IS NOT NULL AND o.sla_deadline <= UTC_TIMESTAMP(3)) AND (o.created_date < me.created_date OR (o.created_date = me.created_date AND o.id < me.id))"
-	  "  ELSE (o.sla_deadline IS NOT NULL AND o.sla_deadline <= UTC_TIMESTAMP(3)) OR o.priority_level < me.priority_level OR (o.priority_level = me.priority_level AND (o.created_date < me.created_date OR (o.created_date = me.created_date AND o.id < me.id)))"
-	  "  END)"
+	  " LEFT JOIN tickets o ON o.queue_id = me.queue_id AND o.status = 'waiting' AND o.id <> me.id"
+	  "  AND " QO_BEFORE("q.policy", "o", "me")
 	  " WHERE me.id = ? AND me.status = 'waiting'"),
+	/* Queue call-next serves the queue's called ticket that no desk called (desks serve their own). */
 	S(STMT_TICKET_CALLED_OF_QUEUE,
-	  "SELECT t.id FROM tickets t WHERE t.queue_id = ? AND t.status = 'called' FOR UPDATE"),
+	  "SELECT t.id FROM tickets t WHERE t.queue_id = ? AND t.status = 'called' AND t.desk_id IS NULL FOR UPDATE"),
 	/* Take-next: each ORDER BY is served by an index (named, so no statistics can pick another
 	 * that filters better but sorts), and SKIP LOCKED skips only what others hold.
 	 * Stealing scans waiting tickets in call order; left alone, the optimizer would start from
 	 * the calling queue's priorities and sort, locking every candidate row. */
 	S(STMT_TICKET_NEXT_OVERDUE,
-	  "SELECT t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_queue_fifo) WHERE t.queue_id = ? AND t.status = 'waiting' AND (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3))"
-	  " ORDER BY t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	  "SELECT t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_queue_overdue) WHERE t.queue_id = ? AND t.status = 'waiting' AND " QO_OVERDUE("t")
+	  " ORDER BY " QO_OVERDUE_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_NEXT_LEVEL,
 	  "SELECT t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_queue_level) WHERE t.queue_id = ? AND t.status = 'waiting'"
-	  " ORDER BY t.priority_level, t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	  " ORDER BY " QO_LEVEL_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_NEXT_FIFO,
 	  "SELECT t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_queue_fifo) WHERE t.queue_id = ? AND t.status = 'waiting'"
-	  " ORDER BY t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	  " ORDER BY " QO_FIFO_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_STEAL_OVERDUE,
-	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_fifo) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) AND (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3)) ORDER BY t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_overdue) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) AND " QO_OVERDUE("t") " ORDER BY " QO_OVERDUE_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_STEAL_LEVEL,
-	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_level) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) ORDER BY t.priority_level, t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_level) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) ORDER BY " QO_LEVEL_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_STEAL_FIFO,
-	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_fifo) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) ORDER BY t.created_date, t.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_fifo) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) ORDER BY " QO_FIFO_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_MARK_CALLED,
 	  "UPDATE tickets SET status = 'called', called_date = UTC_TIMESTAMP(3), called_by = ?, queue_id = ?,"
-	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'waiting'"),
+	  " desk_id = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'waiting'"),
 	/* Guarded by the expected current status: a lost race changes no row. */
 	S(STMT_TICKET_SET_STATUS,
 	  "UPDATE tickets SET status = ?, served_date = IF(? = 'served', UTC_TIMESTAMP(3), served_date),"
 	  " called_date = IF(? = 'waiting', NULL, called_date), called_by = IF(? = 'waiting', NULL, called_by),"
-	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = ?"),
+	  " desk_id = IF(? = 'waiting', NULL, desk_id), updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = ?"),
 	S(STMT_TICKET_RECALL,
 	  "UPDATE tickets SET called_date = UTC_TIMESTAMP(3), updated_date = UTC_TIMESTAMP(3)"
 	  " WHERE id = ? AND status = 'called'"),
 	S(STMT_TICKET_MOVE,
-	  "UPDATE tickets SET queue_id = ?, status = 'waiting', called_date = NULL, called_by = NULL,"
+	  "UPDATE tickets SET queue_id = ?, status = 'waiting', called_date = NULL, called_by = NULL, desk_id = NULL,"
 	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = ?"),
 	S(STMT_TICKET_WAITING_OF_QUEUE,
-	  "SELECT t.id, t.priority_id, t.priority_level, t.created_date, (t.sla_deadline IS NOT NULL AND t.sla_deadline <= UTC_TIMESTAMP(3))"
+	  "SELECT t.id, t.priority_id, t.priority_level, t.created_date, t.due_date, t.sla_deadline"
 	  " FROM tickets t WHERE t.queue_id = ? AND t.status = 'waiting'"
-	  " ORDER BY t.created_date, t.id FOR UPDATE"),
+	  " ORDER BY " QO_FIFO_KEYS("t") " FOR UPDATE"),
 	S(STMT_EVENT_INSERT,
 	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, to_queue_id, user_id, reason, at)"
 	  " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))"),
 	S(STMT_EVENT_LIST,
-	  "SELECT seq, event, from_queue_id, to_queue_id, user_id, reason, at FROM ticket_events"
+	  "SELECT seq, event, from_queue_id, to_queue_id, user_id, reason, at, desk_id FROM ticket_events"
 	  " WHERE ticket_id = ? ORDER BY seq"),
 	S(STMT_IDEM_GET,
 	  "SELECT ticket_id, request_hash FROM idempotency_keys WHERE user_id = ? AND idem_key = ? FOR UPDATE"),
@@ -300,9 +301,10 @@ static const struct {
 
 	/* reports (report_repo.c) */
 	/*
-	 * One row per group; the server does all the arithmetic. wait = created -> called
-	 * (called tickets only), service = called -> served (served ones), SLA met = served
-	 * and called within the priority's max_wait_minutes (0 = no target: met). The 90th
+	 * One row per group; the server does all the arithmetic. wait = due -> called
+	 * (called tickets only; called before due_date counts as 0), service = called -> served
+	 * (served ones), SLA met = served and called within the priority's max_wait_minutes of
+	 * due_date (0 = no target: met). The 90th
 	 * percentile is PERCENTILE_CONT over the group's waits (NULLs ignored), computed as a
 	 * window and picked up by the outer aggregate.
 	 */
@@ -312,12 +314,12 @@ static const struct {
 	" ROUND(AVG(g.service), 3),"                                                                            \
 	" ROUND(100 * SUM(g.status = 'served' AND g.sla_ok) / NULLIF(SUM(g.status = 'served'), 0), 2)"          \
 	" FROM (SELECT " key " AS k, t.status,"                                                                  \
-	" TIMESTAMPDIFF(MICROSECOND, t.created_date, t.called_date) / 1000000 AS wait,"                         \
+	" GREATEST(0, TIMESTAMPDIFF(MICROSECOND, t.due_date, t.called_date)) / 1000000 AS wait,"              \
 	" IF(t.status = 'served', TIMESTAMPDIFF(MICROSECOND, t.called_date, t.served_date) / 1000000, NULL)"    \
 	" AS service,"                                                                                          \
-	" (p.max_wait_minutes = 0 OR t.called_date <= t.created_date + INTERVAL p.max_wait_minutes MINUTE)"     \
+	" (p.max_wait_minutes = 0 OR t.called_date <= t.due_date + INTERVAL p.max_wait_minutes MINUTE)"         \
 	" AS sla_ok,"                                                                                           \
-	" PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY TIMESTAMPDIFF(MICROSECOND, t.created_date, t.called_date))" \
+	" PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY GREATEST(0, TIMESTAMPDIFF(MICROSECOND, t.due_date, t.called_date)))" \
 	" OVER (PARTITION BY " key ") / 1000000 AS p90"                                                         \
 	" FROM tickets t JOIN priorities p ON p.id = t.priority_id"                                             \
 	" WHERE t.service_date BETWEEN ? AND ?" where ") g " join " GROUP BY g.k, " name " ORDER BY " name ", g.k"
@@ -325,6 +327,7 @@ static const struct {
 	S(STMT_REPORT_BY_ATTENDANT,
 	  REPORT_SQL("t.called_by", "JOIN users x ON x.id = g.k", "x.user_name", " AND t.called_by IS NOT NULL")),
 	S(STMT_REPORT_BY_PRIORITY, REPORT_SQL("t.priority_id", "JOIN priorities x ON x.id = g.k", "x.name", "")),
+	S(STMT_REPORT_BY_DESK, REPORT_SQL("t.desk_id", "JOIN desks x ON x.id = g.k", "x.name", " AND t.desk_id IS NOT NULL")),
 #undef REPORT_SQL
 	/* Keyset pagination in index order (ix_tickets_export): each page starts after the last row of the previous one. */
 	S(STMT_REPORT_EXPORT_PAGE,
@@ -336,6 +339,151 @@ static const struct {
 	  " AND (t.service_date > ? OR (t.service_date = ? AND (t.created_date > ?"
 	  " OR (t.created_date = ? AND t.id > ?))))"
 	  " ORDER BY t.service_date, t.created_date, t.id LIMIT ?"),
+
+	/* desks (desk_repo.c); columns always in DESK_COLUMNS order (see desk_repo.c) */
+	S(STMT_DESK_INSERT,
+	  "INSERT INTO desks (id, name, queue_id, state, user_id, created_date, updated_date)"
+	  " VALUES (?, ?, ?, ?, NULL, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
+	S(STMT_DESK_GET_BY_ID,
+	  "SELECT d.id, d.name, d.queue_id, d.state, d.user_id, d.created_date, d.updated_date FROM desks d WHERE d.id = ?"),
+	S(STMT_DESK_LOCK, "SELECT d.id, d.name, d.queue_id, d.state, d.user_id, d.created_date, d.updated_date FROM desks d WHERE d.id = ? FOR UPDATE"),
+	S(STMT_DESK_LIST,
+	  "SELECT d.id, d.name, d.queue_id, d.state, d.user_id, d.created_date, d.updated_date FROM desks d"
+	  " WHERE (? IS NULL OR d.queue_id = ?) AND (? IS NULL OR d.state = ?) AND (? IS NULL OR d.user_id = ?)"
+	  " ORDER BY CASE WHEN ? = 'name' THEN d.name END ASC, CASE WHEN ? = '-name' THEN d.name END DESC,"
+	  " CASE WHEN ? = 'created_date' THEN d.created_date END ASC,"
+	  " CASE WHEN ? = '-created_date' THEN d.created_date END DESC, d.name ASC, d.id ASC LIMIT ? OFFSET ?"),
+	S(STMT_DESK_COUNT,
+	  "SELECT COUNT(*) FROM desks d"
+	  " WHERE (? IS NULL OR d.queue_id = ?) AND (? IS NULL OR d.state = ?) AND (? IS NULL OR d.user_id = ?)"),
+	S(STMT_DESK_UPDATE,
+	  "UPDATE desks SET name = ?, queue_id = ?, state = ?, user_id = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = ?"),
+	S(STMT_DESK_SET_USER, "UPDATE desks SET user_id = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = ?"),
+	/* Opening a desk signs its user out of any other one first (one desk per user). */
+	S(STMT_DESK_SIGN_OUT_ELSEWHERE,
+	  "UPDATE desks SET user_id = NULL, updated_date = UTC_TIMESTAMP(3) WHERE user_id = ? AND id <> ?"),
+	/* The attendant rule's second half: signed in at an active desk of the queue. */
+	S(STMT_DESK_SIGNED_IN_AT_QUEUE,
+	  "SELECT COUNT(*) FROM desks d WHERE d.user_id = ? AND d.queue_id = ? AND d.state = TRUE"),
+	S(STMT_DESK_OF_USER, "SELECT d.id FROM desks d WHERE d.user_id = ? AND d.state = TRUE"),
+	/* Every active desk of the board's queues with its most recently called ticket first, in one query. */
+	S(STMT_DESK_BOARD,
+	  "SELECT d.queue_id, d.id, d.name, d.user_id, c.id, c.code, c.called_date"
+	  " FROM desks d JOIN queues q ON q.id = d.queue_id AND q.state IN ('open', 'paused')"
+	  " LEFT JOIN tickets c ON c.desk_id = d.id AND c.status = 'called'"
+	  " WHERE d.state = TRUE ORDER BY q.created_seq, d.name, d.id, c.called_date DESC"),
+	S(STMT_TICKET_CALLED_OF_DESK,
+	  "SELECT t.id, t.queue_id FROM tickets t WHERE t.desk_id = ? AND t.status = 'called'"
+	  " ORDER BY t.called_date FOR UPDATE"),
+	S(STMT_EVENT_INSERT_CALLED,
+	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, to_queue_id, user_id, desk_id, at)"
+	  " VALUES (?, 'called', ?, ?, ?, ?, UTC_TIMESTAMP(3))"),
+	/* notifications (notify_repo.c): what a ticket asked for, and the outbox */
+	S(STMT_NOTIFY_PREFS_INSERT,
+	  "INSERT INTO ticket_notify (ticket_id, email, sms, ahead, near_sent, created_date)"
+	  " VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3))"),
+	S(STMT_NOTIFY_PREFS_GET, "SELECT email, sms, ahead, near_sent FROM ticket_notify WHERE ticket_id = ?"),
+	/* No locks: a waiting ticket locked here would be skipped by call-next's SKIP LOCKED.
+	 * STMT_NOTIFY_NEAR_MARK decides who enqueues. */
+	S(STMT_NOTIFY_NEAR_CANDIDATES,
+	  "SELECT tn.ticket_id, tn.ahead FROM ticket_notify tn JOIN tickets t ON t.id = tn.ticket_id"
+	  " WHERE t.queue_id = ? AND t.status = 'waiting' AND tn.near_sent = FALSE"),
+	S(STMT_NOTIFY_NEAR_MARK, "UPDATE ticket_notify SET near_sent = TRUE WHERE ticket_id = ? AND near_sent = FALSE"),
+	S(STMT_NOTIFY_TICKET_CONTEXT,
+	  "SELECT t.code, t.status, t.queue_id, q.name, c.email, c.phone FROM tickets t"
+	  " JOIN queues q ON q.id = t.queue_id JOIN customers c ON c.id = t.customer_id WHERE t.id = ?"),
+	/* A second enqueue of the same notification (same dedupe_key) changes nothing: 0 rows. */
+	S(STMT_NOTIFY_INSERT,
+	  "INSERT INTO notifications (id, ticket_id, appointment_id, channel, kind, to_address, subject, body,"
+	  " message_id, dedupe_key, status, last_error, next_attempt_at, created_date)"
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"
+	  " ON DUPLICATE KEY UPDATE id = id"),
+	S(STMT_NOTIFY_LIST_BY_TICKET,
+	  "SELECT id, channel, kind, to_address, status, attempts, last_error, created_date, sent_date"
+	  " FROM notifications WHERE ticket_id = ? ORDER BY created_date, id"),
+	S(STMT_NOTIFY_NOW, "SELECT UTC_TIMESTAMP(3)"),
+	/* One due row at a time; another sender skips it while this one holds the claim. */
+	S(STMT_NOTIFY_CLAIM_NEXT,
+	  "SELECT id, channel, to_address, subject, body, message_id, attempts FROM notifications"
+	  " WHERE status = 'pending' AND next_attempt_at < ? ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	/* The attempt is counted and the row pushed past the lease before anything is sent. */
+	S(STMT_NOTIFY_MARK_CLAIMED,
+	  "UPDATE notifications SET attempts = attempts + 1, claim_token = ?,"
+	  " next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND WHERE id = ? AND status = 'pending'"),
+	S(STMT_NOTIFY_MARK_SENT,
+	  "UPDATE notifications SET status = 'sent', sent_date = UTC_TIMESTAMP(3), last_error = NULL, claim_token = NULL"
+	  " WHERE id = ? AND claim_token = ?"),
+	S(STMT_NOTIFY_MARK_RETRY,
+	  "UPDATE notifications SET last_error = ?, next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND,"
+	  " claim_token = NULL WHERE id = ? AND claim_token = ?"),
+	S(STMT_NOTIFY_MARK_FAILED,
+	  "UPDATE notifications SET status = 'failed', last_error = ?, claim_token = NULL WHERE id = ? AND claim_token = ?"),
+	/* appointments (appointment_repo.c); times in and out as unix seconds (the session is UTC) */
+	S(STMT_SCHEDULE_GET,
+	  "SELECT slot_minutes, capacity, weeks_ahead, late_grace_minutes, hours, closed_dates FROM queue_schedules"
+	  " WHERE queue_id = ?"),
+	/* Public bookings of a queue take turns on its schedule row, so the one-per-day rule holds. */
+	S(STMT_SCHEDULE_LOCK, "SELECT queue_id FROM queue_schedules WHERE queue_id = ? FOR UPDATE"),
+	S(STMT_SCHEDULE_UPSERT,
+	  "INSERT INTO queue_schedules (queue_id, slot_minutes, capacity, weeks_ahead, late_grace_minutes, hours,"
+	  " closed_dates, updated_date) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))"
+	  " ON DUPLICATE KEY UPDATE slot_minutes = VALUES(slot_minutes), capacity = VALUES(capacity),"
+	  " weeks_ahead = VALUES(weeks_ahead), late_grace_minutes = VALUES(late_grace_minutes), hours = VALUES(hours),"
+	  " closed_dates = VALUES(closed_dates), updated_date = UTC_TIMESTAMP(3)"),
+	/* The slot's row exists from its first booking on; the upsert already holds it exclusively. */
+	S(STMT_SLOT_ENSURE,
+	  "INSERT INTO appointment_slots (queue_id, start, created_date) VALUES (?, FROM_UNIXTIME(?), UTC_TIMESTAMP(3))"
+	  " ON DUPLICATE KEY UPDATE queue_id = queue_id"),
+	S(STMT_SLOT_LOCK, "SELECT queue_id FROM appointment_slots WHERE queue_id = ? AND start = FROM_UNIXTIME(?) FOR UPDATE"),
+	/* Bookings that hold a place: booked and checked in (cancelled and no-show ones free it).
+	 * A locking read, so it sees what the booking that held the slot's lock before committed
+	 * (a plain read would see the transaction's older snapshot). */
+	S(STMT_SLOT_TAKEN,
+	  "SELECT COUNT(*) FROM appointments WHERE queue_id = ? AND start = FROM_UNIXTIME(?)"
+	  " AND status IN ('booked', 'checked_in') FOR UPDATE"),
+	S(STMT_SLOT_TAKEN_RANGE,
+	  "SELECT UNIX_TIMESTAMP(start), COUNT(*) FROM appointments WHERE queue_id = ? AND start >= FROM_UNIXTIME(?)"
+	  " AND start < FROM_UNIXTIME(?) AND status IN ('booked', 'checked_in') GROUP BY start"),
+	S(STMT_APPT_INSERT,
+	  "INSERT INTO appointments (id, queue_id, priority_id, customer_id, start, end, service_date, status,"
+	  " late_grace_minutes, created_date, updated_date)"
+	  " VALUES (?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, 'booked', ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
+	S(STMT_APPT_GET, "SELECT a.id, a.queue_id, a.priority_id, a.customer_id, UNIX_TIMESTAMP(a.start), UNIX_TIMESTAMP(a.end), a.service_date, a.status, a.ticket_id, a.created_date, a.updated_date, a.checked_in_date, a.late_grace_minutes FROM appointments a WHERE a.id = ?"),
+	S(STMT_APPT_GET_FOR_UPDATE, "SELECT a.id, a.queue_id, a.priority_id, a.customer_id, UNIX_TIMESTAMP(a.start), UNIX_TIMESTAMP(a.end), a.service_date, a.status, a.ticket_id, a.created_date, a.updated_date, a.checked_in_date, a.late_grace_minutes FROM appointments a WHERE a.id = ? FOR UPDATE"),
+	S(STMT_APPT_LIST,
+	  "SELECT a.id, a.queue_id, a.priority_id, a.customer_id, UNIX_TIMESTAMP(a.start), UNIX_TIMESTAMP(a.end), a.service_date, a.status, a.ticket_id, a.created_date, a.updated_date, a.checked_in_date, a.late_grace_minutes FROM appointments a WHERE (? IS NULL OR a.queue_id = ?) AND (? IS NULL OR a.service_date = ?) AND (? IS NULL OR a.status = ?) AND (? IS NULL OR a.customer_id = ?)"
+	  " ORDER BY CASE WHEN ? = '-start' THEN a.start END DESC, a.start, a.created_date, a.id LIMIT ? OFFSET ?"),
+	S(STMT_APPT_COUNT, "SELECT COUNT(*) FROM appointments a WHERE (? IS NULL OR a.queue_id = ?) AND (? IS NULL OR a.service_date = ?) AND (? IS NULL OR a.status = ?) AND (? IS NULL OR a.customer_id = ?)"),
+	/* Guarded by the expected current status: a lost race changes no row. */
+	S(STMT_APPT_SET_STATUS,
+	  "UPDATE appointments SET status = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = ?"),
+	S(STMT_APPT_CHECK_IN,
+	  "UPDATE appointments SET status = 'checked_in', ticket_id = ?, checked_in_date = UTC_TIMESTAMP(3),"
+	  " updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'booked'"),
+	/* Anti-hoarding: a booked appointment of the queue that day held by the same dni, email or phone. */
+	S(STMT_APPT_HELD_BY_CONTACT,
+	  "SELECT COUNT(*) FROM appointments a JOIN customers c ON c.id = a.customer_id"
+	  " WHERE a.queue_id = ? AND a.service_date = ? AND a.status = 'booked'"
+	  " AND ((? IS NOT NULL AND c.dni = ?) OR (? IS NOT NULL AND c.email = ?) OR (? IS NOT NULL AND c.phone = ?))"
+	  " LOCK IN SHARE MODE"),
+	S(STMT_APPT_NO_SHOW_BEFORE,
+	  "UPDATE appointments SET status = 'no_show', updated_date = UTC_TIMESTAMP(3)"
+	  " WHERE status = 'booked' AND service_date < ?"),
+	S(STMT_PUBLIC_QUEUES,
+	  "SELECT q.id, q.name FROM queues q JOIN queue_schedules s ON s.queue_id = q.id"
+	  " WHERE q.state = 'open' AND s.hours <> '' ORDER BY q.created_seq"),
+	S(STMT_PUBLIC_APPOINTMENT,
+	  "SELECT a.id, a.queue_id, q.name, UNIX_TIMESTAMP(a.start), UNIX_TIMESTAMP(a.end), a.status"
+	  " FROM appointments a JOIN queues q ON q.id = a.queue_id WHERE a.id = ?"),
+	/* Counts by current status over the days of start; on time = checked in by start + grace, out of
+	 * the appointments that were due (checked in or no-show). */
+	S(STMT_REPORT_APPOINTMENTS,
+	  "SELECT a.queue_id, q.name, SUM(a.status = 'booked'), SUM(a.status = 'checked_in'),"
+	  " SUM(a.status = 'cancelled'), SUM(a.status = 'no_show'),"
+	  " ROUND(100 * SUM(a.status = 'checked_in' AND a.checked_in_date <= a.start + INTERVAL a.late_grace_minutes MINUTE)"
+	  " / NULLIF(SUM(a.status IN ('checked_in', 'no_show')), 0), 2)"
+	  " FROM appointments a JOIN queues q ON q.id = a.queue_id WHERE a.service_date BETWEEN ? AND ?"
+	  " GROUP BY a.queue_id, q.name ORDER BY q.name, a.queue_id"),
 };
 
 const char *stmt_sql(enum stmt_id id)

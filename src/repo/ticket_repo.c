@@ -9,7 +9,8 @@
 const char *const ticket_repo_sorts[] = {"created_date", "-created_date", NULL};
 
 /* TICKET_COLUMNS: id, customer_id, priority_id, queue_id, service_date, number, code, status,
- * created_date, called_date, served_date, called_by, updated_date, quoted_wait_seconds, issued_queue_id */
+ * created_date, called_date, served_date, called_by, updated_date, quoted_wait_seconds, issued_queue_id,
+ * desk_id, desk name, due_date */
 static void read_ticket(const struct db_row *row, struct ticket_rec *t)
 {
 	row_copy(row, 0, t->id, sizeof t->id);
@@ -27,6 +28,9 @@ static void read_ticket(const struct db_row *row, struct ticket_rec *t)
 	row_time(row, 12, t->updated_date);
 	t->quoted_wait_seconds = db_row_int(row, 13);
 	row_copy(row, 14, t->issued_queue_id, sizeof t->issued_queue_id);
+	row_copy(row, 15, t->desk_id, sizeof t->desk_id);
+	row_copy(row, 16, t->desk_name, sizeof t->desk_name);
+	row_time(row, 17, t->due_date);
 }
 
 static int one_ticket(void *cls, const struct db_row *row)
@@ -83,13 +87,14 @@ long long repo_ticket_next_number(struct db *db, const char *queue_id, const cha
 	return rc < 0 ? rc : (*number > 0 ? 1 : DB_HARD);
 }
 
-long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes)
+long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes,
+			     const char *due_date)
 {
 	return db_exec(db, STMT_TICKET_INSERT,
 		       DB_ARGS(db_str(t->id), db_str(t->customer_id), db_str(t->priority_id), db_int(level),
 			       db_str(t->queue_id), db_str(t->issued_queue_id), db_str(t->service_date), db_int(t->number),
-			       db_str(t->code), db_int(max_wait_minutes), db_int(max_wait_minutes),
-			       db_int(t->quoted_wait_seconds)));
+			       db_str(t->code), db_str(due_date), db_int(max_wait_minutes), db_str(due_date),
+			       db_int(max_wait_minutes), db_int(t->quoted_wait_seconds)));
 }
 
 long long repo_ticket_get(struct db *db, const char *id, bool for_update, struct ticket_rec *out)
@@ -151,6 +156,30 @@ long long repo_ticket_called_of_queue(struct db *db, const char *queue_id, char 
 	return rc < 0 ? rc : rc > 0;
 }
 
+struct called_out {
+	char *id, *queue;
+};
+
+static int called_row(void *cls, const struct db_row *row)
+{
+	/* Keep the first: the earliest called when several are. */
+	struct called_out *o = cls;
+	if (!o->id[0]) {
+		row_copy(row, 0, o->id, UUID_STR_LEN);
+		row_copy(row, 1, o->queue, UUID_STR_LEN);
+	}
+	return 0;
+}
+
+long long repo_ticket_called_of_desk(struct db *db, const char *desk_id, char id[UUID_STR_LEN],
+				     char queue_id[UUID_STR_LEN])
+{
+	struct called_out o = {id, queue_id};
+	id[0] = queue_id[0] = '\0';
+	long long rc = db_query(db, STMT_TICKET_CALLED_OF_DESK, DB_ARGS(db_str(desk_id)), called_row, &o);
+	return rc < 0 ? rc : rc > 0;
+}
+
 struct take_out {
 	char *id, *queue;
 };
@@ -176,15 +205,18 @@ long long repo_ticket_take(struct db *db, const char *queue_id, bool steal, enum
 	return db_query(db, own[kind], DB_ARGS(db_str(queue_id)), take_row, &o);
 }
 
-long long repo_ticket_mark_called(struct db *db, const char *id, const char *user_id, const char *queue_id)
+long long repo_ticket_mark_called(struct db *db, const char *id, const char *user_id, const char *queue_id,
+				  const char *desk_id)
 {
-	return db_exec(db, STMT_TICKET_MARK_CALLED, DB_ARGS(db_str(user_id), db_str(queue_id), db_str(id)));
+	return db_exec(db, STMT_TICKET_MARK_CALLED,
+		       DB_ARGS(db_str(user_id), db_str(queue_id), db_str(desk_id && *desk_id ? desk_id : NULL),
+			       db_str(id)));
 }
 
 long long repo_ticket_set_status(struct db *db, const char *id, const char *from, const char *to)
 {
 	return db_exec(db, STMT_TICKET_SET_STATUS,
-		       DB_ARGS(db_str(to), db_str(to), db_str(to), db_str(to), db_str(id), db_str(from)));
+		       DB_ARGS(db_str(to), db_str(to), db_str(to), db_str(to), db_str(to), db_str(id), db_str(from)));
 }
 
 long long repo_ticket_recall(struct db *db, const char *id)
@@ -212,7 +244,8 @@ static int append_waiting(void *cls, const struct db_row *row)
 	row_copy(row, 1, w->priority_id, sizeof w->priority_id);
 	w->level = (int)db_row_int(row, 2);
 	row_copy(row, 3, w->created_date, sizeof w->created_date);
-	w->overdue = db_row_int(row, 4) != 0;
+	row_copy(row, 4, w->due_date, sizeof w->due_date);
+	row_copy(row, 5, w->sla_deadline, sizeof w->sla_deadline);
 	return 0;
 }
 
@@ -243,6 +276,14 @@ long long repo_event_insert(struct db *db, const char *ticket_id, const char *ev
 			       str_or_null(user_id), str_or_null(reason)));
 }
 
+long long repo_event_insert_called(struct db *db, const char *ticket_id, const char *from_queue, const char *to_queue,
+				   const char *user_id, const char *desk_id)
+{
+	return db_exec(db, STMT_EVENT_INSERT_CALLED,
+		       DB_ARGS(db_str(ticket_id), str_or_null(from_queue), str_or_null(to_queue), str_or_null(user_id),
+			       str_or_null(desk_id)));
+}
+
 struct event_list {
 	struct event_rec *items;
 	size_t n;
@@ -261,6 +302,7 @@ static int append_event(void *cls, const struct db_row *row)
 	row_copy(row, 4, e->user_id, sizeof e->user_id);
 	row_copy(row, 5, e->reason, sizeof e->reason);
 	row_time(row, 6, e->at);
+	row_copy(row, 7, e->desk_id, sizeof e->desk_id);
 	return 0;
 }
 

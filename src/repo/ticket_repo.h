@@ -25,6 +25,9 @@ struct ticket_rec {
 	char updated_date[TS_STR_LEN];
 	long long quoted_wait_seconds;
 	char issued_queue_id[UUID_STR_LEN];
+	char desk_id[UUID_STR_LEN]; /* the desk that called it; "" when none */
+	char desk_name[161];        /* its name ("" when none, and on reads for update) */
+	char due_date[TS_STR_LEN]; /* where the call order counts from (queue_order.h) */
 };
 
 struct ticket_list {
@@ -46,15 +49,23 @@ long long repo_ticket_priority_info(struct db *db, const char *priority_id, int 
 long long repo_ticket_customer_state(struct db *db, const char *customer_id, bool *state);
 /* Takes the next number of a queue for a service day (atomic; the counter row stays locked). */
 long long repo_ticket_next_number(struct db *db, const char *queue_id, const char *service_date, long long *number);
-/* Inserts a waiting ticket with t's ids, number, code and quoted_wait_seconds; times are the server's. */
-long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes);
+/*
+ * Inserts a waiting ticket with t's ids, number, code and quoted_wait_seconds; times are the
+ * server's. due_date: DATETIME(3) text (a checked-in appointment's slot start) or NULL (now);
+ * the SLA deadline counts from it.
+ */
+long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes,
+			     const char *due_date);
 long long repo_ticket_get(struct db *db, const char *id, bool for_update, struct ticket_rec *out);
 long long repo_ticket_list(struct db *db, const struct ticket_filter *f, struct ticket_list *out, long long *total);
 void ticket_list_free(struct ticket_list *l);
 /* 1-based position of a waiting ticket; 0 when it is not waiting. */
 long long repo_ticket_position(struct db *db, const char *id, long long *position);
-/* Locks and returns the id of the queue's called ticket ("" when none); 1/0. */
+/* Locks and returns the id of the queue's called ticket that no desk called ("" when none); 1/0. */
 long long repo_ticket_called_of_queue(struct db *db, const char *queue_id, char id[UUID_STR_LEN]);
+/* Locks and returns the ticket called at desk_id and its queue ("" when none); 1/0. */
+long long repo_ticket_called_of_desk(struct db *db, const char *desk_id, char id[UUID_STR_LEN],
+				     char queue_id[UUID_STR_LEN]);
 
 enum take_kind { TAKE_OVERDUE, TAKE_LEVEL, TAKE_FIFO };
 /*
@@ -63,7 +74,9 @@ enum take_kind { TAKE_OVERDUE, TAKE_LEVEL, TAKE_FIFO };
  */
 long long repo_ticket_take(struct db *db, const char *queue_id, bool steal, enum take_kind kind,
 			   char id[UUID_STR_LEN], char from_queue[UUID_STR_LEN]);
-long long repo_ticket_mark_called(struct db *db, const char *id, const char *user_id, const char *queue_id);
+/* Calls waiting ticket id at queue_id, at desk_id (NULL or "": no desk). 1 changed, 0 lost race. */
+long long repo_ticket_mark_called(struct db *db, const char *id, const char *user_id, const char *queue_id,
+				  const char *desk_id);
 /* Changes status from -> to (guarded); served_date/called_date follow. 1 changed, 0 lost race. */
 long long repo_ticket_set_status(struct db *db, const char *id, const char *from, const char *to);
 long long repo_ticket_recall(struct db *db, const char *id);
@@ -75,13 +88,17 @@ struct waiting_ticket {
 	char priority_id[UUID_STR_LEN];
 	int level;
 	char created_date[24]; /* DATETIME(3) text as stored */
-	bool overdue;
+	char due_date[24];
+	char sla_deadline[24]; /* "" when no SLA */
 };
-/* Locks the waiting tickets of a queue, oldest first; free(*out). */
+/* Locks the waiting tickets of a queue in fifo order; free(*out). */
 long long repo_ticket_waiting_of_queue(struct db *db, const char *queue_id, struct waiting_ticket **out, size_t *n);
 
 long long repo_event_insert(struct db *db, const char *ticket_id, const char *event, const char *from_queue,
 			    const char *to_queue, const char *user_id, const char *reason);
+/* The "called" event, with the desk that called (NULL or "": none). */
+long long repo_event_insert_called(struct db *db, const char *ticket_id, const char *from_queue, const char *to_queue,
+				   const char *user_id, const char *desk_id);
 
 struct event_rec {
 	long long seq;
@@ -91,6 +108,7 @@ struct event_rec {
 	char user_id[UUID_STR_LEN];
 	char reason[21];
 	char at[TS_STR_LEN];
+	char desk_id[UUID_STR_LEN]; /* "" unless a desk called */
 };
 /* The ticket's events in order; free(*out). */
 long long repo_event_list(struct db *db, const char *ticket_id, struct event_rec **out, size_t *n);

@@ -66,8 +66,10 @@ enum app_err placement_drain_queue(struct db *db, const char *queue_id, const ch
 	enum app_err e = APP_OK;
 	for (size_t i = 0; i < n && e == APP_OK; i++) {
 		struct queue_candidate to;
+		/* It keeps its times and its deadline (none stays none). */
 		struct placed_ticket moving = {waiting[i].priority_id, waiting[i].level, waiting[i].created_date,
-					       waiting[i].overdue};
+					       waiting[i].due_date,
+					       waiting[i].sla_deadline[0] ? waiting[i].sla_deadline : NULL, 0};
 		e = placement_choose(db, &moving, queue_id, &to);
 		if (e != APP_OK)
 			break;

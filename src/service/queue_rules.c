@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MS_PER_MINUTE 60000LL
 
 static const char *const status_names[TICKET_STATUS__MAX] = {
 	[TICKET_WAITING] = "waiting",
@@ -151,85 +150,10 @@ int queue_state_parse(const char *s)
 	return parse_name(queue_state_names, NELEM(queue_state_names), s);
 }
 
-long long rules_sla_deadline(long long created_ms, long max_wait_minutes)
-{
-	if (max_wait_minutes <= 0)
-		return 0;
-	if ((long long)max_wait_minutes > LLONG_MAX / MS_PER_MINUTE)
-		return LLONG_MAX;
-	long long wait_ms = (long long)max_wait_minutes * MS_PER_MINUTE;
-	if (created_ms > LLONG_MAX - wait_ms)
-		return LLONG_MAX;
-	long long deadline = created_ms + wait_ms;
-	/* 0 means "no SLA"; a real deadline at the epoch is not a case worth losing the SLA over. */
-	return deadline == 0 ? 1 : deadline;
-}
-
-bool rules_overdue(const struct rules_ticket *t, long long now_ms)
-{
-	return t->sla_deadline_ms != 0 && now_ms >= t->sla_deadline_ms;
-}
-
 /* Three-way comparison without the overflow of a subtraction. */
 static int cmp_ll(long long a, long long b)
 {
 	return (a > b) - (a < b);
-}
-
-static int compare_fifo(const struct rules_ticket *a, const struct rules_ticket *b)
-{
-	int c = cmp_ll(a->created_ms, b->created_ms);
-	return c != 0 ? c : cmp_ll(a->tiebreak, b->tiebreak);
-}
-
-static int compare_priority(const struct rules_ticket *a, const struct rules_ticket *b, long long now_ms)
-{
-	bool ao = rules_overdue(a, now_ms), bo = rules_overdue(b, now_ms);
-	if (ao != bo)
-		return ao ? -1 : 1;
-	int c;
-	if (ao) {
-		/* Both past their SLA: the one waiting longest has been failed the most. */
-		if ((c = cmp_ll(a->created_ms, b->created_ms)) != 0)
-			return c;
-		if ((c = cmp_ll(a->level, b->level)) != 0)
-			return c;
-	} else {
-		if ((c = cmp_ll(a->level, b->level)) != 0)
-			return c;
-		if ((c = cmp_ll(a->created_ms, b->created_ms)) != 0)
-			return c;
-	}
-	return cmp_ll(a->tiebreak, b->tiebreak);
-}
-
-int rules_compare(enum queue_policy p, const struct rules_ticket *a, const struct rules_ticket *b,
-		  long long now_ms)
-{
-	if (p == POLICY_PRIORITY)
-		return compare_priority(a, b, now_ms);
-	return compare_fifo(a, b);
-}
-
-size_t rules_ahead(enum queue_policy p, const struct rules_ticket *waiting, size_t n,
-		   const struct rules_ticket *t, long long now_ms)
-{
-	size_t ahead = 0;
-	for (size_t i = 0; i < n; i++)
-		if (rules_compare(p, &waiting[i], t, now_ms) < 0)
-			ahead++;
-	return ahead;
-}
-
-int rules_first(enum queue_policy p, const struct rules_ticket *tickets, size_t n, long long now_ms)
-{
-	if (tickets == NULL || n == 0 || n > INT_MAX)
-		return -1;
-	size_t best = 0;
-	for (size_t i = 1; i < n; i++)
-		if (rules_compare(p, &tickets[i], &tickets[best], now_ms) < 0)
-			best = i;
-	return (int)best;
 }
 
 static int compare_candidate(const struct rules_candidate *a, const struct rules_candidate *b)

@@ -1,8 +1,8 @@
 /*
- * Queue rules as pure functions: the ticket state machine, ordering inside a
- * queue, placement across queues, wait estimates and ticket codes. No I/O,
+ * Queue rules as pure functions: the ticket state machine, the placement tie-breaks
+ * across queues, wait estimates and ticket codes. No I/O,
  * no SQL, no JSON, no allocation, no global state: safe to call from anywhere
- * and cheap to unit-test. Times are unix milliseconds.
+ * and cheap to unit-test.
  */
 #ifndef TURNERO_SVC_QUEUE_RULES_H
 #define TURNERO_SVC_QUEUE_RULES_H
@@ -94,64 +94,14 @@ const char *queue_state_name(enum queue_state s);
 /* Inverse of queue_state_name (exact, case-sensitive); -1 for NULL or unknown. */
 int queue_state_parse(const char *s);
 
-/* What ordering needs to know of a waiting ticket. */
-struct rules_ticket {
-	long long created_ms;	   /* created_date; kept across requeue, transfer and re-placement */
-	int level;		   /* priority level, 1 = most urgent */
-	long long sla_deadline_ms; /* created_ms + max_wait; 0 = no SLA (see rules_sla_deadline) */
-	long long tiebreak;	   /* unique per ticket (e.g. insertion order) so the order is total */
-};
-
 /*
- * The SLA deadline of a ticket created at created_ms whose priority allows
- * max_wait_minutes: created_ms + max_wait_minutes * 60000, or 0 (no SLA) when
- * max_wait_minutes <= 0. Saturates instead of overflowing.
+ * The order inside a queue (fifo and priority, overdue first) is not here: it is written
+ * once, as SQL, in src/repo/queue_order.h, and the database applies it.
  */
-long long rules_sla_deadline(long long created_ms, long max_wait_minutes);
-
-/*
- * true when t has an SLA (sla_deadline_ms != 0) and now_ms >= sla_deadline_ms.
- * At exactly the deadline the ticket has used its whole allowance; counting it
- * overdue from that instant moves it forward while it can still be called in
- * time, so that "called within max_wait_minutes" (the report's SLA met) holds.
- * t must not be NULL.
- */
-bool rules_overdue(const struct rules_ticket *t, long long now_ms);
-
-/*
- * Order inside a queue at time now_ms. Returns <0 when a goes before b, >0
- * when b goes first, 0 only when every key is equal.
- *   POLICY_FIFO:     created_ms, then tiebreak.
- *   POLICY_PRIORITY: overdue tickets (rules_overdue) before the others;
- *                    among overdue ones: created_ms (oldest first), then
- *                    level, then tiebreak; among the others: level ascending,
- *                    then created_ms, then tiebreak.
- * A policy outside the enum orders as fifo. For a fixed now_ms this is a
- * total order, fit for sorting. a and b must not be NULL.
- */
-int rules_compare(enum queue_policy p, const struct rules_ticket *a, const struct rules_ticket *b,
-		  long long now_ms);
-
-/*
- * How many of waiting[0..n) go strictly before t under p at now_ms (t itself
- * must not be in the array). A ticket comparing equal to t is not counted, so
- * give a new ticket a tiebreak above every waiting one. 1 + the result is t's
- * 1-based position. waiting may be NULL when n == 0; t must not be NULL.
- */
-size_t rules_ahead(enum queue_policy p, const struct rules_ticket *waiting, size_t n,
-		   const struct rules_ticket *t, long long now_ms);
-
-/*
- * Index of the ticket of tickets[0..n) that goes first under p at now_ms (the
- * next to call; also the best ticket to take from other queues, by the calling
- * queue's policy). Equal tickets: the lower index. Returns -1 when n == 0,
- * tickets is NULL or n > INT_MAX.
- */
-int rules_first(enum queue_policy p, const struct rules_ticket *tickets, size_t n, long long now_ms);
 
 /* One candidate queue for placement: open and serving the ticket's priority. */
 struct rules_candidate {
-	size_t ahead;	     /* rules_ahead of the new ticket in this queue */
+	size_t ahead;	     /* tickets the new one would wait behind in this queue */
 	size_t waiting;	     /* tickets waiting in it now */
 	long long created_seq; /* lower = queue created earlier */
 };

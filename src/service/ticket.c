@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "notify/notify.h"
 #include "repo/db.h"
+#include "repo/desk_repo.h"
 #include "service/placement.h"
 
 /* Fills position and estimated wait of a waiting ticket. */
@@ -46,6 +48,7 @@ struct register_tx {
 	struct field_errors *fe;
 	struct ticket_view *out;
 	bool replayed;
+	const struct ticket_hooks *hooks; /* NULL: none */
 };
 
 /* A queue named by the client must be open and serve the priority. */
@@ -72,10 +75,16 @@ static enum app_err check_chosen_queue(struct db *db, const char *queue_id, cons
 static enum app_err register_in_tx(struct db *db, void *cls)
 {
 	struct register_tx *t = cls;
-	const struct ticket_request *r = t->r;
+	struct ticket_request req = *t->r;
+	const struct ticket_request *r = &req;
 	struct ticket_rec *tk = &t->out->t;
 	long long rc;
 	t->replayed = false;
+	if (t->hooks && t->hooks->begin) {
+		enum app_err e = t->hooks->begin(db, t->hooks->cls, &req);
+		if (e != APP_OK)
+			return e;
+	}
 
 	if (r->idempotency_key) {
 		char earlier[UUID_STR_LEN], hash[65];
@@ -116,7 +125,7 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		return APP_INVALID;
 
 	struct queue_candidate place;
-	struct placed_ticket fresh = {r->priority_id, level, NULL, false};
+	struct placed_ticket fresh = {r->priority_id, level, NULL, r->due_date, NULL, max_wait};
 	long long ahead = 0;
 	memset(&place, 0, sizeof place);
 	if (r->queue_id) {
@@ -162,11 +171,15 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		return db_app_err(rc);
 	if (rules_format_code(place.prefix, (long)tk->number, tk->code, sizeof tk->code) < 0)
 		return APP_INTERNAL;
-	rc = repo_ticket_insert(db, tk, level, max_wait);
+	rc = repo_ticket_insert(db, tk, level, max_wait, r->due_date);
 	if (rc >= 0)
 		rc = repo_event_insert(db, tk->id, "created", NULL, place.id, t->who->user_id, NULL);
 	if (rc < 0)
 		return db_app_err(rc);
+	/* Notifications (SPEC 12): checks the contacts and writes the `issued` rows with the ticket. */
+	enum app_err ne = notify_ticket_registered(db, t->app->cfg, tk->id, r->notify, ahead + 1, quote, t->fe);
+	if (ne != APP_OK)
+		return ne;
 	if (r->idempotency_key) {
 		rc = repo_idem_insert(db, t->who->user_id, r->idempotency_key, tk->id, r->request_fingerprint);
 		/* A concurrent twin inserted the key first: run again and answer with its ticket. */
@@ -179,6 +192,11 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 	rc = repo_ticket_get(db, tk->id, false, &t->out->t);
 	if (rc <= 0)
 		return rc < 0 ? db_app_err(rc) : APP_INTERNAL;
+	if (t->hooks && t->hooks->done) {
+		enum app_err e = t->hooks->done(db, t->hooks->cls, &t->out->t);
+		if (e != APP_OK)
+			return e;
+	}
 	t->out->position = ahead + 1;
 	t->out->estimated_wait_seconds = quote;
 	return APP_OK;
@@ -188,10 +206,18 @@ enum app_err svc_ticket_register_with(struct svc_app *app, const struct svc_acto
 				      const struct ticket_request *r, ticket_pre_fn pre, void *pre_cls,
 				      struct field_errors *fe, struct ticket_view *out, bool *replayed)
 {
-	struct register_tx t = {app, who, r, pre, pre_cls, fe, out, false};
+	struct register_tx t = {app, who, r, pre, pre_cls, fe, out, false, NULL};
 	enum app_err e = db_tx_run(app->db, "ticket register", register_in_tx, &t);
 	*replayed = t.replayed;
 	return e;
+}
+
+enum app_err svc_ticket_register_hooked(struct svc_app *app, const struct svc_actor *who,
+					const struct ticket_request *r, const struct ticket_hooks *hooks,
+					struct field_errors *fe, struct ticket_view *out)
+{
+	struct register_tx t = {app, who, r, NULL, NULL, fe, out, false, hooks};
+	return db_tx_run(app->db, "ticket register", register_in_tx, &t);
 }
 
 enum app_err svc_ticket_register(struct svc_app *app, const struct svc_actor *who, const struct ticket_request *r,
@@ -212,26 +238,60 @@ enum app_err svc_ticket_list(struct svc_app *app, const struct ticket_filter *f,
 	return rc < 0 ? db_app_err(rc) : APP_OK;
 }
 
-/* An attendant operates only the queue assigned to them, unless they hold queues:update. */
-static enum app_err check_owner(const struct svc_actor *who, const char *queue_owner)
+/*
+ * The attendant rule, in this one place: an attendant may operate a queue when it is assigned
+ * to them (queue.user_id) or when they are signed in at one of its active desks. Holders of
+ * queues:update operate any queue.
+ */
+static enum app_err check_owner(struct db *db, const struct svc_actor *who, const char *queue_id,
+				const char *queue_owner)
 {
 	if (who->may_operate_any_queue || (queue_owner[0] && strcmp(queue_owner, who->user_id) == 0))
 		return APP_OK;
-	return APP_FORBIDDEN;
+	bool seated = false;
+	long long rc = repo_desk_signed_in_at_queue(db, who->user_id, queue_id, &seated);
+	if (rc < 0)
+		return db_app_err(rc);
+	return seated ? APP_OK : APP_FORBIDDEN;
 }
 
-/* Serves the queue's called ticket, if any. */
-static enum app_err serve_current(struct db *db, const char *queue_id, const char *user_id)
+/*
+ * Locks desk_id for a call there: only the user signed in at it, or a holder of
+ * queues:update, calls at a desk (APP_FORBIDDEN), and only while it is active (APP_CONFLICT).
+ */
+static enum app_err lock_desk_for_call(struct db *db, const struct svc_actor *who, const char *desk_id,
+				       struct desk_rec *desk)
 {
-	char current[UUID_STR_LEN];
-	long long rc = repo_ticket_called_of_queue(db, queue_id, current);
+	long long rc = repo_desk_lock(db, desk_id, desk);
+	if (rc <= 0)
+		return rc < 0 ? db_app_err(rc) : APP_NOT_FOUND;
+	if (!who->may_operate_any_queue && strcmp(desk->user_id, who->user_id) != 0)
+		return APP_FORBIDDEN;
+	return desk->state ? APP_OK : APP_CONFLICT;
+}
+
+/*
+ * Serves the ticket desk_id has called or, for a call without a desk (desk_id NULL), the
+ * queue's called ticket that no desk called: with desks, "the queue's currently called
+ * ticket" of SPEC 3 is the one called at the queue itself, since each desk serves its own.
+ */
+static enum app_err serve_current(struct db *db, const char *queue_id, const char *desk_id, const char *user_id)
+{
+	char current[UUID_STR_LEN], where[UUID_STR_LEN];
+	long long rc;
+	if (desk_id) {
+		rc = repo_ticket_called_of_desk(db, desk_id, current, where);
+	} else {
+		rc = repo_ticket_called_of_queue(db, queue_id, current);
+		snprintf(where, sizeof where, "%s", queue_id);
+	}
 	if (rc <= 0)
 		return db_app_err(rc);
 	rc = repo_ticket_set_status(db, current, "called", "served");
 	if (rc == 0)
 		return APP_RETRY;
 	if (rc > 0)
-		rc = repo_event_insert(db, current, "served", queue_id, NULL, user_id, NULL);
+		rc = repo_event_insert(db, current, "served", where, NULL, user_id, NULL);
 	return db_app_err(rc);
 }
 
@@ -260,26 +320,30 @@ static enum app_err take_next(struct db *db, const char *queue_id, bool fifo, bo
 	return APP_OK;
 }
 
-/* Calls ticket id (waiting, locked) at queue_id, recording a transfer when it comes from elsewhere. */
+/*
+ * Calls ticket id (waiting, locked) at queue_id and desk_id (NULL: no desk), recording a
+ * transfer when it comes from elsewhere.
+ */
 static enum app_err call_ticket(struct db *db, const char *id, const char *from, const char *queue_id,
-				const char *user_id, const char *reason)
+				const char *desk_id, const char *user_id, const char *reason)
 {
 	long long rc = 0;
 	if (strcmp(from, queue_id) != 0)
 		rc = repo_event_insert(db, id, "transferred", from, queue_id, user_id, reason);
 	if (rc >= 0)
-		rc = repo_ticket_mark_called(db, id, user_id, queue_id);
+		rc = repo_ticket_mark_called(db, id, user_id, queue_id, desk_id);
 	if (rc == 0)
 		return APP_CONFLICT; /* someone else changed it first */
 	if (rc > 0)
-		rc = repo_event_insert(db, id, "called", from, queue_id, user_id, NULL);
+		rc = repo_event_insert_called(db, id, from, queue_id, user_id, desk_id);
 	return db_app_err(rc);
 }
 
 struct call_next_tx {
 	struct svc_app *app;
 	const struct svc_actor *who;
-	const char *queue_id;
+	const char *queue_id; /* the calling queue; ignored when desk_id is set */
+	const char *desk_id;  /* NULL: a call without a desk; else the desk's queue calls, at the desk */
 	struct ticket_view *out;
 	bool called;
 };
@@ -288,25 +352,35 @@ static enum app_err call_next_in_tx(struct db *db, void *cls)
 {
 	struct call_next_tx *t = cls;
 	char state[8], policy[9], owner[UUID_STR_LEN];
+	const char *queue_id = t->queue_id;
+	struct desk_rec desk;
+	enum app_err e;
 	t->called = false;
-	/* One call-next per queue at a time; other queues proceed in parallel. */
-	long long rc = repo_queue_lock(db, t->queue_id, state, policy, owner);
+	if (t->desk_id) {
+		e = lock_desk_for_call(db, t->who, t->desk_id, &desk);
+		if (e != APP_OK)
+			return e;
+		queue_id = desk.queue_id;
+	}
+	/* One call-next per queue at a time (its desks included); other queues proceed in parallel. */
+	long long rc = repo_queue_lock(db, queue_id, state, policy, owner);
 	if (rc <= 0)
 		return rc < 0 ? db_app_err(rc) : APP_NOT_FOUND;
-	enum app_err e = check_owner(t->who, owner);
+	/* At a desk, being signed in there is the permission (checked above). */
+	e = t->desk_id ? APP_OK : check_owner(db, t->who, queue_id, owner);
 	if (e != APP_OK)
 		return e;
 	if (strcmp(state, "closed") == 0)
 		return APP_CONFLICT;
-	e = serve_current(db, t->queue_id, t->who->user_id);
+	e = serve_current(db, queue_id, t->desk_id, t->who->user_id);
 	if (e != APP_OK)
 		return e;
 	char id[UUID_STR_LEN], from[UUID_STR_LEN];
 	/* A paused queue takes no new tickets, stolen ones included; it only serves its own. */
-	e = take_next(db, t->queue_id, strcmp(policy, "fifo") == 0, strcmp(state, "open") == 0, id, from);
+	e = take_next(db, queue_id, strcmp(policy, "fifo") == 0, strcmp(state, "open") == 0, id, from);
 	if (e != APP_OK || !id[0])
 		return e;
-	e = call_ticket(db, id, from, t->queue_id, t->who->user_id, "rebalance");
+	e = call_ticket(db, id, from, queue_id, t->desk_id, t->who->user_id, "rebalance");
 	if (e == APP_CONFLICT)
 		return APP_RETRY;
 	if (e != APP_OK)
@@ -318,8 +392,17 @@ static enum app_err call_next_in_tx(struct db *db, void *cls)
 enum app_err svc_ticket_call_next(struct svc_app *app, const struct svc_actor *who, const char *queue_id,
 				  struct ticket_view *out, bool *called)
 {
-	struct call_next_tx t = {app, who, queue_id, out, false};
+	struct call_next_tx t = {app, who, queue_id, NULL, out, false};
 	enum app_err e = db_tx_run(app->db, "call next", call_next_in_tx, &t);
+	*called = t.called;
+	return e;
+}
+
+enum app_err svc_ticket_call_next_at_desk(struct svc_app *app, const struct svc_actor *who, const char *desk_id,
+					  struct ticket_view *out, bool *called)
+{
+	struct call_next_tx t = {app, who, NULL, desk_id, out, false};
+	enum app_err e = db_tx_run(app->db, "desk call next", call_next_in_tx, &t);
 	*called = t.called;
 	return e;
 }
@@ -346,6 +429,8 @@ struct apply_tx {
 	const char *id;
 	enum ticket_op op;
 	const char *to_queue;
+	const char *desk_id; /* call only: the desk that calls (NULL: none) */
+	struct field_errors *fe;
 	struct ticket_view *out;
 };
 
@@ -360,22 +445,41 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 	if (!ticket_transition(from, t->op, &to))
 		return APP_CONFLICT;
 
+	/* A call at a desk calls into the desk's queue; a queue named as well must be that one. */
+	struct desk_rec desk;
+	const char *to_queue = t->to_queue;
+	const char *desk_id = t->op == TICKET_OP_CALL ? t->desk_id : NULL;
+	enum app_err e;
+	if (desk_id) {
+		e = lock_desk_for_call(db, t->who, desk_id, &desk);
+		if (e == APP_NOT_FOUND)
+			field_errors_add(t->fe, "desk_id", "does not name a desk");
+		else if (e == APP_OK && to_queue && to_queue[0] && strcmp(to_queue, desk.queue_id) != 0)
+			field_errors_add(t->fe, "desk_id", "is not a desk of queue_id");
+		if (t->fe->n)
+			return APP_INVALID;
+		if (e != APP_OK)
+			return e;
+		to_queue = desk.queue_id;
+	}
+
 	/* The queue whose attendant may act: the target for call and transfer, else the ticket's own. */
-	const char *acting_queue = (t->op == TICKET_OP_CALL || t->op == TICKET_OP_TRANSFER) ? t->to_queue : cur.queue_id;
+	const char *acting_queue = (t->op == TICKET_OP_CALL || t->op == TICKET_OP_TRANSFER) ? to_queue : cur.queue_id;
 	char state[8], policy[9], owner[UUID_STR_LEN];
 	rc = repo_queue_lock(db, acting_queue, state, policy, owner);
 	if (rc < 0)
 		return db_app_err(rc);
 	if (rc == 0)
 		return APP_NOT_FOUND;
-	enum app_err e = check_owner(t->who, owner);
+	/* At a desk, being signed in there is the permission (checked above). */
+	e = desk_id ? APP_OK : check_owner(db, t->who, acting_queue, owner);
 	if (e != APP_OK && t->op == TICKET_OP_TRANSFER) {
 		/* Sending a ticket away is also up to the attendant of the queue it leaves. */
 		char s2[8], p2[9], owner2[UUID_STR_LEN];
 		rc = repo_queue_lock(db, cur.queue_id, s2, p2, owner2);
 		if (rc < 0)
 			return db_app_err(rc);
-		e = check_owner(t->who, owner2);
+		e = check_owner(db, t->who, cur.queue_id, owner2);
 	}
 	if (e != APP_OK)
 		return e;
@@ -415,11 +519,11 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 	case TICKET_OP_CALL:
 		if (strcmp(state, "closed") == 0)
 			return APP_CONFLICT;
-		if (strcmp(t->to_queue, cur.queue_id) != 0 && (e = check_serves(db, t->to_queue, cur.priority_id)) != APP_OK)
+		if (strcmp(to_queue, cur.queue_id) != 0 && (e = check_serves(db, to_queue, cur.priority_id)) != APP_OK)
 			return e;
-		e = serve_current(db, t->to_queue, user);
+		e = serve_current(db, to_queue, desk_id, user);
 		if (e == APP_OK)
-			e = call_ticket(db, cur.id, cur.queue_id, t->to_queue, user, "manual");
+			e = call_ticket(db, cur.id, cur.queue_id, to_queue, desk_id, user, "manual");
 		if (e != APP_OK)
 			return e;
 		break;
@@ -434,8 +538,24 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 enum app_err svc_ticket_apply(struct svc_app *app, const struct svc_actor *who, const char *ticket_id,
 			      enum ticket_op op, const char *to_queue, struct ticket_view *out)
 {
-	struct apply_tx t = {app, who, ticket_id, op, to_queue, out};
+	struct field_errors fe;
+	field_errors_init(&fe);
+	struct apply_tx t = {app, who, ticket_id, op, to_queue, NULL, &fe, out};
 	return db_tx_run(app->db, "ticket change", apply_in_tx, &t);
+}
+
+enum app_err svc_ticket_call_at(struct svc_app *app, const struct svc_actor *who, const char *ticket_id,
+				const char *to_queue, const char *desk_id, struct field_errors *fe,
+				struct ticket_view *out)
+{
+	struct apply_tx t = {app, who, ticket_id, TICKET_OP_CALL, to_queue, desk_id, fe, out};
+	return db_tx_run(app->db, "ticket call", apply_in_tx, &t);
+}
+
+enum app_err svc_ticket_desk_of_user(struct svc_app *app, const char *user_id, char out[UUID_STR_LEN])
+{
+	long long rc = repo_desk_of_user(app->db, user_id, out);
+	return rc < 0 ? db_app_err(rc) : APP_OK;
 }
 
 enum app_err svc_ticket_events(struct svc_app *app, const char *ticket_id, struct event_rec **out, size_t *n)
@@ -467,8 +587,50 @@ enum app_err svc_ticket_queue_of_user(struct svc_app *app, const char *user_id, 
 
 enum app_err svc_board(struct svc_app *app, struct board_row **rows, size_t *n)
 {
-	long long rc = repo_queue_board(app->db, rows, n);
-	return rc < 0 ? db_app_err(rc) : APP_OK;
+	struct board_row *queues = NULL;
+	struct board_desk *desks = NULL;
+	size_t nq = 0, nd = 0;
+	*rows = NULL;
+	*n = 0;
+	long long rc = repo_queue_board(app->db, &queues, &nq);
+	if (rc >= 0)
+		rc = repo_desk_board(app->db, &desks, &nd);
+	if (rc < 0) {
+		free(queues);
+		free(desks);
+		return db_app_err(rc);
+	}
+	/*
+	 * Rows and desks go into one block, so the caller's free(*rows) releases both. Each
+	 * queue points at its run of desks (the query groups them by queue).
+	 */
+	struct board_row *all = malloc(nq * sizeof *all + nd * sizeof *desks + 1);
+	if (!all) {
+		free(queues);
+		free(desks);
+		return APP_INTERNAL;
+	}
+	struct board_desk *packed = (struct board_desk *)(all + nq);
+	if (nq)
+		memcpy(all, queues, nq * sizeof *all);
+	if (nd)
+		memcpy(packed, desks, nd * sizeof *desks);
+	free(queues);
+	free(desks);
+	for (size_t i = 0; i < nq; i++) {
+		all[i].desks = NULL;
+		all[i].ndesks = 0;
+		for (size_t k = 0; k < nd; k++) {
+			if (strcmp(packed[k].queue_id, all[i].queue_id) != 0)
+				continue;
+			if (!all[i].desks)
+				all[i].desks = &packed[k];
+			all[i].ndesks++;
+		}
+	}
+	*rows = all;
+	*n = nq;
+	return APP_OK;
 }
 
 enum app_err svc_ticket_public(struct svc_app *app, const char *id, struct public_view *out)

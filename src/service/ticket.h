@@ -11,6 +11,8 @@
 #include "service/app.h"
 #include "service/queue_rules.h"
 
+struct notify_request;
+
 /* A ticket as answered: the row plus where it stands now. */
 struct ticket_view {
 	struct ticket_rec t;
@@ -30,6 +32,8 @@ struct ticket_request {
 	const char *queue_id;            /* NULL: placement decides */
 	const char *idempotency_key;     /* NULL: none */
 	const char *request_fingerprint; /* hex SHA-256 of the request body, for the key */
+	const struct notify_request *notify; /* notifications (SPEC 12); NULL: none */
+	const char *due_date;            /* DATETIME(3) text the order counts from; NULL: created_date */
 };
 
 /*
@@ -46,6 +50,21 @@ enum app_err svc_ticket_register_with(struct svc_app *app, const struct svc_acto
 				      const struct ticket_request *r, ticket_pre_fn pre, void *pre_cls,
 				      struct field_errors *fe, struct ticket_view *out, bool *replayed);
 
+/*
+ * Hooks around a registration, inside its transaction: begin runs first and may lock rows
+ * and fill in the request (a check-in takes priority, queue, customer and due_date from
+ * the appointment); done runs after the ticket and its "created" event are written.
+ * Either may be NULL; an error from either rolls everything back.
+ */
+struct ticket_hooks {
+	enum app_err (*begin)(struct db *db, void *cls, struct ticket_request *r);
+	enum app_err (*done)(struct db *db, void *cls, const struct ticket_rec *t);
+	void *cls;
+};
+enum app_err svc_ticket_register_hooked(struct svc_app *app, const struct svc_actor *who,
+					const struct ticket_request *r, const struct ticket_hooks *hooks,
+					struct field_errors *fe, struct ticket_view *out);
+
 enum app_err svc_ticket_get(struct svc_app *app, const char *id, struct ticket_view *out);
 enum app_err svc_ticket_list(struct svc_app *app, const struct ticket_filter *f, struct ticket_list *out,
 			     long long *total);
@@ -55,15 +74,41 @@ enum app_err svc_ticket_list(struct svc_app *app, const struct ticket_filter *f,
 enum app_err svc_ticket_call_next(struct svc_app *app, const struct svc_actor *who, const char *queue_id,
 				  struct ticket_view *out, bool *called);
 
+/*
+ * Serves the ticket desk_id has called and calls the next one by the desk's queue ordering
+ * (stealing when empty) at this desk. Only the user signed in at the desk or a holder of
+ * queues:update may (APP_FORBIDDEN); APP_NOT_FOUND for no such desk, APP_CONFLICT when it is
+ * deactivated or its queue closed. APP_OK with *called false when there was nothing to call.
+ */
+enum app_err svc_ticket_call_next_at_desk(struct svc_app *app, const struct svc_actor *who, const char *desk_id,
+					  struct ticket_view *out, bool *called);
+
 /* serve | no_show | recall | cancel | requeue | transfer (to_queue) | call (to_queue: the calling queue). */
 enum app_err svc_ticket_apply(struct svc_app *app, const struct svc_actor *who, const char *ticket_id,
 			      enum ticket_op op, const char *to_queue, struct ticket_view *out);
+
+/*
+ * Calls a waiting ticket out of order at desk_id (NULL: no desk) and so into the desk's
+ * queue; to_queue (NULL or "" with a desk) must then be that queue. At a desk the rules of
+ * svc_ticket_call_next_at_desk apply. An unknown desk, or a desk of another queue than
+ * to_queue, is APP_INVALID with the field "desk_id" in fe.
+ */
+enum app_err svc_ticket_call_at(struct svc_app *app, const struct svc_actor *who, const char *ticket_id,
+				const char *to_queue, const char *desk_id, struct field_errors *fe,
+				struct ticket_view *out);
+
+/* The id of the active desk user_id is signed in at ("" when none). */
+enum app_err svc_ticket_desk_of_user(struct svc_app *app, const char *user_id, char out[UUID_STR_LEN]);
 
 enum app_err svc_ticket_events(struct svc_app *app, const char *ticket_id, struct event_rec **out, size_t *n);
 
 /* The id of the queue assigned to user_id ("" when none). */
 enum app_err svc_ticket_queue_of_user(struct svc_app *app, const char *user_id, char out[UUID_STR_LEN]);
 
+/*
+ * The board: open and paused queues, each with its active desks (rows[i].desks, inside the
+ * same allocation). [out] rows: the caller frees it with free(), which releases the desks too.
+ */
 enum app_err svc_board(struct svc_app *app, struct board_row **rows, size_t *n);
 
 struct public_view {

@@ -95,8 +95,12 @@ NGINX
 if need nginx nginx && need openssl openssl; then
 	if stack_make_cert "$tmp/tls" >/dev/null 2>&1; then
 		mkdir -p "$tmp/nginx-prod" "$tmp/nginx-stack"
-		# Production: only the certificate directory moves (nginx -t loads the files).
-		sed -e '/^[[:space:]]*#/b' -e "s|/etc/turnero/tls/|$tmp/tls/|g" -e "s|/usr/local/share/turnero/nginx/|$SRC/nginx/|g" \
+		# Production: only the certificate directory moves (nginx -t loads the files),
+		# and the cache directory, which nginx -t would otherwise create on this machine;
+		# the web app's snippet is included from the source tree.
+		sed -e '/^[[:space:]]*#/b' -e "s|/etc/turnero/tls/|$tmp/tls/|g" \
+			-e "s|/var/cache/turnero-nginx|$tmp/nginx-cache-prod|g" \
+			-e "s|/usr/local/share/turnero/nginx/|$SRC/nginx/|g" \
 			"$SRC/nginx/turnero.conf" >"$tmp/nginx-prod/turnero.conf"
 		nginx_test "nginx/turnero.conf (production, certificate paths replaced)" \
 			"$tmp/nginx-prod/turnero.conf"
@@ -205,7 +209,9 @@ ctl=""
 [ -n "$BUILD" ] && [ -x "$BUILD/turneroctl" ] && ctl=$BUILD/turneroctl
 if [ -n "$ctl" ]; then
 	head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/jwt.secret"
+	# The notification templates as shipped (make install puts them at the default path).
 	if out=$(env -u TURNERO_CONFIG TURNERO_AUTH_SECRET_FILE="$tmp/jwt.secret" \
+		TURNERO_NOTIFY_TEMPLATES_DIR="$SRC/etc/templates" \
 		"$ctl" -c "$SRC/etc/turnero.conf" check-config 2>&1); then
 		ok "turneroctl check-config accepts etc/turnero.conf"
 		missing=""

@@ -57,7 +57,8 @@ static const struct resource_fields resource_fields[] = {
 	{"priorities", {"name", "description", "level", "max_wait_minutes", "color"}},
 	{"customers", {"dni", "first_name", "last_name", "phone", "email"}},
 	{"queues", {"name", "prefix", "state", "policy", "priority_ids", "user_id"}},
-	{"tickets", {"priority_id", "customer_id", "queue_id", "customer", "reason"}},
+	{"tickets", {"priority_id", "customer_id", "queue_id", "customer", "reason", "desk_id"}},
+	{"desks", {"name", "queue_id", "state", "user_id"}},
 };
 
 static void fresh_uuid(char out[37])
@@ -152,6 +153,7 @@ static void send_hostile(const char *method, const char *path, const char *ctype
 static const char *const snapshot_paths[] = {
 	BASE "/users?limit=500",      BASE "/roles?limit=500",  BASE "/priorities?limit=500",
 	BASE "/customers?limit=500",  BASE "/queues?limit=500", BASE "/tickets?limit=500",
+	BASE "/desks?limit=500",
 };
 #define NSNAPSHOT (sizeof snapshot_paths / sizeof snapshot_paths[0])
 

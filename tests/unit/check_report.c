@@ -88,6 +88,10 @@ START_TEST(test_sort_keys_are_the_numeric_columns_and_the_label)
 	ck_assert(s.col == REPORT_COL_NAME && !s.desc);
 	ck_assert(!report_sort_parse(REPORT_BY_ATTENDANT, "name", &s));
 	ck_assert(!report_sort_parse(REPORT_BY_QUEUE, "user_name", &s));
+	/* Desks are labelled by their name, like queues. */
+	ck_assert(report_sort_parse(REPORT_BY_DESK, "name", &s));
+	ck_assert(s.col == REPORT_COL_NAME && !s.desc);
+	ck_assert(!report_sort_parse(REPORT_BY_DESK, "user_name", &s));
 }
 END_TEST
 
