@@ -59,7 +59,7 @@ describe('turnero web app', () => {
 		await signIn(page, users.receptionist.user_name, PASS);
 		await page.waitForURL('**/kiosk');
 		await page.getByRole('button', { name: 'Cerrar sesión' }).click();
-		await page.waitForURL('**/login');
+		await page.waitForURL(/\/login$/);
 		await signIn(page, users.display.user_name, PASS);
 		await page.waitForURL('**/board');
 		await ctx.close();
@@ -212,7 +212,7 @@ describe('turnero web app', () => {
 		await page.getByLabel('Servicio').selectOption({ label: queue.name });
 		const tomorrow = new Date(Date.now() + 86400000).toLocaleDateString('sv');
 		await page.getByLabel('Día').fill(tomorrow);
-		await page.getByRole('button', { name: '10:00' }).click();
+		await page.getByRole('button', { name: /^10:00/ }).first().click();
 		await page.getByLabel('Nombre', { exact: true }).fill('Ana');
 		await page.getByLabel('Apellido', { exact: true }).fill('Paz');
 		await page.getByLabel('Correo electrónico').fill('ana@example.org');

@@ -74,7 +74,7 @@ export function StaffHeader({ title }) {
 			<div class="top-end">
 				<LangSwitch />
 				{me && <span class="who">{me.first_name || me.user_name}</span>}
-				{me && <button type="button" class="ghost" onClick={async () => { await logout(); navigate('/login'); }}>{t('nav.signout')}</button>}
+				{me && <button type="button" class="ghost" onClick={() => { navigate('/login'); logout(); }}>{t('nav.signout')}</button>}
 			</div>
 		</header>
 	);
