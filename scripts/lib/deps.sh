@@ -19,6 +19,9 @@ TURNERO_DEPS=(
 	nodejs
 	# tests/deploy/check-man.sh: mandoc -Tlint on man/
 	mandoc
+	# the web app: node and npm build it (npm packages come from web/package-lock.json);
+	# its end-to-end tests drive Debian's chromium, with fonts for readable screenshots
+	chromium fonts-dejavu-core
 )
 
 # Prints the packages of TURNERO_DEPS that are not installed, one per line.

@@ -349,14 +349,16 @@ stack_fcgi_stop() {
 # production files SRCDIR/*.conf (nginx/: turnero.conf and the pieces it
 # includes) written to OUTDIR with only the listen address, certificate
 # directory, run directory (that of SOCKET) and include directory (FINALDIR,
-# where the files will be read from; default OUTDIR) replaced; comment lines
+# where the files will be read from; default OUTDIR) and the web app's files
+# ($TURNERO_WEB_ROOT, else the build's webroot/) replaced; comment lines
 # are left alone. Fails when the production files no longer contain the
 # strings replaced here, so a drift cannot go unnoticed.
 stack_render_nginx() {
 	local src=$1 out=$2 port=$3 tls=$4 sock=$5 final=${6:-$2} run body f cache
+	local web=${TURNERO_WEB_ROOT:-${TURNERO_BUILD_DIR:-/nonexistent}/webroot}
 	run=$(dirname "$sock")
 	cache=$(dirname "$tls")/nginx-cache
-	case "$tls$sock$final" in *[\|\&\\]*) stack_fail "unsupported characters in $tls, $sock or $final"; return 1 ;; esac
+	case "$tls$sock$final$web" in *[\|\&\\]*) stack_fail "unsupported characters in $tls, $sock, $final or $web"; return 1 ;; esac
 	[ -f "$src/turnero.conf" ] || { stack_fail "no turnero.conf in $src"; return 1; }
 	mkdir -p "$out" || return 1
 	for f in "$src"/*.conf; do
@@ -367,6 +369,7 @@ stack_render_nginx() {
 			-e "s|/run/turnero/|$run/|g" \
 			-e "s|/usr/local/share/turnero/nginx/|$final/|g" \
 			-e "s|/var/cache/turnero-nginx|$cache|g" \
+			-e "s|/usr/local/share/turnero/web|$web|g" \
 			"$f" >"$out/${f##*/}" || return 1
 	done
 	body=$(cat "$out"/*.conf | grep -v '^[[:space:]]*#')
@@ -376,7 +379,8 @@ stack_render_nginx() {
 		! grep -qF "unix:$sock;" <<<"$body" ||
 		! grep -qF "include $final/turnero-locations.conf;" <<<"$body" ||
 		! grep -qF "fastcgi_cache_path $cache " <<<"$body" ||
-		grep -qE '/etc/turnero/tls/|/run/turnero/|/usr/local/share/turnero/nginx/|/var/cache/turnero-nginx' <<<"$body"; then
+		! grep -qF "root $web;" <<<"$body" ||
+		grep -qE '/etc/turnero/tls/|/run/turnero/|/usr/local/share/turnero/|/var/cache/turnero-nginx' <<<"$body"; then
 		stack_fail "rendering $src failed: its listen/certificate/socket/include/cache lines changed (see turnero.conf's header)"
 		return 1
 	fi

@@ -1,0 +1,198 @@
+// The API client: the session (access token in memory, refresh token in
+// sessionStorage, refreshed before it expires), JSON calls and problem+json errors.
+import { store } from './store.js';
+
+const REFRESH_KEY = 'turnero.refresh';
+export const session = store({ access: null, me: null, ready: false });
+let expiresAt = 0;
+let refreshTimer = null;
+let refreshing = null;
+
+// An answer that was not 2xx; `problem` is the problem+json body when there is one.
+export class ApiError extends Error {
+	constructor(status, problem, message) {
+		super(message || problem?.detail || problem?.error_description || problem?.title || `HTTP ${status}`);
+		this.status = status;
+		this.problem = problem || {};
+	}
+	// Field errors as {field: message}.
+	get fields() {
+		const out = {};
+		for (const e of this.problem.errors || []) out[e.field] = out[e.field] ? `${out[e.field]}; ${e.message}` : e.message;
+		return out;
+	}
+}
+// The network or the server is down (no answer, or 502/503/504).
+export const isOutage = (e) => !(e instanceof ApiError) || e.status >= 502;
+
+function storedRefresh() {
+	try { return sessionStorage.getItem(REFRESH_KEY); } catch (_) { return null; }
+}
+function storeRefresh(v) {
+	try {
+		if (v) sessionStorage.setItem(REFRESH_KEY, v);
+		else sessionStorage.removeItem(REFRESH_KEY);
+	} catch (_) { /* storage disabled */ }
+}
+
+async function readBody(res) {
+	const type = res.headers.get('Content-Type') || '';
+	if (res.status === 204) return null;
+	if (type.includes('json')) return res.json().catch(() => null);
+	return res.text();
+}
+
+async function tokenRequest(fields) {
+	let res;
+	try {
+		res = await fetch('/api/v1/auth/token', {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams(fields),
+		});
+	} catch (e) {
+		throw new ApiError(0, null, e.message);
+	}
+	const body = await readBody(res);
+	if (!res.ok) throw new ApiError(res.status, typeof body === 'object' ? body : null);
+	return body;
+}
+
+function schedule(expiresIn) {
+	expiresAt = Date.now() + expiresIn * 1000;
+	clearTimeout(refreshTimer);
+	// Refresh at 80 % of the lifetime, so a slow answer still arrives in time.
+	refreshTimer = setTimeout(() => refresh().catch(() => {}), Math.max(5, expiresIn * 0.8) * 1000);
+}
+
+async function accept(tok) {
+	storeRefresh(tok.refresh_token);
+	schedule(tok.expires_in);
+	const me = await call('GET', '/auth/me', undefined, { token: tok.access_token });
+	session.set({ access: tok.access_token, me, ready: true });
+	return me;
+}
+
+export async function login(username, password) {
+	const tok = await tokenRequest({ grant_type: 'password', username, password });
+	return accept(tok);
+}
+
+// One refresh at a time: a rotated refresh token used twice revokes the session.
+export function refresh() {
+	if (refreshing) return refreshing;
+	const rt = storedRefresh();
+	if (!rt) return Promise.reject(new ApiError(401, null, 'signed out'));
+	refreshing = (async () => {
+		try {
+			return await accept(await tokenRequest({ grant_type: 'refresh_token', refresh_token: rt }));
+		} catch (e) {
+			if (!isOutage(e) && e.status !== 429) {
+				// The refresh token is no good any more: signed out.
+				storeRefresh(null);
+				session.set({ access: null, me: null, ready: true });
+			} else {
+				// The server is away: try again soon, keeping the refresh token.
+				clearTimeout(refreshTimer);
+				refreshTimer = setTimeout(() => refresh().catch(() => {}), 10000);
+			}
+			throw e;
+		} finally {
+			refreshing = null;
+		}
+	})();
+	return refreshing;
+}
+
+// On page load: resume the session of this tab, if it has one.
+export async function resume() {
+	if (!storedRefresh()) {
+		session.set({ access: null, me: null, ready: true });
+		return null;
+	}
+	try {
+		return await refresh();
+	} catch (e) {
+		if (isOutage(e)) session.set({ ...session.get(), ready: true });
+		return null;
+	}
+}
+
+export async function logout() {
+	const rt = storedRefresh();
+	const access = session.get().access;
+	clearTimeout(refreshTimer);
+	storeRefresh(null);
+	session.set({ access: null, me: null, ready: true });
+	if (rt && access) {
+		await fetch('/api/v1/auth/logout', {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${access}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ refresh_token: rt }),
+		}).catch(() => {});
+	}
+}
+
+export async function authHeader() {
+	if (session.get().access && Date.now() > expiresAt - 5000) await refresh().catch(() => {});
+	const a = session.get().access;
+	return a ? { Authorization: `Bearer ${a}` } : {};
+}
+
+// call('POST', '/tickets', body, {headers, raw, public}): the parsed answer, or throws ApiError.
+export async function call(method, path, body, opts = {}) {
+	const headers = { Accept: 'application/json', ...(opts.headers || {}) };
+	if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+	else if (!opts.public) Object.assign(headers, await authHeader());
+	let payload;
+	if (body !== undefined && body !== null) {
+		if (typeof body === 'string' || body instanceof Blob) payload = body;
+		else {
+			headers['Content-Type'] = 'application/json';
+			payload = JSON.stringify(body);
+		}
+	}
+	let res;
+	try {
+		res = await fetch('/api/v1' + path, { method, headers, body: payload, cache: 'no-store' });
+	} catch (e) {
+		throw new ApiError(0, null, e.message);
+	}
+	if (res.status === 401 && !opts.token && !opts.public && !opts.retried && storedRefresh()) {
+		await refresh();
+		return call(method, path, body, { ...opts, retried: true });
+	}
+	if (opts.raw && res.ok) return res;
+	const data = await readBody(res);
+	if (!res.ok) throw new ApiError(res.status, data && typeof data === 'object' ? data : null);
+	return data;
+}
+
+export const get = (p, o) => call('GET', p, undefined, o);
+export const post = (p, b, o) => call('POST', p, b, o);
+
+// A list endpoint read whole (up to `max` items), following limit/offset.
+export async function getAll(path, max = 2000) {
+	const items = [];
+	const sep = path.includes('?') ? '&' : '?';
+	for (let offset = 0; offset < max; offset += 500) {
+		const page = await get(`${path}${sep}limit=500&offset=${offset}`);
+		items.push(...page.items);
+		if (items.length >= page.total || page.items.length === 0) break;
+	}
+	return items;
+}
+
+export const hasPerm = (me, module, action) =>
+	!!me?.permissions?.some((p) => p.module === module && p.action === action);
+
+// Where a user starts, by what they may do.
+export function landing(me) {
+	if (hasPerm(me, 'users', 'read')) return '/admin';
+	if (hasPerm(me, 'tickets', 'update')) return '/counter';
+	if (hasPerm(me, 'tickets', 'create')) return '/kiosk';
+	if (hasPerm(me, 'queues', 'read')) return '/board';
+	if (hasPerm(me, 'reports', 'read')) return '/reports';
+	return '/login';
+}
+

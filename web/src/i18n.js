@@ -1,0 +1,72 @@
+// Spanish, English and Portuguese. The language comes from the browser
+// (navigator.languages), can be switched on every page and is kept in localStorage.
+import es from './i18n/es.json';
+import en from './i18n/en.json';
+import pt from './i18n/pt.json';
+import { store } from './store.js';
+
+export const dictionaries = { es, en, pt };
+export const languages = [
+	{ code: 'es', name: 'Español' },
+	{ code: 'en', name: 'English' },
+	{ code: 'pt', name: 'Português' },
+];
+const KEY = 'turnero.lang';
+
+function initial() {
+	try {
+		const saved = localStorage.getItem(KEY);
+		if (saved && dictionaries[saved]) return saved;
+	} catch (_) { /* storage disabled */ }
+	for (const l of navigator.languages || [navigator.language || 'es']) {
+		const base = String(l).slice(0, 2).toLowerCase();
+		if (dictionaries[base]) return base;
+	}
+	return 'es';
+}
+
+export const lang = store(initial());
+document.documentElement.lang = lang.get();
+
+export function setLang(code) {
+	if (!dictionaries[code]) return;
+	try { localStorage.setItem(KEY, code); } catch (_) { /* storage disabled */ }
+	document.documentElement.lang = code;
+	lang.set(code);
+}
+
+// t('kiosk.issued', {code: 'A-001'}): the text for the current language, with
+// {name} placeholders filled; falls back to Spanish, then to the key itself.
+export function t(key, vars) {
+	const l = lang.get();
+	let s = dictionaries[l][key] ?? dictionaries.es[key] ?? key;
+	if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] ?? m));
+	return s;
+}
+
+export function locale() {
+	return { es: 'es-AR', en: 'en-GB', pt: 'pt-BR' }[lang.get()];
+}
+
+export function fmtTime(iso) {
+	if (!iso) return '';
+	return new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
+}
+
+export function fmtDateTime(iso) {
+	if (!iso) return '';
+	return new Date(iso).toLocaleString(locale(), { dateStyle: 'short', timeStyle: 'short' });
+}
+
+// "about 12 min" / "8-15 min" from estimated_wait_range or estimated_wait_seconds.
+export function fmtWait(ticket) {
+	if (!ticket) return '';
+	const r = ticket.estimated_wait_range;
+	const min = (s) => Math.max(0, Math.round(s / 60));
+	if (r && typeof r.low === 'number' && typeof r.high === 'number') {
+		const lo = min(r.low), hi = min(r.high);
+		return lo === hi ? t('wait.about', { n: lo }) : t('wait.range', { low: lo, high: hi });
+	}
+	if (typeof ticket.estimated_wait_seconds === 'number') return t('wait.about', { n: min(ticket.estimated_wait_seconds) });
+	return '';
+}

@@ -1,0 +1,153 @@
+// The waiting-room display (1920x1080): per queue the desks and the code each
+// serves and the next codes; a new call is highlighted, chimed and spoken.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { get } from '../api.js';
+import { t, lang, locale } from '../i18n.js';
+import { useStore } from '../store.js';
+import { LangSwitch, LiveState } from '../ui.jsx';
+import { live } from '../live.js';
+import { announce, callText } from '../speech.js';
+
+const HIGHLIGHT_MS = 12000;
+
+// Every (place, ticket, called_date) on a board: the calls it shows.
+export function callsOf(board) {
+	const calls = [];
+	for (const q of board.queues || []) {
+		const withDesk = new Set();
+		for (const d of q.desks || []) {
+			if (d.serving) {
+				calls.push({ key: `${d.serving.ticket_id}@${d.serving.called_date}`, code: d.serving.code, place: d.name, queue: q.name });
+				withDesk.add(d.serving.ticket_id);
+			}
+		}
+		if (q.serving && !withDesk.has(q.serving.ticket_id)) {
+			calls.push({ key: `${q.serving.ticket_id}@${q.serving.called_date}`, code: q.serving.code, place: q.name, queue: q.name });
+		}
+	}
+	return calls;
+}
+
+export function Board() {
+	useStore(lang);
+	const [board, setBoard] = useState(null);
+	const [state, setState] = useState(null);
+	const [fresh, setFresh] = useState({}); // call key -> time first seen
+	const [last, setLast] = useState(null);
+	const [clock, setClock] = useState(new Date());
+	const seen = useRef(null);
+
+	function accept(b) {
+		if (!b || !b.queues) return;
+		const calls = callsOf(b);
+		if (seen.current === null) {
+			// What is on the board when it starts was announced already.
+			seen.current = new Set(calls.map((c) => c.key));
+		} else {
+			const now = Date.now();
+			const added = calls.filter((c) => !seen.current.has(c.key));
+			if (added.length) {
+				setFresh((f) => {
+					const n = { ...f };
+					for (const c of added) n[c.key] = now;
+					return n;
+				});
+				for (const c of added) {
+					seen.current.add(c.key);
+					announce(callText(c.code, c.place, lang.get()), lang.get());
+				}
+				setLast(added[added.length - 1]);
+			}
+		}
+		setBoard(b);
+	}
+
+	useEffect(() => live({
+		url: '/api/v1/live/board',
+		snapshot: async () => accept(await get('/board')),
+		onEvent: (name, data) => { if (name === 'board') accept(data); },
+		onStatus: setState,
+		pollMs: 2000,
+	}), []);
+
+	useEffect(() => {
+		const id = setInterval(() => {
+			setClock(new Date());
+			setFresh((f) => {
+				const now = Date.now();
+				const keep = Object.fromEntries(Object.entries(f).filter(([, at]) => now - at < HIGHLIGHT_MS));
+				return Object.keys(keep).length === Object.keys(f).length ? f : keep;
+			});
+		}, 1000);
+		return () => clearInterval(id);
+	}, []);
+
+	const isFresh = (s) => s && fresh[`${s.ticket_id}@${s.called_date}`];
+	return (
+		<main class="board" aria-labelledby="b-title">
+			<header class="board-head">
+				<h1 id="b-title">{t('board.title')}</h1>
+				<div class="board-status">
+					{state === 'reconnecting' && <span class="reconnecting" role="status">{t('live.reconnecting')}</span>}
+					{state !== 'reconnecting' && <LiveState state={state} />}
+					<time class="clock" datetime={clock.toISOString()}>{clock.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' })}</time>
+					<LangSwitch />
+				</div>
+			</header>
+			<div class="sr-only" aria-live="assertive" aria-atomic="true">
+				{last ? t('board.called', { code: last.code, place: last.place }) : ''}
+			</div>
+			{!board && <p class="board-empty">{state === 'reconnecting' ? t('live.reconnecting') : t('common.loading')}</p>}
+			{board && board.queues.length === 0 && <p class="board-empty">{t('board.noqueues')}</p>}
+			{board && (
+				<div class={`board-grid n${Math.min(board.queues.length, 6)}`}>
+					{board.queues.map((q) => {
+						const desks = (q.desks || []).filter(Boolean);
+						return (
+							<section class="bq" aria-label={q.name}>
+								<h2>{q.name}{q.state === 'paused' && <span class="paused"> · {t('board.paused')}</span>}</h2>
+								{desks.length > 0 ? (
+									<ul class="bq-desks" aria-label={t('board.desks')}>
+										{desks.map((d) => (
+											<li class={isFresh(d.serving) ? 'fresh' : ''} data-desk={d.name}>
+												<span class="bd-name">{d.name}</span>
+												<span class="bd-code">{d.serving ? d.serving.code : '—'}</span>
+											</li>
+										))}
+									</ul>
+								) : (
+									<div class={`bq-serving${isFresh(q.serving) ? ' fresh' : ''}`}>
+										<span class="label">{t('board.serving')}</span>
+										<span class="bq-code">{q.serving ? q.serving.code : '—'}</span>
+									</div>
+								)}
+								<div class="bq-next">
+									<span class="label">{t('board.next')}</span>
+									<ol aria-label={t('board.nextof', { queue: q.name })}>
+										{q.next.map((c) => <li>{c}</li>)}
+									</ol>
+									<span class="bq-waiting">{t('board.waiting', { n: q.waiting })}</span>
+								</div>
+							</section>
+						);
+					})}
+				</div>
+			)}
+			<SpeechLog />
+		</main>
+	);
+}
+
+// The announcements made, for people using assistive technology and for tests.
+function SpeechLog() {
+	const [n, setN] = useState(0);
+	useEffect(() => {
+		const id = setInterval(() => setN(window.turneroSpeechLog.length), 500);
+		return () => clearInterval(id);
+	}, []);
+	return (
+		<ol class="sr-only" aria-label={t('board.announcements')} data-count={n}>
+			{window.turneroSpeechLog.slice(-20).map((e) => <li lang={e.lang}>{e.text}</li>)}
+		</ol>
+	);
+}
