@@ -58,6 +58,11 @@ static const struct config_key keys[] = {
 	{"log", "level", KEY_LOG_LEVEL, offsetof(struct config, log.level), sizeof(((struct config *)0)->log.level),
 	 "info", 0, 0},
 	{"log", "access", KEY_BOOL, offsetof(struct config, log.access), 0, "true", 0, 0},
+	STR(relay, wake_socket, "/run/turnero-relay/wake.sock"),
+	STR(relay, publish_socket, "/run/turnero-live/publish.sock"),
+	STR(relay, metrics_file, "/run/turnero-relay/metrics.prom"),
+	{"webhooks", "allow_private", KEY_BOOL, offsetof(struct config, webhooks.allow_private), 0, "false", 0, 0},
+	STR(webhooks, retry_seconds, "5,300,1800,7200,18000,36000"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -171,11 +176,46 @@ static int check_semantics(const struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "[server] import_max_bytes: must be at least max_body_bytes");
 		return -1;
 	}
+	long retries[CONFIG_RETRY_MAX];
+	if (config_retry_list(cfg->webhooks.retry_seconds, retries) < 0) {
+		snprintf(err, errlen, "[webhooks] retry_seconds: must be 1-%d comma-separated seconds (1-86400)",
+			 CONFIG_RETRY_MAX);
+		return -1;
+	}
 	if (cfg->database.name[0] == '\0' || cfg->database.user[0] == '\0') {
 		snprintf(err, errlen, "[database] name and user must not be empty");
 		return -1;
 	}
 	return 0;
+}
+
+int config_retry_list(const char *text, long out[CONFIG_RETRY_MAX])
+{
+	int n = 0;
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!isdigit((unsigned char)*p) || n == CONFIG_RETRY_MAX)
+			return -1;
+		errno = 0;
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (errno || v < 1 || v > 86400)
+			return -1;
+		out[n++] = v;
+		p = end;
+		while (*p == ' ')
+			p++;
+		if (*p == ',') {
+			p++;
+			if (!*p)
+				return -1;
+		} else if (*p) {
+			return -1;
+		}
+	}
+	return n > 0 ? n : -1;
 }
 
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen)

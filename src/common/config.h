@@ -41,7 +41,25 @@ struct config {
 		char level[16];
 		bool access;
 	} log;
+	struct {
+		char wake_socket[CONFIG_PATH_MAX];    /* datagram socket the workers poke after a commit */
+		char publish_socket[CONFIG_PATH_MAX]; /* nginx's nchan publisher */
+		char metrics_file[CONFIG_PATH_MAX];   /* turnero_relay_* for GET /metrics */
+	} relay;
+	struct {
+		bool allow_private;
+		char retry_seconds[256];
+	} webhooks;
 };
+
+/* Most retries [webhooks] retry_seconds may list. */
+#define CONFIG_RETRY_MAX 20
+
+/*
+ * Parses a retry list such as "5,300,1800" (1-CONFIG_RETRY_MAX positive integers, at most
+ * 86400 each) into out; returns how many, or -1 when the text is not such a list.
+ */
+int config_retry_list(const char *text, long out[CONFIG_RETRY_MAX]);
 
 /* Fills cfg with the built-in defaults only. */
 void config_defaults(struct config *cfg);
