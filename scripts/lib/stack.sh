@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # A private turnero stack in one directory: MariaDB on a unix socket (no TCP),
-# turnero-fcgi, and nginx with a self-signed certificate on 127.0.0.1.
+# turnero-fcgi, nginx (with nchan) with a self-signed certificate on 127.0.0.1,
+# and turnero-relay.
 #
-#   stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop DIR
+#   stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|relay-start|relay-stop DIR
 #
 # or source it and call the stack_* functions (they return non-zero on failure
 # and never exit the caller).
 #
 # Environment:
-#   TURNERO_BUILD_DIR   directory holding turnero-fcgi and turneroctl (required to start)
+#   TURNERO_BUILD_DIR   directory holding turnero-fcgi, turnero-relay and turneroctl (required to start)
 #   TURNERO_SRC_DIR     repository root (default: derived from this file's location)
 #   TURNERO_HTTPS_PORT  nginx port on 127.0.0.1 (default 8443)
 #   TURNERO_WORKERS     turnero-fcgi workers (default 2)
@@ -216,6 +217,15 @@ migrations_dir = $STACK_SRC_DIR/sql
 
 [auth]
 secret_file = $dir/jwt.secret
+
+[relay]
+wake_socket = $dir/run/relay.wake
+publish_socket = $dir/run/live.sock
+metrics_file = $dir/run/relay.prom
+
+# Local stacks deliver webhooks to loopback http:// receivers (SPEC 7).
+[webhooks]
+allow_private = true
 CONF
 	if cmp -s "$tmp" "$dir/turnero.conf"; then
 		rm -f "$tmp"
@@ -265,14 +275,56 @@ stack_fcgi_stop() {
 	rm -f "$1/run/turnero.sock" "$1/run/turnero-fcgi.sum"
 }
 
-# stack_render_nginx SNIPPET OUT PORT TLSDIR SOCKET: the production snippet
+stack_relay_start() {
+	local dir=$1 pid
+	stack_need_build || return 1
+	stack_alive "$dir/run/turnero-relay.pid" turnero-relay && return 0
+	[ -x "$TURNERO_BUILD_DIR/turnero-relay" ] || { stack_fail "no turnero-relay in $TURNERO_BUILD_DIR (build first)"; return 1; }
+	[ -s "$dir/turnero.conf" ] || { stack_fail "$dir/turnero.conf is missing (run start first)"; return 1; }
+	stack_check_path "$dir/run/relay.wake" || return 1
+	mkdir -p "$dir/run" "$dir/log"
+	rm -f "$dir/run/relay.wake"
+	stack_log "starting turnero-relay"
+	# shellcheck disable=SC2086
+	pid=$(stack_spawn "$dir/log/relay.log" ${TURNERO_RELAY_WRAPPER:-} "$TURNERO_BUILD_DIR/turnero-relay" \
+		-c "$dir/turnero.conf")
+	echo "$pid" >"$dir/run/turnero-relay.pid"
+	sha256sum <"$TURNERO_BUILD_DIR/turnero-relay" | cut -d' ' -f1 >"$dir/run/turnero-relay.sum"
+	# Started once it listens for wake-ups (it binds that socket before touching the database).
+	if ! stack_wait 20 test -S "$dir/run/relay.wake"; then
+		tail -n 20 "$dir/log/relay.log" >&2
+		kill -0 "$pid" 2>/dev/null && stack_stop_pid "$dir/run/turnero-relay.pid" turnero-relay 10
+		stack_fail "turnero-relay did not start within 20s (log: $dir/log/relay.log)"
+		return 1
+	fi
+}
+
+stack_relay_stop() {
+	stack_stop_pid "$1/run/turnero-relay.pid" turnero-relay 15
+	rm -f "$1/run/relay.wake" "$1/run/turnero-relay.sum"
+}
+
+# stack_render_nginx SNIPPET OUT PORT TLSDIR SOCKET [LIVESOCKET]: the production snippet
 # with only the listen address, certificate directory and socket replaced
 # (comment lines are left alone). Fails when the production file no longer
-# contains the strings replaced here, so a drift cannot go unnoticed.
+# contains the strings replaced here, so a drift cannot go unnoticed. The live
+# includes (turnero-live.conf, turnero-live-publisher.conf, next to SNIPPET) are
+# rendered next to OUT, the publisher listening on LIVESOCKET (default: live.sock
+# beside SOCKET).
 stack_render_nginx() {
-	local src=$1 out=$2 port=$3 tls=$4 sock=$5 body
-	case "$tls$sock" in *[\|\&\\]*) stack_fail "unsupported characters in $tls or $sock"; return 1 ;; esac
+	local src=$1 out=$2 port=$3 tls=$4 sock=$5 live=${6:-$(dirname "$5")/live.sock} body outdir srcdir
+	outdir=$(dirname "$out")
+	srcdir=$(dirname "$src")
+	case "$tls$sock$live$outdir" in *[\|\&\\]*) stack_fail "unsupported characters in $tls, $sock or $outdir"; return 1 ;; esac
+	cp "$srcdir/turnero-live.conf" "$outdir/turnero-live.conf" || return 1
+	sed -e '/^[[:space:]]*#/b' -e "s|unix:/run/turnero-live/publish.sock;|unix:$live;|" \
+		"$srcdir/turnero-live-publisher.conf" >"$outdir/turnero-live-publisher.conf" || return 1
+	if ! grep -qF "unix:$live;" "$outdir/turnero-live-publisher.conf"; then
+		stack_fail "rendering turnero-live-publisher.conf failed: its listen line changed"
+		return 1
+	fi
 	sed -e '/^[[:space:]]*#/b' \
+		-e "s|/usr/local/share/turnero/nginx/|$outdir/|g" \
 		-e "s|listen 443 ssl http2;|listen 127.0.0.1:$port ssl http2;|" \
 		-e '/listen \[::\]:443 ssl http2;/d' \
 		-e "s|/etc/turnero/tls/|$tls/|g" \
@@ -283,7 +335,8 @@ stack_render_nginx() {
 		[ "$(grep -c 'listen ' <<<"$body")" -ne 1 ] ||
 		! grep -qF "ssl_certificate $tls/" <<<"$body" ||
 		! grep -qF "unix:$sock;" <<<"$body" ||
-		grep -qE '/etc/turnero/tls/|/run/turnero/' <<<"$body"; then
+		[ "$(grep -cF "include $outdir/turnero-live" <<<"$body")" -ne 2 ] ||
+		grep -qE '/etc/turnero/tls/|/run/turnero/|/usr/local/share/turnero/' <<<"$body"; then
 		stack_fail "rendering $src failed: its listen/certificate/socket lines changed (see the file's header)"
 		return 1
 	fi
@@ -295,6 +348,8 @@ stack_nginx_main() {
 	cat >"$out" <<NGINX
 # Generated by scripts/lib/stack.sh: a private nginx whose state lives in $dir.
 # Root workers are acceptable for this private development/test instance.
+# Live updates need nchan (Debian: libnginx-mod-nchan), loaded from Debian's module directory.
+load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
 user root;
 worker_processes 2;
 pid $dir/run/nginx.pid;
@@ -344,7 +399,7 @@ stack_nginx_start() {
 	cert=$(stack_make_cert "$dir/tls") || return 1
 	cp /etc/nginx/fastcgi_params "$dir/nginx/fastcgi_params" || return 1
 	stack_render_nginx "$STACK_SRC_DIR/nginx/turnero.conf" "$dir/nginx/turnero.conf.new" "$port" \
-		"$dir/tls" "$dir/run/turnero.sock" || return 1
+		"$dir/tls" "$dir/run/turnero.sock" "$dir/run/live.sock" || return 1
 	stack_nginx_main "$dir" "$dir/nginx/nginx.conf" "$dir/nginx/turnero.conf"
 	if stack_alive "$dir/run/nginx.pid" nginx; then
 		# Running: pick up an edited production snippet or a new certificate.
@@ -389,20 +444,22 @@ stack_start() {
 		stack_write_config "$dir" &&
 		stack_migrate "$dir" &&
 		stack_fcgi_start "$dir" &&
-		stack_nginx_start "$dir"
+		stack_nginx_start "$dir" &&
+		stack_relay_start "$dir"
 }
 
 stack_stop() {
 	local dir=$1
+	stack_relay_stop "$dir"
 	stack_nginx_stop "$dir"
 	stack_fcgi_stop "$dir"
 	stack_db_stop "$dir"
 }
 
-# Prints one line per component; returns 0 only when all three run.
+# Prints one line per component; returns 0 only when all four run.
 stack_status() {
 	local dir=$1 name all=0
-	for name in mariadbd turnero-fcgi nginx; do
+	for name in mariadbd turnero-fcgi nginx turnero-relay; do
 		if stack_alive "$dir/run/$name.pid" "$name"; then
 			echo "$name: running (pid $(stack_pid "$dir/run/$name.pid"))"
 		else
@@ -416,14 +473,14 @@ stack_status() {
 stack_main() {
 	local action=${1:-} dir=${2:-}
 	if [ $# -ne 2 ] || [ -z "$dir" ]; then
-		echo "usage: stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop DIR" >&2
+		echo "usage: stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|relay-start|relay-stop DIR" >&2
 		return 2
 	fi
 	case $action in
-	start | db-start | fcgi-start)
+	start | db-start | fcgi-start | relay-start)
 		mkdir -p "$dir" || return 1
 		;;
-	stop | status | db-stop | fcgi-stop)
+	stop | status | db-stop | fcgi-stop | relay-stop)
 		# Nothing was ever started in a directory that does not exist.
 		if [ ! -d "$dir" ]; then
 			[ "$action" = status ] || return 0
@@ -445,6 +502,8 @@ stack_main() {
 	db-stop) stack_db_stop "$dir" ;;
 	fcgi-start) stack_fcgi_start "$dir" ;;
 	fcgi-stop) stack_fcgi_stop "$dir" ;;
+	relay-start) stack_relay_start "$dir" ;;
+	relay-stop) stack_relay_stop "$dir" ;;
 	esac
 }
 
