@@ -22,8 +22,8 @@ set -u -o pipefail
 
 SRC=${TURNERO_SRC_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BUILD=${TURNERO_BUILD_DIR:-}
-UNITS=(turnero.socket turnero.service turnero-restart.service turnero-restart.timer)
-INSTALLED=(/usr/local/sbin/turnero-fcgi /usr/local/bin/turneroctl)
+UNITS=(turnero.socket turnero.service turnero-restart.service turnero-restart.timer turnero-relay.service)
+INSTALLED=(/usr/local/sbin/turnero-fcgi /usr/local/sbin/turnero-relay /usr/local/bin/turneroctl)
 # Highest acceptable "systemd-analyze security" exposure, times ten (2.0 = "OK").
 MAX_EXPOSURE=20
 ENV_NOISE='cgroup|control group|Failed to connect to (the )?bus|No such file or directory.*/proc/|Failed to (determine|set up|setup) (user|mount) namespace'
@@ -71,6 +71,7 @@ nginx_test() {
 	cp /etc/nginx/fastcgi_params "$dir/" || return 1
 	mkdir -p "$dir/tmp"
 	cat >"$dir/nginx.conf" <<NGINX
+load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
 pid $dir/nginx.pid;
 error_log $dir/error.log;
 events {}
@@ -95,9 +96,16 @@ NGINX
 if need nginx nginx && need openssl openssl; then
 	if stack_make_cert "$tmp/tls" >/dev/null 2>&1; then
 		mkdir -p "$tmp/nginx-prod" "$tmp/nginx-stack"
-		# Production: only the certificate directory moves (nginx -t loads the files).
+		# Production: only the certificate directory and the live includes' directory move
+		# (nginx -t loads the files), and the publisher's socket directory (nginx -t binds
+		# unix sockets); the live locations are copied unchanged.
+		mkdir -p "$tmp/run" "$tmp/run-live"
 		sed -e '/^[[:space:]]*#/b' -e "s|/etc/turnero/tls/|$tmp/tls/|g" \
+			-e "s|/usr/local/share/turnero/nginx/|$tmp/nginx-prod/|g" \
 			"$SRC/nginx/turnero.conf" >"$tmp/nginx-prod/turnero.conf"
+		cp "$SRC/nginx/turnero-live.conf" "$tmp/nginx-prod/"
+		sed -e '/^[[:space:]]*#/b' -e "s|/run/turnero-live/|$tmp/run-live/|g" \
+			"$SRC/nginx/turnero-live-publisher.conf" >"$tmp/nginx-prod/turnero-live-publisher.conf"
 		nginx_test "nginx/turnero.conf (production, certificate paths replaced)" \
 			"$tmp/nginx-prod/turnero.conf"
 		if stack_render_nginx "$SRC/nginx/turnero.conf" "$tmp/nginx-stack/turnero.conf" 18443 \
@@ -159,7 +167,7 @@ if need systemd-analyze systemd; then
 		else
 			fail "systemd-analyze verify (exit $rc): ${UNITS[*]}"
 		fi
-		for unit in turnero.service turnero-restart.service; do
+		for unit in turnero.service turnero-restart.service turnero-relay.service; do
 			out=$(cd "$root/etc/systemd/system" && systemd-analyze security --no-pager --offline=true \
 				--root="$root" --threshold=$MAX_EXPOSURE "$unit" 2>&1)
 			rc=$?
