@@ -125,6 +125,10 @@ static bool read_body(struct api_ctx *ctx, bool creating, struct webhook_body *b
 	bool ok = jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], fe);
 	if (ok || json_object_is_type(ctx->body, json_type_object))
 		ok = read_events(ctx->body, b->events, sizeof b->events, &b->has_events, fe) && ok;
+	struct webhook_target target;
+	const char *why = b->url ? webhook_url_check(b->url, ctx->app->cfg->webhooks.allow_private, false, &target) : NULL;
+	if (why)
+		field_errors_add(fe, "url", "%s", why);
 	if (creating && !b->has_events && !fe->n) {
 		field_errors_add(fe, "events", "is required");
 		ok = false;

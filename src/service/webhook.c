@@ -44,10 +44,7 @@ bool webhook_events_join(const char *const *names, size_t n, char *out, size_t o
 				return false;
 			}
 		} else if (!known_type(s)) {
-			field_errors_add(fe, "events", "unknown event type; one of ticket.created, ticket.called, "
-						       "ticket.recalled, ticket.requeued, ticket.served, ticket.no_show, "
-						       "ticket.cancelled, ticket.transferred, ticket.expired, appointment.booked, "
-						       "appointment.cancelled, appointment.checked_in, appointment.no_show or \"*\"");
+			field_errors_add(fe, "events", "names an unknown event type \"%.40s\" (see the list in openapi.yaml)", s);
 			return false;
 		}
 		for (size_t j = 0; j < i; j++) {
