@@ -212,7 +212,7 @@ static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_du
 	a->easy = curl_easy_init();
 	bool ok = a->easy && add_header(a, "Content-Type", "application/json") && add_header(a, "webhook-id", a->id) &&
 		  add_header(a, "webhook-timestamp", ts_text) && add_header(a, "webhook-signature", signature) &&
-		  add_header(a, "User-Agent", "turnero-relay");
+		  add_header(a, "User-Agent", "turnero-relay") && add_header(a, "Expect", "");
 	if (ok && target.address[0] && !h->cfg->webhooks.allow_private) {
 		/* Connect to the address that was checked, not to whatever a second lookup says. */
 		snprintf(a->resolve, sizeof a->resolve, "%.255s:%d:%s%.50s%s", target.host, target.port,
