@@ -393,17 +393,20 @@ stack_https_up() {
 }
 
 stack_nginx_start() {
-	local dir=$1 port cert
+	local dir=$1 port cert live_before
 	port=$(stack_port)
 	mkdir -p "$dir/nginx/tmp" "$dir/run" "$dir/log" || return 1
 	cert=$(stack_make_cert "$dir/tls") || return 1
 	cp /etc/nginx/fastcgi_params "$dir/nginx/fastcgi_params" || return 1
+	# The live includes are rendered in place: a change of them also means a reload.
+	live_before=$(cat "$dir/nginx/turnero-live.conf" "$dir/nginx/turnero-live-publisher.conf" 2>/dev/null | sha256sum)
 	stack_render_nginx "$STACK_SRC_DIR/nginx/turnero.conf" "$dir/nginx/turnero.conf.new" "$port" \
 		"$dir/tls" "$dir/run/turnero.sock" "$dir/run/live.sock" || return 1
 	stack_nginx_main "$dir" "$dir/nginx/nginx.conf" "$dir/nginx/turnero.conf"
 	if stack_alive "$dir/run/nginx.pid" nginx; then
 		# Running: pick up an edited production snippet or a new certificate.
-		if [ -n "$cert" ] || ! cmp -s "$dir/nginx/turnero.conf.new" "$dir/nginx/turnero.conf"; then
+		if [ -n "$cert" ] || ! cmp -s "$dir/nginx/turnero.conf.new" "$dir/nginx/turnero.conf" ||
+			[ "$live_before" != "$(cat "$dir/nginx/turnero-live.conf" "$dir/nginx/turnero-live-publisher.conf" | sha256sum)" ]; then
 			mv "$dir/nginx/turnero.conf.new" "$dir/nginx/turnero.conf"
 			stack_log "nginx configuration or certificate changed; reloading nginx"
 			nginx -t -q -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -e "$dir/log/nginx-error.log" ||

@@ -3,7 +3,8 @@
  * nginx/turnero-live.conf) and asks the workers first with an internal subrequest that
  * carries the subscriber's URI and Authorization header, so these routes apply the same
  * token and permission rules as every other one. 2xx lets the stream start; a problem
- * answer (401, 403, 404) is what the subscriber gets instead.
+ * answer (401, 403, 404) is what the subscriber gets instead. A plain request of a stream
+ * URL (no SSE, no WebSocket) reaches these routes directly and answers 400 once authorized.
  */
 #include "api/api.h"
 #include "service/queue.h"
@@ -11,6 +12,12 @@
 
 static void allow(struct api_ctx *ctx, const char *stream)
 {
+	/* nginx marks its authorization subrequest; anything else came here as a plain request. */
+	if (!kv_get(&ctx->req->query, "live_authorize")) {
+		api_fail(ctx, APP_BAD_REQUEST,
+			 "This URL is a live stream: ask with Accept: text/event-stream or a WebSocket upgrade.");
+		return;
+	}
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "stream", json_object_new_string(stream));
 	api_json(ctx, 200, o);

@@ -122,12 +122,31 @@ static bool seen(char (*list)[UUID_STR_LEN], size_t n, const char *id)
 	return false;
 }
 
-void live_event(struct relay_live *l, struct svc_app *app, const struct event_log_rec *e)
+/* {type, timestamp, data: {ticket}}; takes a reference of ticket. */
+static char *payload_of(const char *type, const char *at, struct json_object *ticket)
 {
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "type", json_object_new_string(type));
+	json_object_object_add(o, "timestamp", json_object_new_string(at));
+	struct json_object *data = json_object_new_object();
+	json_object_object_add(data, "ticket", ticket);
+	json_object_object_add(o, "data", data);
+	char *text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return text;
+}
+
+void live_event(struct relay_live *l, struct svc_app *app, const struct event_log_rec *e, char **payload)
+{
+	*payload = NULL;
 	l->board_dirty = true;
 	struct ticket_view v;
 	if (svc_ticket_get(app, e->ticket_id, &v) != APP_OK)
 		return;
+	struct json_object *ticket = render_ticket(&v);
+	char type[40];
+	snprintf(type, sizeof type, "ticket.%s", e->event);
+	*payload = payload_of(type, e->at, json_object_get(ticket));
 	/* The queues it touches: from, to, and the one it is in now (created, called, ...). */
 	char queues[3][UUID_STR_LEN];
 	size_t nq = 0;
@@ -139,7 +158,7 @@ void live_event(struct relay_live *l, struct svc_app *app, const struct event_lo
 	struct json_object *msg = json_object_new_object();
 	json_object_object_add(msg, "seq", json_object_new_int64(e->seq));
 	json_object_object_add(msg, "event", json_object_new_string(e->event));
-	json_object_object_add(msg, "ticket", render_ticket(&v));
+	json_object_object_add(msg, "ticket", ticket);
 	const char *text = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN);
 	for (size_t i = 0; i < nq; i++) {
 		char channel[64];
@@ -148,17 +167,28 @@ void live_event(struct relay_live *l, struct svc_app *app, const struct event_lo
 	}
 	json_object_put(msg);
 
-	/* Public views: this ticket, and the waiting tickets of those queues whose place moved. */
+	/* Public views: this ticket now; the waiting tickets of those queues after the batch. */
 	publish_public(l, app, e->ticket_id);
 	for (size_t i = 0; i < nq; i++) {
+		if (seen(l->dirty, l->ndirty, queues[i]))
+			continue;
+		if (l->ndirty == LIVE_DIRTY_QUEUES)
+			live_flush_public(l, app);
+		memcpy(l->dirty[l->ndirty++], queues[i], UUID_STR_LEN);
+	}
+}
+
+void live_flush_public(struct relay_live *l, struct svc_app *app)
+{
+	for (size_t i = 0; i < l->ndirty; i++) {
 		char(*ids)[UUID_STR_LEN] = NULL;
 		size_t n = 0;
-		if (repo_relay_waiting_ids(app->db, queues[i], PUBLIC_PER_QUEUE, &ids, &n) >= 0)
+		if (repo_relay_waiting_ids(app->db, l->dirty[i], PUBLIC_PER_QUEUE, &ids, &n) >= 0)
 			for (size_t j = 0; j < n; j++)
-				if (strcmp(ids[j], e->ticket_id) != 0)
-					publish_public(l, app, ids[j]);
+				publish_public(l, app, ids[j]);
 		free(ids);
 	}
+	l->ndirty = 0;
 }
 
 long long live_flush_board(struct relay_live *l, struct svc_app *app)
@@ -188,13 +218,5 @@ char *relay_event_payload(struct svc_app *app, const char *ticket_id, const char
 	struct ticket_view v;
 	if (svc_ticket_get(app, ticket_id, &v) != APP_OK)
 		return NULL;
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "type", json_object_new_string(type));
-	json_object_object_add(o, "timestamp", json_object_new_string(at));
-	struct json_object *data = json_object_new_object();
-	json_object_object_add(data, "ticket", render_ticket(&v));
-	json_object_object_add(o, "data", data);
-	char *text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	json_object_put(o);
-	return text;
+	return payload_of(type, at, render_ticket(&v));
 }

@@ -121,10 +121,8 @@ static bool follow(struct relay *r)
 			if (now - r->gap_since_us < GAP_WAIT_US)
 				break;
 		}
-		live_event(&r->live, &r->app, e);
-		char type[40];
-		snprintf(type, sizeof type, "ticket.%s", e->event);
-		char *payload = relay_event_payload(&r->app, e->ticket_id, type, e->at);
+		char *payload = NULL;
+		live_event(&r->live, &r->app, e, &payload);
 		if (payload) {
 			repo_delivery_set_payload(r->app.db, e->seq, payload);
 			free(payload);
@@ -133,6 +131,7 @@ static bool follow(struct relay *r)
 	}
 	bool more = i == n && n == BATCH;
 	free(events);
+	live_flush_public(&r->live, &r->app);
 	if (done != r->position) {
 		if (repo_relay_set_position(r->app.db, done) >= 0)
 			r->position = done;

@@ -33,8 +33,13 @@ struct live_cache_slot {
 	unsigned long long hash;
 };
 
+/* Queues whose waiting tickets' public views may have moved, flushed after each batch. */
+#define LIVE_DIRTY_QUEUES 64
+
 struct relay_live {
 	const struct config *cfg;
+	char dirty[LIVE_DIRTY_QUEUES][UUID_STR_LEN];
+	size_t ndirty;
 	CURL *curl; /* one keep-alive connection to the publisher socket */
 	struct relay_stats *stats;
 	bool board_dirty;
@@ -48,10 +53,19 @@ int live_open(struct relay_live *l, const struct config *cfg, struct relay_stats
 void live_close(struct relay_live *l);
 
 /*
- * Publishes the live messages of one event: the queue streams it touches, the public
- * views that changed, and marks the board for the next live_flush_board.
+ * Publishes the live messages of one event: the queue streams it touches, the ticket's
+ * public view when it changed, and marks the board and the queues' other public views
+ * for live_flush_board and live_flush_public.
+ * [out] payload: the event's webhook body (relay_event_payload's shape), malloc'd; NULL
+ *                when the ticket is gone or memory ran out.
  */
-void live_event(struct relay_live *l, struct svc_app *app, const struct event_log_rec *e);
+void live_event(struct relay_live *l, struct svc_app *app, const struct event_log_rec *e, char **payload);
+
+/*
+ * Publishes the public views of the waiting tickets of the queues events touched since the
+ * last call (once per queue, however many events a batch held), when they changed.
+ */
+void live_flush_public(struct relay_live *l, struct svc_app *app);
 
 /* Publishes the board when it changed and the last one is 250 ms old (at most 4 a second).
  * Returns the microseconds until it may publish again when still dirty, else -1. */

@@ -139,6 +139,14 @@ if [ "${TURNERO_VALGRIND:-0}" = 1 ]; then
 	fi
 fi
 
+# A crashed nginx worker (e.g. in the nchan module) is respawned and may go unnoticed.
+if grep -q 'exited on signal' "$state/log/nginx-error.log" 2>/dev/null; then
+	echo "== nginx worker crashes in nginx-error.log:"
+	grep -B5 'exited on signal' "$state/log/nginx-error.log" | head -n 40
+	[ $status -eq 0 ] && status=1
+	failed=1
+fi
+
 # A sanitizer report in a worker does not always fail a request: read the server log too.
 if grep -Eq 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$state/log/turnero.log" 2>/dev/null; then
 	echo "== sanitizer reports in turnero.log:"
