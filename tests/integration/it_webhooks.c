@@ -455,6 +455,22 @@ START_TEST(test_signed_delivery_of_subscribed_events)
 	ck_assert_msg(strstr(done, "\"delivered_date\":\"20"), "delivered_date: %s", done);
 	free(done);
 	delete_webhook(&w);
+
+	/* The relay's metrics come with the workers' (it rewrites its file every second). */
+	bool seen = false;
+	for (int i = 0; i < 50 && !seen; i++) {
+		it_json("GET", "/api/v1/metrics", NULL, NULL, &r);
+		ck_assert_int_eq(r.status, 200);
+		const char *p = strstr(r.body, "\nturnero_relay_deliveries_total{status=\"delivered\"} ");
+		seen = p && strtoll(p + strlen("\nturnero_relay_deliveries_total{status=\"delivered\"} "), NULL, 10) >= 1 &&
+		       strstr(r.body, "\nturnero_relay_lag_events ") && strstr(r.body, "\nturnero_relay_lag_seconds ") &&
+		       strstr(r.body, "\nturnero_relay_leader 1\n");
+		if (!seen)
+			it_sleep_ms(100);
+		if (!seen && i == 49)
+			ck_abort_msg("relay metrics in GET /metrics: %s", r.body);
+		it_response_free(&r);
+	}
 }
 END_TEST
 
