@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -656,6 +657,86 @@ START_TEST(test_relay_killed_during_a_burst_loses_nothing)
 }
 END_TEST
 
+/* The contents of a file of the stack's state directory (malloc'd), or NULL. */
+static char *read_state_file(const char *rel)
+{
+	FILE *f = fopen(it_state_path(rel), "r");
+	if (!f)
+		return NULL;
+	char *buf = calloc(1, 65536);
+	size_t n = buf ? fread(buf, 1, 65535, f) : 0;
+	(void)n;
+	fclose(f);
+	return buf;
+}
+
+static int relay_pid(void)
+{
+	char *text = read_state_file("run/turnero-relay.pid");
+	int pid = text ? atoi(text) : 0;
+	free(text);
+	return pid;
+}
+
+/* A second relay, as on a second host, waits; it takes the work over when the first dies. */
+START_TEST(test_standby_relay_takes_over_the_lease)
+{
+	char metrics[1024], wake[1024], log[1024];
+	snprintf(metrics, sizeof metrics, "%s", it_state_path("run/relay2.prom"));
+	snprintf(wake, sizeof wake, "%s", it_state_path("run/relay2.wake"));
+	snprintf(log, sizeof log, "%s", it_state_path("log/relay2.log"));
+	pid_t standby = fork();
+	ck_assert_int_ge(standby, 0);
+	if (standby == 0) {
+		char exe[1024];
+		snprintf(exe, sizeof exe, "%s/turnero-relay", getenv("TURNERO_BUILD_DIR"));
+		setenv("TURNERO_RELAY_METRICS_FILE", metrics, 1);
+		setenv("TURNERO_RELAY_WAKE_SOCKET", wake, 1);
+		if (!freopen(log, "a", stderr) || !freopen("/dev/null", "r", stdin))
+			_exit(127);
+		execl(exe, exe, "-c", it_state_path("turnero.conf"), (char *)NULL);
+		_exit(127);
+	}
+	/* The standby reports that it does not lead. */
+	bool waiting = false;
+	for (int i = 0; i < 100 && !waiting; i++) {
+		char *m = read_state_file("run/relay2.prom");
+		waiting = m && strstr(m, "\nturnero_relay_leader 0\n");
+		free(m);
+		if (!waiting)
+			it_sleep_ms(100);
+	}
+	if (!waiting) {
+		kill(standby, SIGTERM);
+		waitpid(standby, NULL, 0);
+	}
+	ck_assert_msg(waiting, "the second relay waits (turnero_relay_leader 0)");
+
+	struct webhook w;
+	char queue[64], ticket[64];
+	create_webhook("ok", "[\"ticket.created\"]", &w);
+	new_queue("hook-standby", queue);
+	int first = relay_pid();
+	ck_assert_int_gt(first, 0);
+	ck_assert_int_eq(kill(first, SIGKILL), 0);
+	new_ticket(queue, ticket);
+
+	/* Its lease expires within 6 s; give the takeover a generous bound. */
+	struct hit h[8];
+	size_t n = wait_hits(w.prefix, 1, 30000, h, 8);
+	bool leads = false;
+	char *m = read_state_file("run/relay2.prom");
+	leads = m && strstr(m, "\nturnero_relay_leader 1\n");
+	free(m);
+	kill(standby, SIGTERM);
+	waitpid(standby, NULL, 0);
+	ck_assert_int_eq(it_stack("relay-start"), 0); /* the stack's own relay again */
+	ck_assert_msg(n >= 1 && strstr(h[0].body, ticket), "the standby delivered the event (%zu requests)", n);
+	ck_assert_msg(leads, "the standby took the lease");
+	ck_assert(signed_with(&h[0], w.secret));
+}
+END_TEST
+
 int main(void)
 {
 	it_init();
@@ -674,6 +755,7 @@ int main(void)
 	tcase_add_test(tc, test_test_event_and_manual_retry);
 	tcase_add_test(tc, test_rotated_secret_signs_with_both_for_a_day);
 	tcase_add_test(tc, test_relay_killed_during_a_burst_loses_nothing);
+	tcase_add_test(tc, test_standby_relay_takes_over_the_lease);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);
