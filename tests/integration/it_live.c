@@ -200,6 +200,20 @@ START_TEST(test_stream_authorization)
 	sse_open(&s, path, admin_token, NULL);
 	ck_assert_int_eq(sse_status(&s), 200);
 	sse_close(&s);
+	/* Only the site's own origin may read a stream from a browser; nchan would allow any. */
+	sse_extra_header = "Origin: https://elsewhere.example";
+	sse_open(&s, "/api/v1/live/board", admin_token, NULL);
+	sse_extra_header = NULL;
+	ck_assert_int_eq(sse_status(&s), 403);
+	ck_assert_msg(!strstr(s.buf, "event:"), "no stream for another origin: %s", s.buf);
+	sse_close(&s);
+	char origin[300];
+	snprintf(origin, sizeof origin, "Origin: %s", getenv("TURNERO_TEST_URL"));
+	sse_extra_header = origin;
+	sse_open(&s, "/api/v1/live/board", admin_token, NULL);
+	sse_extra_header = NULL;
+	ck_assert_int_eq(sse_status(&s), 200);
+	sse_close(&s);
 	/* The public stream needs no token: the random id is the capability. */
 	snprintf(path, sizeof path, "/api/v1/public/live/tickets/%s", ticket);
 	sse_open(&s, path, NULL, NULL);

@@ -54,6 +54,8 @@ static void pump(struct sse *s, int wait_ms)
 		s->done = true;
 }
 
+const char *sse_extra_header;
+
 void sse_open(struct sse *s, const char *path, const char *token, const char *last_event_id)
 {
 	memset(s, 0, sizeof *s);
@@ -69,6 +71,8 @@ void sse_open(struct sse *s, const char *path, const char *token, const char *la
 		snprintf(last, sizeof last, "Last-Event-ID: %s", last_event_id);
 		s->headers = curl_slist_append(s->headers, last);
 	}
+	if (sse_extra_header)
+		s->headers = curl_slist_append(s->headers, sse_extra_header);
 	s->easy = curl_easy_init();
 	curl_easy_setopt(s->easy, CURLOPT_URL, url);
 	curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, s->headers);

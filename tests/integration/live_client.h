@@ -22,6 +22,8 @@ struct sse {
  * Returns once the response headers arrived (or the transfer ended); the status is sse_status.
  */
 void sse_open(struct sse *s, const char *path, const char *token, const char *last_event_id);
+/* One more request header ("Name: value") for the next sse_open calls; NULL: none. */
+extern const char *sse_extra_header;
 long sse_status(struct sse *s);
 /* Reads until the received text (from byte from on) contains needle; false after timeout_ms. */
 bool sse_wait(struct sse *s, size_t from, const char *needle, long timeout_ms);
