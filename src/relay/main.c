@@ -47,7 +47,7 @@ static void usage(FILE *out)
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"
-		"Signals: SIGTERM and SIGINT stop it and give up the lease.\n"
+		"Signals: SIGTERM and SIGINT stop it and give up the lease; SIGHUP is ignored.\n"
 		"Exit status: 0 on a clean stop, 1 on a runtime failure, 2 on bad usage or configuration.\n",
 		config_default_path(NULL));
 }
@@ -263,6 +263,8 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Nothing to reload: the configuration is read at start (restart the unit to change it). */
+	signal(SIGHUP, SIG_IGN);
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		fprintf(stderr, "turnero-relay: libcurl failed to initialise\n");
