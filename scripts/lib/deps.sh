@@ -11,6 +11,8 @@ TURNERO_DEPS=(
 	check libcurl4-openssl-dev valgrind
 	# private stack: database, web server, certificates, health probes, free ports
 	mariadb-server mariadb-client nginx openssl curl iproute2 procps util-linux
+	# live updates: nginx's nchan module (turnero-relay links libcurl, listed above)
+	libnginx-mod-nchan
 	# tests/deploy/check-deploy.sh: systemd-analyze, systemd-sysusers, systemd-tmpfiles
 	systemd
 )
