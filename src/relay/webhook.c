@@ -237,7 +237,8 @@ static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_du
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, ATTEMPT_TIMEOUT_S);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* a redirect could lead anywhere */
+	curl_easy_setopt(c, CURLOPT_PROXY, "");         /* no proxy from the environment: connect to what was checked */
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, h->cfg->webhooks.allow_private ? "http,https" : "https");
 	if (a->resolve_list)
 		curl_easy_setopt(c, CURLOPT_RESOLVE, a->resolve_list);
