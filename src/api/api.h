@@ -147,6 +147,11 @@ void api_public_appointments_create(struct api_ctx *ctx);
 void api_public_appointments_get(struct api_ctx *ctx);
 void api_public_appointments_cancel(struct api_ctx *ctx);
 void api_reports_appointments(struct api_ctx *ctx);
+/* SPEC 14: explanations and forecasts */
+void api_queues_order(struct api_ctx *ctx);
+void api_tickets_quote(struct api_ctx *ctx);
+void api_reports_estimates(struct api_ctx *ctx);
+void api_reports_fairness(struct api_ctx *ctx);
 
 struct customer_input;
 struct field_errors;

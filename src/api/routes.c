@@ -113,6 +113,12 @@ const struct http_route api_routes[] = {
 	PUBLIC(HTTP_POST, "/api/v1/public/appointments", api_public_appointments_create, JSON),
 	PUBLIC(HTTP_GET, "/api/v1/public/appointments/{id}", api_public_appointments_get, 0),
 	PUBLIC(HTTP_POST, "/api/v1/public/appointments/{id}/cancel", api_public_appointments_cancel, 0),
+
+	/* Explanations and forecasts (SPEC 14). The quote takes POST /tickets's body and writes nothing. */
+	R(HTTP_GET, "/api/v1/queues/{id}/order", api_queues_order, PERM_TICKETS, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/tickets/quote", api_tickets_quote, PERM_TICKETS, PERM_CREATE, JSON),
+	R(HTTP_GET, "/api/v1/reports/estimates", api_reports_estimates, PERM_REPORTS, PERM_READ, 0),
+	R(HTTP_GET, "/api/v1/reports/fairness", api_reports_fairness, PERM_REPORTS, PERM_READ, 0),
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];
