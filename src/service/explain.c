@@ -62,7 +62,9 @@ enum app_err svc_explain_order(struct svc_app *app, const char *queue_id, struct
 		long long late = rows[i].overdue ? (out->generated_ms - rows[i].deadline_ms) / 1000 : 0;
 		it->overdue_seconds = late > 0 ? late : 0;
 		long long wait = forecast_wait(&b, it->rank);
-		it->predicted_call_ms = out->generated_ms + wait * 1000;
+		/* A century is as far as a prediction needs to reach (and keeps the sum in range). */
+		long long shown = wait < 3155760000LL ? wait : 3155760000LL;
+		it->predicted_call_ms = out->generated_ms + shown * 1000;
 		it->at_risk = forecast_at_risk(out->generated_ms, wait, rows[i].has_deadline, rows[i].deadline_ms);
 	}
 	out->n = n;
