@@ -521,10 +521,10 @@ static const struct {
 	  " " MS("t.sla_deadline") " AS deadline, " MS("UTC_TIMESTAMP(3)") " AS now"
 	  " FROM tickets t JOIN queues q ON q.id = t.queue_id WHERE t.status = 'waiting' AND q.state IN ('open', 'paused')) r"
 	  " WHERE r.sla_deadline IS NOT NULL"),
-	/* A call out of order (POST /tickets/{id}/call) says so, for the fairness report. */
+	/* A call out of order (POST /tickets/{id}/call) is marked so, for the fairness report. */
 	S(STMT_EVENT_INSERT_CALLED_MANUAL,
-	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, to_queue_id, user_id, desk_id, reason, at)"
-	  " VALUES (?, 'called', ?, ?, ?, ?, 'manual', UTC_TIMESTAMP(3))"),
+	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, to_queue_id, user_id, desk_id, out_of_order, at)"
+	  " VALUES (?, 'called', ?, ?, ?, ?, TRUE, UTC_TIMESTAMP(3))"),
 	/*
 	 * Quoted against real waits of the tickets called, per queue that issued (and quoted) them:
 	 * real = due_date -> called_date, never below 0; bias = quoted - real (positive: quotes too
@@ -546,7 +546,7 @@ static const struct {
 	S(STMT_REPORT_FAIRNESS_ROWS,
 	  "SELECT t.issued_queue_id, t.priority_id, t.service_date, " MS("t.created_date") ", " MS("t.due_date") ","
 	  " t.priority_level, t.sla_deadline IS NOT NULL, " MS("t.sla_deadline") ", " MS("c.at") ","
-	  " c.reason <=> 'manual',"
+	  " c.out_of_order,"
 	  " EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.seq < c.seq AND e.event = 'transferred'"
 	  "  AND e.reason = 'rebalance'),"
 	  " EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.seq < c.seq AND e.event = 'transferred'"

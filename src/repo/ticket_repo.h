@@ -102,7 +102,7 @@ long long repo_event_insert(struct db *db, const char *ticket_id, const char *ev
 /* The "called" event, with the desk that called (NULL or "": none). */
 long long repo_event_insert_called(struct db *db, const char *ticket_id, const char *from_queue, const char *to_queue,
 				   const char *user_id, const char *desk_id);
-/* The same for a call out of order (POST /tickets/{id}/call): reason "manual". */
+/* The same for a call out of order (POST /tickets/{id}/call), marked out_of_order (not shown). */
 long long repo_event_insert_called_manual(struct db *db, const char *ticket_id, const char *from_queue,
 					  const char *to_queue, const char *user_id, const char *desk_id);
 

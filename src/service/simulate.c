@@ -120,6 +120,12 @@ struct tally {
 	long long met;
 };
 
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
 static void figures(struct tally *t, struct sim_figures *f)
 {
 	memset(f, 0, sizeof *f);
@@ -128,14 +134,7 @@ static void figures(struct tally *t, struct sim_figures *f)
 	double sum = 0;
 	for (size_t i = 0; i < t->n; i++)
 		sum += t->waits[i];
-	/* an insertion sort keeps this file free of qsort callbacks; days are small */
-	for (size_t i = 1; i < t->n; i++) {
-		double v = t->waits[i];
-		size_t k = i;
-		for (; k > 0 && t->waits[k - 1] > v; k--)
-			t->waits[k] = t->waits[k - 1];
-		t->waits[k] = v;
-	}
+	qsort(t->waits, t->n, sizeof *t->waits, by_value);
 	f->has = true;
 	f->avg_wait = sum / (double)t->n;
 	report_percentile(t->waits, t->n, 0.9, &f->p90_wait);

@@ -419,7 +419,7 @@ static enum app_err call_ticket(struct db *db, const char *id, const char *from,
 		rc = repo_ticket_mark_called(db, id, user_id, queue_id, desk_id);
 	if (rc == 0)
 		return APP_CONFLICT; /* someone else changed it first */
-	/* A call out of order says so on its event (the fairness report counts it as manual). */
+	/* A call out of order is marked on its event (the fairness report counts it as manual). */
 	if (rc > 0)
 		rc = strcmp(reason, "manual") == 0 ? repo_event_insert_called_manual(db, id, from, queue_id, user_id, desk_id)
 						   : repo_event_insert_called(db, id, from, queue_id, user_id, desk_id);
