@@ -301,6 +301,20 @@ START_TEST(test_order_fifo_with_checked_in_appointment_agrees_with_call_next)
 	char appt[64], ca[64];
 	snprintf(appt, sizeof appt, "%s", it_str(&r, "id"));
 	it_response_free(&r);
+	/* Only today's bookings check in: keep the slot 10 minutes ahead but on today's service
+	 * day, also when that is after midnight (the stack's [queue] timezone is UTC). */
+	char stmt[768];
+	snprintf(stmt, sizeof stmt,
+		 "SET @s = DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL 10 MINUTE, '%%Y-%%m-%%d %%H:%%i:00');"
+		 " INSERT IGNORE INTO appointment_slots (queue_id, start) SELECT queue_id, @s FROM appointments WHERE id = '%s';"
+		 " UPDATE appointments SET start = @s, end = @s + INTERVAL 5 MINUTE, service_date = UTC_DATE() WHERE id = '%s'",
+		 appt, appt);
+	sql(stmt);
+	char query[256];
+	snprintf(query, sizeof query, "SELECT UNIX_TIMESTAMP(start) FROM appointments WHERE id = '%s'", appt);
+	tt = (time_t)sql_number(query);
+	gmtime_r(&tt, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(path, sizeof path, "/api/v1/appointments/%s/check-in", appt);
 	ck_assert_int_eq(it_json("POST", path, token, NULL, &r), 0);
 	ck_assert_msg(r.status == 201, "check-in: %ld %s", r.status, r.body);
