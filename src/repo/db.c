@@ -153,6 +153,7 @@ static int ensure_connected(struct db *db)
 		db->has_password = has > 0;
 		db->password_loaded = true;
 	}
+	metrics_db_round_trip(); /* a connect is several; counted as one */
 	db->conn = db_open_connection(db->cfg, db->has_password ? db->password : NULL, CLIENT_FOUND_ROWS, err,
 				      sizeof err);
 	if (!db->conn) {
@@ -213,6 +214,7 @@ static MYSQL_STMT *get_stmt(struct db *db, enum stmt_id id, long long *status)
 		return NULL;
 	}
 	const char *sql = stmt_sql(id);
+	metrics_db_round_trip();
 	if (mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql)) != 0) {
 		*status = classify(db, mysql_stmt_errno(st), stmt_name(id), mysql_stmt_error(st));
 		mysql_stmt_close(st);
@@ -340,6 +342,8 @@ static long long run(struct db *db, enum stmt_id id, const struct db_arg *args, 
 					nargs);
 				return DB_HARD;
 			}
+			metrics_db_statement();
+			metrics_db_round_trip();
 			if ((nargs && mysql_stmt_bind_param(st, in) != 0) || mysql_stmt_execute(st) != 0)
 				status = classify(db, mysql_stmt_errno(st), stmt_name(id), mysql_stmt_error(st));
 			else if (select)
@@ -412,6 +416,7 @@ enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struc
 	for (int attempt = 0; attempt < TX_MAX_ATTEMPTS; attempt++) {
 		if (ensure_connected(db) < 0)
 			return APP_UNAVAILABLE;
+		metrics_db_round_trip();
 		if (mysql_autocommit(db->conn, 0) != 0) {
 			drop_connection(db);
 			continue;
@@ -422,6 +427,7 @@ enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struc
 		if (!db->conn && e == APP_OK)
 			e = APP_UNAVAILABLE; /* lost mid-way: nothing was committed */
 		if (e == APP_OK) {
+			metrics_db_round_trip();
 			if (mysql_commit(db->conn) != 0) {
 				unsigned err = mysql_errno(db->conn);
 				long long st = classify(db, err, name, mysql_error(db->conn));
@@ -434,10 +440,14 @@ enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struc
 				e = st == DB_SOFT ? APP_RETRY : APP_INTERNAL;
 			}
 		} else if (db->conn) {
+			metrics_db_round_trip();
 			mysql_rollback(db->conn);
 		}
-		if (db->conn && mysql_autocommit(db->conn, 1) != 0)
-			drop_connection(db);
+		if (db->conn) {
+			metrics_db_round_trip();
+			if (mysql_autocommit(db->conn, 1) != 0)
+				drop_connection(db);
+		}
 		bool lost = db->tx_lost;
 		db->in_tx = false;
 		db->tx_lost = false;
