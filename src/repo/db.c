@@ -416,8 +416,10 @@ enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struc
 	for (int attempt = 0; attempt < TX_MAX_ATTEMPTS; attempt++) {
 		if (ensure_connected(db) < 0)
 			return APP_UNAVAILABLE;
+		/* The connection stays in autocommit mode: START TRANSACTION and COMMIT are the only
+		 * two round trips a transaction adds (no autocommit switch before and after). */
 		metrics_db_round_trip();
-		if (mysql_autocommit(db->conn, 0) != 0) {
+		if (mysql_real_query(db->conn, "START TRANSACTION", 17) != 0) {
 			drop_connection(db);
 			continue;
 		}
@@ -442,11 +444,6 @@ enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struc
 		} else if (db->conn) {
 			metrics_db_round_trip();
 			mysql_rollback(db->conn);
-		}
-		if (db->conn) {
-			metrics_db_round_trip();
-			if (mysql_autocommit(db->conn, 1) != 0)
-				drop_connection(db);
 		}
 		bool lost = db->tx_lost;
 		db->in_tx = false;
