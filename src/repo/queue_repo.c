@@ -1,5 +1,6 @@
 #include "repo/queue_repo.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,14 +220,14 @@ static int append_board(void *cls, const struct db_row *row)
 	row_copy(row, 6, r->serving_code, sizeof r->serving_code);
 	row_time(row, 7, r->serving_called);
 	r->waiting = db_row_int(row, 8);
-	return 0;
-}
-
-static int append_code(void *cls, const struct db_row *row)
-{
-	struct board_row *r = cls;
-	if (r->nnext < 5)
-		row_copy(row, 0, r->next[r->nnext++], sizeof r->next[0]);
+	/* The next codes, comma-separated in call order (a code never holds a comma). */
+	const char *codes = db_row_str(row, 9);
+	r->nnext = 0;
+	while (codes && *codes && r->nnext < 5) {
+		size_t len = strcspn(codes, ",");
+		snprintf(r->next[r->nnext++], sizeof r->next[0], "%.*s", (int)len, codes);
+		codes += len + (codes[len] == ',');
+	}
 	return 0;
 }
 
@@ -234,10 +235,6 @@ long long repo_queue_board(struct db *db, struct board_row **out, size_t *n)
 {
 	struct board b = {NULL, 0};
 	long long rc = db_query(db, STMT_QUEUE_BOARD, DB_NO_ARGS, append_board, &b);
-	for (size_t i = 0; rc >= 0 && i < b.n; i++)
-		rc = db_query(db, STMT_QUEUE_NEXT_CODES,
-			      DB_ARGS(db_str(b.items[i].queue_id)),
-			      append_code, &b.items[i]);
 	if (rc < 0) {
 		free(b.items);
 		b.items = NULL;
