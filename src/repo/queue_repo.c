@@ -150,6 +150,8 @@ static int append_candidate(void *cls, const struct db_row *row)
 	q->waiting = db_row_int(row, 4);
 	q->ahead_by_age = db_row_int(row, 5);
 	q->ahead_by_priority = db_row_int(row, 6);
+	row_copy(row, 7, q->now, sizeof q->now);
+	q->customer_state = db_row_is_null(row, 8) ? -1 : db_row_int(row, 8) != 0;
 	return 0;
 }
 
@@ -159,7 +161,7 @@ long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, co
 	struct candidates c = {NULL, 0};
 	const char *due = t->due_date ? t->due_date : t->created_date;
 	long long rc = db_query(db, STMT_QUEUE_CANDIDATES,
-				DB_ARGS(db_str(due), db_str(t->created_date), db_int(t->level), db_str(t->sla_deadline),
+				DB_ARGS(db_str(t->customer_id), db_str(due), db_str(t->created_date), db_int(t->level), db_str(t->sla_deadline),
 					db_int(t->max_wait_minutes), db_str(due), db_int(t->max_wait_minutes),
 					db_str(t->priority_id), db_str(except_id ? except_id : "")),
 				append_candidate, &c);

@@ -183,18 +183,22 @@ static const struct {
 	/* Placement: per open queue serving the priority, the tickets waiting and how many of them the
 	 * ticket described by the derived row "me" would wait behind under the fifo and under the
 	 * priority ordering (queue_order.h). me: due_date and created_date (NULL: now), level, and
-	 * sla_deadline (NULL: due_date + max_wait_minutes when that is > 0). */
+	 * sla_deadline (NULL: due_date + max_wait_minutes when that is > 0). Each row also carries
+	 * me's created_date (the instant a new ticket is stamped with) and the state of the
+	 * customer named by the first parameter (NULL: none, or no such customer), so a
+	 * registration needs no statements of its own for them. */
 	S(STMT_QUEUE_CANDIDATES,
 	  "SELECT q.id, q.prefix, q.policy, q.created_seq, COUNT(t.id),"
 	  " COALESCE(SUM(" QO_BEFORE_FIFO("t", "me") "), 0),"
-	  " COALESCE(SUM(" QO_BEFORE_PRIORITY("t", "me") "), 0)"
+	  " COALESCE(SUM(" QO_BEFORE_PRIORITY("t", "me") "), 0),"
+	  " me.created_date, (SELECT c.state FROM customers c WHERE c.id = ?)"
 	  " FROM (SELECT CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS due_date,"
 	  "  CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS created_date, ? AS priority_level,"
 	  "  CAST(COALESCE(?, IF(? > 0, CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) + INTERVAL ? MINUTE, NULL))"
 	  "   AS DATETIME(3)) AS sla_deadline, CAST(NULL AS CHAR(36) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci AS id) me"
 	  " JOIN queues q JOIN queue_priorities qp ON qp.queue_id = q.id AND qp.priority_id = ?"
 	  " LEFT JOIN tickets t ON t.queue_id = q.id AND t.status = 'waiting'"
-	  " WHERE q.state = 'open' AND q.id <> ? GROUP BY q.id, q.prefix, q.policy, q.created_seq"),
+	  " WHERE q.state = 'open' AND q.id <> ? GROUP BY q.id, q.prefix, q.policy, q.created_seq, me.created_date"),
 	S(STMT_QUEUE_AVG_SERVICE,
 	  "SELECT AVG(s), COUNT(*) FROM (SELECT TIMESTAMPDIFF(MICROSECOND, called_date, served_date) / 1000000 AS s"
 	  " FROM tickets WHERE queue_id = ? AND service_date = ? AND status = 'served'"
@@ -227,8 +231,8 @@ static const struct {
 	S(STMT_TICKET_INSERT,
 	  "INSERT INTO tickets (id, customer_id, priority_id, priority_level, queue_id, issued_queue_id, service_date,"
 	  " number, code, status, due_date, sla_deadline, quoted_wait_seconds, created_date, updated_date)"
-	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', COALESCE(?, UTC_TIMESTAMP(3)),"
-	  " IF(? > 0, COALESCE(?, UTC_TIMESTAMP(3)) + INTERVAL ? MINUTE, NULL), ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', COALESCE(?, ?),"
+	  " IF(? > 0, COALESCE(?, ?) + INTERVAL ? MINUTE, NULL), ?, ?, ?)"),
 	S(STMT_TICKET_GET_BY_ID, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, d.name, t.due_date FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id WHERE t.id = ?"),
 	S(STMT_TICKET_GET_FOR_UPDATE, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, NULL, t.due_date FROM tickets t WHERE t.id = ? FOR UPDATE"),
 	S(STMT_TICKET_LIST,

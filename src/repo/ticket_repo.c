@@ -88,13 +88,14 @@ long long repo_ticket_next_number(struct db *db, const char *queue_id, const cha
 }
 
 long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes,
-			     const char *due_date)
+			     const char *due_date, const char *now)
 {
 	return db_exec(db, STMT_TICKET_INSERT,
 		       DB_ARGS(db_str(t->id), db_str(t->customer_id), db_str(t->priority_id), db_int(level),
 			       db_str(t->queue_id), db_str(t->issued_queue_id), db_str(t->service_date), db_int(t->number),
-			       db_str(t->code), db_str(due_date), db_int(max_wait_minutes), db_str(due_date),
-			       db_int(max_wait_minutes), db_int(t->quoted_wait_seconds)));
+			       db_str(t->code), db_str(due_date), db_str(now), db_int(max_wait_minutes), db_str(due_date),
+			       db_str(now), db_int(max_wait_minutes), db_int(t->quoted_wait_seconds), db_str(now),
+			       db_str(now)));
 }
 
 long long repo_ticket_get(struct db *db, const char *id, bool for_update, struct ticket_rec *out)

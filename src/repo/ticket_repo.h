@@ -50,12 +50,13 @@ long long repo_ticket_customer_state(struct db *db, const char *customer_id, boo
 /* Takes the next number of a queue for a service day (atomic; the counter row stays locked). */
 long long repo_ticket_next_number(struct db *db, const char *queue_id, const char *service_date, long long *number);
 /*
- * Inserts a waiting ticket with t's ids, number, code and quoted_wait_seconds; times are the
- * server's. due_date: DATETIME(3) text (a checked-in appointment's slot start) or NULL (now);
- * the SLA deadline counts from it.
+ * Inserts a waiting ticket with t's ids, number, code and quoted_wait_seconds, created and
+ * updated at now (DATETIME(3) text of the server's clock: queue_candidate.now). due_date:
+ * DATETIME(3) text (a checked-in appointment's slot start) or NULL (now); the SLA deadline
+ * counts from it.
  */
 long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes,
-			     const char *due_date);
+			     const char *due_date, const char *now);
 long long repo_ticket_get(struct db *db, const char *id, bool for_update, struct ticket_rec *out);
 long long repo_ticket_list(struct db *db, const struct ticket_filter *f, struct ticket_list *out, long long *total);
 void ticket_list_free(struct ticket_list *l);

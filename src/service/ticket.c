@@ -6,6 +6,7 @@
 #include "notify/notify.h"
 #include "repo/db.h"
 #include "repo/desk_repo.h"
+#include "service/catalog.h"
 #include "service/placement.h"
 
 /* Fills position and estimated wait of a waiting ticket. */
@@ -50,6 +51,20 @@ struct register_tx {
 	bool replayed;
 	const struct ticket_hooks *hooks; /* NULL: none */
 };
+
+/* Adds the field error for a customer_id that does not name an active customer (NULL: none). */
+static enum app_err check_customer(struct db *db, const char *customer_id, struct field_errors *fe)
+{
+	if (customer_id) {
+		bool state = false;
+		long long rc = repo_ticket_customer_state(db, customer_id, &state);
+		if (rc < 0)
+			return db_app_err(rc);
+		if (rc == 0 || !state)
+			field_errors_add(fe, "customer_id", "does not name an active customer");
+	}
+	return fe->n ? APP_INVALID : APP_OK;
+}
 
 /* A queue named by the client must be open and serve the priority. */
 static enum app_err check_chosen_queue(struct db *db, const char *queue_id, const char *priority_id,
@@ -99,9 +114,10 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		}
 	}
 
+	/* The priority's facts come from the worker's memo (service/catalog.h) most of the time. */
 	int level = 0, max_wait = 0;
 	bool active = false;
-	rc = repo_ticket_priority_info(db, r->priority_id, &level, &max_wait, &active);
+	rc = svc_catalog_priority(t->app, db, r->priority_id, &level, &max_wait, &active);
 	if (rc < 0)
 		return db_app_err(rc);
 	if (rc == 0 || !active)
@@ -113,36 +129,38 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		if (e != APP_OK)
 			return e;
 	}
-	if (customer_id) {
-		bool state = false;
-		rc = repo_ticket_customer_state(db, customer_id, &state);
-		if (rc < 0)
-			return db_app_err(rc);
-		if (rc == 0 || !state)
-			field_errors_add(t->fe, "customer_id", "does not name an active customer");
-	}
 	if (t->fe->n)
-		return APP_INVALID;
+		return check_customer(db, customer_id, t->fe);
 
+	/* The placement query also reports the customer's state and the instant to stamp. */
 	struct queue_candidate place;
-	struct placed_ticket fresh = {r->priority_id, level, NULL, r->due_date, NULL, max_wait};
+	struct placed_ticket fresh = {r->priority_id, level, NULL, r->due_date, NULL, max_wait, customer_id};
 	long long ahead = 0;
+	enum app_err e;
 	memset(&place, 0, sizeof place);
 	if (r->queue_id) {
 		struct queue_rec q;
-		enum app_err e = check_chosen_queue(db, r->queue_id, r->priority_id, t->fe, &q);
-		if (e == APP_OK)
-			e = placement_ahead_in(db, &fresh, q.id, &ahead);
-		if (e != APP_OK)
-			return e;
-		snprintf(place.id, sizeof place.id, "%s", q.id);
-		snprintf(place.prefix, sizeof place.prefix, "%s", q.prefix);
+		e = check_chosen_queue(db, r->queue_id, r->priority_id, t->fe, &q);
+		if (e == APP_OK) {
+			e = placement_ahead_in(db, &fresh, q.id, &place);
+			ahead = placement_candidate_ahead(&place);
+			snprintf(place.prefix, sizeof place.prefix, "%s", q.prefix);
+		}
 	} else {
-		enum app_err e = placement_choose(db, &fresh, NULL, &place);
-		if (e != APP_OK)
-			return e;
+		e = placement_choose(db, &fresh, NULL, &place);
 		ahead = placement_candidate_ahead(&place);
 	}
+	if (e == APP_OK && customer_id && place.customer_state != 1)
+		field_errors_add(t->fe, "customer_id", "does not name an active customer");
+	if (e == APP_OK && t->fe->n)
+		return APP_INVALID;
+	if (e == APP_CONFLICT || e == APP_INVALID) {
+		/* No row told about the customer: a bad one answers 422 before any 409. */
+		enum app_err ce = check_customer(db, customer_id, t->fe);
+		return ce != APP_OK ? ce : e;
+	}
+	if (e != APP_OK)
+		return e;
 
 	/*
 	 * The quote is worked out before the number is taken: the day counter's row stays locked
@@ -171,7 +189,7 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		return db_app_err(rc);
 	if (rules_format_code(place.prefix, (long)tk->number, tk->code, sizeof tk->code) < 0)
 		return APP_INTERNAL;
-	rc = repo_ticket_insert(db, tk, level, max_wait, r->due_date);
+	rc = repo_ticket_insert(db, tk, level, max_wait, r->due_date, place.now);
 	if (rc >= 0)
 		rc = repo_event_insert(db, tk->id, "created", NULL, place.id, t->who->user_id, NULL);
 	if (rc < 0)
@@ -188,12 +206,16 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		if (rc < 0)
 			return db_app_err(rc);
 	}
-	/* The stored row (server timestamps) and the standing it was quoted with. */
-	rc = repo_ticket_get(db, tk->id, false, &t->out->t);
-	if (rc <= 0)
-		return rc < 0 ? db_app_err(rc) : APP_INTERNAL;
+	/* The row as stored (no read back: its times are place.now and r->due_date) and the
+	 * standing it was quoted with. */
+	snprintf(tk->status, sizeof tk->status, "waiting");
+	snprintf(tk->issued_queue_id, sizeof tk->issued_queue_id, "%s", place.id);
+	if (ids_db_to_rfc3339(place.now, tk->created_date) < 0 ||
+	    ids_db_to_rfc3339(r->due_date ? r->due_date : place.now, tk->due_date) < 0)
+		return APP_INTERNAL;
+	memcpy(tk->updated_date, tk->created_date, sizeof tk->updated_date);
 	if (t->hooks && t->hooks->done) {
-		enum app_err e = t->hooks->done(db, t->hooks->cls, &t->out->t);
+		e = t->hooks->done(db, t->hooks->cls, &t->out->t);
 		if (e != APP_OK)
 			return e;
 	}

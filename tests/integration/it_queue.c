@@ -946,6 +946,95 @@ START_TEST(test_idempotency_key_replays_the_first_answer)
 }
 END_TEST
 
+/*
+ * Registration memoises priorities per worker and reads the customer's state with the
+ * placement: a change through the API holds for the very next request in every worker, and
+ * a bad customer still answers 422 before a missing queue's 409. The answer is the stored row.
+ */
+START_TEST(test_registration_follows_priority_and_customer_changes_at_once)
+{
+	setup_admin();
+	char prio[64], body[512], path[128], cust[64];
+	struct queue q;
+	struct it_response r;
+	create_priority(it_unique("Memo"), 49, 5, prio);
+	create_queue(it_unique("Memo"), "priority", prio, &q);
+	/* Every worker reads and memoises the priority (4 rounds per worker of the stack). */
+	for (int i = 0; i < 16; i++) {
+		post_ticket(admin_token, prio, NULL, &r);
+		ck_assert_msg(r.status == 201, "%s", r.body);
+		it_response_free(&r);
+	}
+	snprintf(path, sizeof path, "/api/v1/priorities/%s", prio);
+	it_json("PATCH", path, admin_token, "{\"state\":false}", &r);
+	ck_assert_int_eq(r.status, 200);
+	it_response_free(&r);
+	for (int i = 0; i < 16; i++) {
+		post_ticket(admin_token, prio, NULL, &r);
+		assert_invalid_field(&r, "priority_id");
+		it_response_free(&r);
+	}
+	it_json("PATCH", path, admin_token, "{\"state\":true}", &r);
+	ck_assert_int_eq(r.status, 200);
+	it_response_free(&r);
+	for (int i = 0; i < 16; i++) {
+		post_ticket(admin_token, prio, NULL, &r);
+		ck_assert_msg(r.status == 201, "%s", r.body);
+		it_response_free(&r);
+	}
+
+	/* The 201 is the row as stored, times and all. */
+	post_ticket(admin_token, prio, NULL, &r);
+	ck_assert_msg(r.status == 201, "%s", r.body);
+	char answered[2048];
+	snprintf(answered, sizeof answered, "%s", r.body);
+	snprintf(path, sizeof path, "/api/v1/tickets/%s", it_str(&r, "id"));
+	ck_assert_int_eq(jint(r.json, "position"), 33);
+	it_response_free(&r);
+	ck_assert_int_eq(get(path, admin_token, &r), 200);
+	static const char *const fields[] = {"code", "queue_id", "status", "created_date", "updated_date",
+					     "customer_id", "priority_id", "service_date"};
+	struct json_object *first = json_tokener_parse(answered);
+	ck_assert_ptr_nonnull(first);
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		struct json_object *a = NULL, *b = NULL;
+		ck_assert(json_object_object_get_ex(first, fields[i], &a));
+		ck_assert(json_object_object_get_ex(r.json, fields[i], &b));
+		ck_assert_msg(strcmp(json_object_get_string(a), json_object_get_string(b)) == 0, "%s: %s vs %s",
+			      fields[i], json_object_get_string(a), json_object_get_string(b));
+	}
+	json_object_put(first);
+	it_response_free(&r);
+
+	/* A deactivated customer: 422, with a queue to go to and without one. */
+	snprintf(body, sizeof body, "{\"dni\":\"%s\",\"first_name\":\"Eva\",\"last_name\":\"Memo\"}",
+		 it_unique("memo-dni"));
+	it_json("POST", "/api/v1/customers", admin_token, body, &r);
+	ck_assert_int_eq(r.status, 201);
+	snprintf(cust, sizeof cust, "%s", it_str(&r, "id"));
+	it_response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/customers/%s", cust);
+	it_json("DELETE", path, admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 204);
+	it_response_free(&r);
+	snprintf(body, sizeof body, "{\"priority_id\":\"%s\",\"customer_id\":\"%s\"}", prio, cust);
+	it_json("POST", "/api/v1/tickets", admin_token, body, &r);
+	assert_invalid_field(&r, "customer_id");
+	it_response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/queues/%s", q.id);
+	it_json("PATCH", path, admin_token, "{\"state\":\"paused\"}", &r);
+	ck_assert_int_eq(r.status, 200);
+	it_response_free(&r);
+	it_json("POST", "/api/v1/tickets", admin_token, body, &r);
+	assert_invalid_field(&r, "customer_id");
+	it_response_free(&r);
+	/* A good customer with nowhere to go: 409. */
+	post_ticket(admin_token, prio, NULL, &r);
+	it_assert_problem(&r, 409);
+	it_response_free(&r);
+}
+END_TEST
+
 START_TEST(test_inline_customer_is_upserted_by_dni)
 {
 	setup_admin();
@@ -1331,6 +1420,7 @@ int main(void)
 	tcase_add_test(tc, test_paused_queue_takes_no_new_tickets_but_serves_its_own);
 	tcase_add_test(tc, test_idempotency_key_replays_the_first_answer);
 	tcase_add_test(tc, test_inline_customer_is_upserted_by_dni);
+	tcase_add_test(tc, test_registration_follows_priority_and_customer_changes_at_once);
 	tcase_add_test(tc, test_public_ticket_shows_only_the_waiting_facts);
 	tcase_add_test(tc, test_board_shows_serving_and_next_codes_in_call_order);
 	tcase_add_test(tc, test_schedule_restart_expires_earlier_days_once);
