@@ -1,6 +1,5 @@
 #include "repo/queue_repo.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,13 +221,19 @@ static int append_board(void *cls, const struct db_row *row)
 	row_copy(row, 6, r->serving_code, sizeof r->serving_code);
 	row_time(row, 7, r->serving_called);
 	r->waiting = db_row_int(row, 8);
-	/* The next codes, comma-separated in call order (a code never holds a comma). */
-	const char *codes = db_row_str(row, 9);
 	r->nnext = 0;
-	while (codes && *codes && r->nnext < 5) {
-		size_t len = strcspn(codes, ",");
-		snprintf(r->next[r->nnext++], sizeof r->next[0], "%.*s", (int)len, codes);
-		codes += len + (codes[len] == ',');
+	return 0;
+}
+
+/* A (queue_id, code) row of STMT_QUEUE_NEXT_CODES, in call order within each queue. */
+static int append_code(void *cls, const struct db_row *row)
+{
+	struct board *b = cls;
+	const char *queue_id = db_row_str(row, 0);
+	for (size_t i = 0; queue_id && i < b->n; i++) {
+		struct board_row *r = &b->items[i];
+		if (strcmp(r->queue_id, queue_id) == 0 && r->nnext < 5)
+			row_copy(row, 1, r->next[r->nnext++], sizeof r->next[0]);
 	}
 	return 0;
 }
@@ -237,6 +242,8 @@ long long repo_queue_board(struct db *db, struct board_row **out, size_t *n)
 {
 	struct board b = {NULL, 0};
 	long long rc = db_query(db, STMT_QUEUE_BOARD, DB_NO_ARGS, append_board, &b);
+	if (rc >= 0 && b.n)
+		rc = db_query(db, STMT_QUEUE_NEXT_CODES, DB_NO_ARGS, append_code, &b);
 	if (rc < 0) {
 		free(b.items);
 		b.items = NULL;
