@@ -250,28 +250,35 @@ static const struct {
 	/* Queue call-next serves the queue's called ticket that no desk called (desks serve their own). */
 	S(STMT_TICKET_CALLED_OF_QUEUE,
 	  "SELECT t.id FROM tickets t WHERE t.queue_id = ? AND t.status = 'called' AND t.desk_id IS NULL FOR UPDATE"),
+	/* Take-next: the taken row, with what its answer needs (so call-next reads nothing back)
+	 * and the server's clock once the queue is locked: the call's called_date. */
+#define TAKE_COLUMNS                                                                                  \
+	"t.id, t.queue_id, t.customer_id, t.priority_id, t.service_date, t.number, t.code, t.created_date," \
+	" t.quoted_wait_seconds, t.issued_queue_id, t.due_date, UTC_TIMESTAMP(3)"
 	/* Take-next: each ORDER BY is served by an index (named, so no statistics can pick another
 	 * that filters better but sorts), and SKIP LOCKED skips only what others hold.
 	 * Stealing scans waiting tickets in call order; left alone, the optimizer would start from
 	 * the calling queue's priorities and sort, locking every candidate row. */
 	S(STMT_TICKET_NEXT_OVERDUE,
-	  "SELECT t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_queue_overdue) WHERE t.queue_id = ? AND t.status = 'waiting' AND " QO_OVERDUE("t")
+	  "SELECT " TAKE_COLUMNS " FROM tickets t FORCE INDEX (ix_tickets_queue_overdue) WHERE t.queue_id = ? AND t.status = 'waiting' AND " QO_OVERDUE("t")
 	  " ORDER BY " QO_OVERDUE_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_NEXT_LEVEL,
-	  "SELECT t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_queue_level) WHERE t.queue_id = ? AND t.status = 'waiting'"
+	  "SELECT " TAKE_COLUMNS " FROM tickets t FORCE INDEX (ix_tickets_queue_level) WHERE t.queue_id = ? AND t.status = 'waiting'"
 	  " ORDER BY " QO_LEVEL_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_NEXT_FIFO,
-	  "SELECT t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_queue_fifo) WHERE t.queue_id = ? AND t.status = 'waiting'"
+	  "SELECT " TAKE_COLUMNS " FROM tickets t FORCE INDEX (ix_tickets_queue_fifo) WHERE t.queue_id = ? AND t.status = 'waiting'"
 	  " ORDER BY " QO_FIFO_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_STEAL_OVERDUE,
-	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_overdue) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) AND " QO_OVERDUE("t") " ORDER BY " QO_OVERDUE_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	  "SELECT STRAIGHT_JOIN " TAKE_COLUMNS " FROM tickets t FORCE INDEX (ix_tickets_steal_overdue) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) AND " QO_OVERDUE("t") " ORDER BY " QO_OVERDUE_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_STEAL_LEVEL,
-	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_level) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) ORDER BY " QO_LEVEL_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	  "SELECT STRAIGHT_JOIN " TAKE_COLUMNS " FROM tickets t FORCE INDEX (ix_tickets_steal_level) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) ORDER BY " QO_LEVEL_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
 	S(STMT_TICKET_STEAL_FIFO,
-	  "SELECT STRAIGHT_JOIN t.id, t.queue_id FROM tickets t FORCE INDEX (ix_tickets_steal_fifo) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) ORDER BY " QO_FIFO_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	  "SELECT STRAIGHT_JOIN " TAKE_COLUMNS " FROM tickets t FORCE INDEX (ix_tickets_steal_fifo) WHERE t.status = 'waiting' AND t.queue_id <> ? AND t.priority_id IN (SELECT qp.priority_id FROM queue_priorities qp WHERE qp.queue_id = ?) AND t.queue_id IN (SELECT q.id FROM queues q WHERE q.state IN ('open', 'paused')) ORDER BY " QO_FIFO_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),
+#undef TAKE_COLUMNS
+	/* At the given instant (NULL: now). */
 	S(STMT_TICKET_MARK_CALLED,
-	  "UPDATE tickets SET status = 'called', called_date = UTC_TIMESTAMP(3), called_by = ?, queue_id = ?,"
-	  " desk_id = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'waiting'"),
+	  "UPDATE tickets SET status = 'called', called_date = COALESCE(?, UTC_TIMESTAMP(3)), called_by = ?, queue_id = ?,"
+	  " desk_id = ?, updated_date = COALESCE(?, UTC_TIMESTAMP(3)) WHERE id = ? AND status = 'waiting'"),
 	/* Guarded by the expected current status: a lost race changes no row. */
 	S(STMT_TICKET_SET_STATUS,
 	  "UPDATE tickets SET status = ?, served_date = IF(? = 'served', UTC_TIMESTAMP(3), served_date),"

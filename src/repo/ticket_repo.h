@@ -69,15 +69,24 @@ long long repo_ticket_called_of_desk(struct db *db, const char *desk_id, char id
 				     char queue_id[UUID_STR_LEN]);
 
 enum take_kind { TAKE_OVERDUE, TAKE_LEVEL, TAKE_FIFO };
+/* A taken ticket: its row as stored (waiting; ticket.queue_id is where it waits; no desk) and
+ * the server's clock when it was taken (DATETIME(3) text). */
+struct ticket_take {
+	struct ticket_rec ticket;
+	char now[24];
+};
 /*
  * Locks the first waiting ticket of queue_id (own) or of the other queues it may steal from
- * (steal), by kind, skipping rows others hold. 1 found (id and its queue), 0 none.
+ * (steal), by kind, skipping rows others hold. 1 found (out), 0 none (out->ticket.id "").
  */
 long long repo_ticket_take(struct db *db, const char *queue_id, bool steal, enum take_kind kind,
-			   char id[UUID_STR_LEN], char from_queue[UUID_STR_LEN]);
-/* Calls waiting ticket id at queue_id, at desk_id (NULL or "": no desk). 1 changed, 0 lost race. */
+			   struct ticket_take *out);
+/*
+ * Calls waiting ticket id at queue_id, at desk_id (NULL or "": no desk), at instant at
+ * (DATETIME(3) text; NULL or "": now). 1 changed, 0 lost race.
+ */
 long long repo_ticket_mark_called(struct db *db, const char *id, const char *user_id, const char *queue_id,
-				  const char *desk_id);
+				  const char *desk_id, const char *at);
 /* Changes status from -> to (guarded); served_date/called_date follow. 1 changed, 0 lost race. */
 long long repo_ticket_set_status(struct db *db, const char *id, const char *from, const char *to);
 long long repo_ticket_recall(struct db *db, const char *id);

@@ -322,23 +322,23 @@ static enum app_err serve_current(struct db *db, const char *queue_id, const cha
  * the best one of the other queues.
  */
 static enum app_err take_next(struct db *db, const char *queue_id, bool fifo, bool may_steal,
-			      char id[UUID_STR_LEN], char from[UUID_STR_LEN])
+			      struct ticket_take *taken)
 {
 	for (int steal = 0; steal < (may_steal ? 2 : 1); steal++) {
 		long long rc;
 		if (fifo) {
-			rc = repo_ticket_take(db, queue_id, steal, TAKE_FIFO, id, from);
+			rc = repo_ticket_take(db, queue_id, steal, TAKE_FIFO, taken);
 		} else {
-			rc = repo_ticket_take(db, queue_id, steal, TAKE_OVERDUE, id, from);
+			rc = repo_ticket_take(db, queue_id, steal, TAKE_OVERDUE, taken);
 			if (rc == 0)
-				rc = repo_ticket_take(db, queue_id, steal, TAKE_LEVEL, id, from);
+				rc = repo_ticket_take(db, queue_id, steal, TAKE_LEVEL, taken);
 		}
 		if (rc < 0)
 			return db_app_err(rc);
 		if (rc > 0)
 			return APP_OK;
 	}
-	id[0] = '\0';
+	taken->ticket.id[0] = '\0';
 	return APP_OK;
 }
 
@@ -347,13 +347,13 @@ static enum app_err take_next(struct db *db, const char *queue_id, bool fifo, bo
  * transfer when it comes from elsewhere.
  */
 static enum app_err call_ticket(struct db *db, const char *id, const char *from, const char *queue_id,
-				const char *desk_id, const char *user_id, const char *reason)
+				const char *desk_id, const char *user_id, const char *reason, const char *at)
 {
 	long long rc = 0;
 	if (strcmp(from, queue_id) != 0)
 		rc = repo_event_insert(db, id, "transferred", from, queue_id, user_id, reason);
 	if (rc >= 0)
-		rc = repo_ticket_mark_called(db, id, user_id, queue_id, desk_id);
+		rc = repo_ticket_mark_called(db, id, user_id, queue_id, desk_id, at);
 	if (rc == 0)
 		return APP_CONFLICT; /* someone else changed it first */
 	if (rc > 0)
@@ -397,18 +397,34 @@ static enum app_err call_next_in_tx(struct db *db, void *cls)
 	e = serve_current(db, queue_id, t->desk_id, t->who->user_id);
 	if (e != APP_OK)
 		return e;
-	char id[UUID_STR_LEN], from[UUID_STR_LEN];
 	/* A paused queue takes no new tickets, stolen ones included; it only serves its own. */
-	e = take_next(db, queue_id, strcmp(policy, "fifo") == 0, strcmp(state, "open") == 0, id, from);
-	if (e != APP_OK || !id[0])
+	struct ticket_take taken;
+	e = take_next(db, queue_id, strcmp(policy, "fifo") == 0, strcmp(state, "open") == 0, &taken);
+	if (e != APP_OK || !taken.ticket.id[0])
 		return e;
-	e = call_ticket(db, id, from, queue_id, t->desk_id, t->who->user_id, "rebalance");
+	struct ticket_rec *tk = &taken.ticket;
+	e = call_ticket(db, tk->id, tk->queue_id, queue_id, t->desk_id, t->who->user_id, "rebalance", taken.now);
 	if (e == APP_CONFLICT)
 		return APP_RETRY;
 	if (e != APP_OK)
 		return e;
 	t->called = true;
-	return load_view(t->app, db, id, t->out);
+	/* The answer is the row as the call left it (no read back): called at taken.now. */
+	char at[TS_STR_LEN];
+	if (ids_db_to_rfc3339(taken.now, at) < 0)
+		return APP_INTERNAL;
+	t->out->t = *tk;
+	snprintf(t->out->t.status, sizeof t->out->t.status, "called");
+	snprintf(t->out->t.queue_id, sizeof t->out->t.queue_id, "%s", queue_id);
+	snprintf(t->out->t.called_by, sizeof t->out->t.called_by, "%s", t->who->user_id);
+	memcpy(t->out->t.called_date, at, sizeof at);
+	memcpy(t->out->t.updated_date, at, sizeof at);
+	if (t->desk_id) {
+		snprintf(t->out->t.desk_id, sizeof t->out->t.desk_id, "%s", desk.id);
+		snprintf(t->out->t.desk_name, sizeof t->out->t.desk_name, "%s", desk.name);
+	}
+	t->out->position = t->out->estimated_wait_seconds = 0;
+	return APP_OK;
 }
 
 enum app_err svc_ticket_call_next(struct svc_app *app, const struct svc_actor *who, const char *queue_id,
@@ -545,7 +561,7 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 			return e;
 		e = serve_current(db, to_queue, desk_id, user);
 		if (e == APP_OK)
-			e = call_ticket(db, cur.id, cur.queue_id, to_queue, desk_id, user, "manual");
+			e = call_ticket(db, cur.id, cur.queue_id, to_queue, desk_id, user, "manual", NULL);
 		if (e != APP_OK)
 			return e;
 		break;

@@ -180,6 +180,9 @@ static void call_next_expect(const char *queue_id, const char *want)
 	ck_assert_str_eq(it_str(&r, "id"), want);
 	ck_assert_str_eq(it_str(&r, "status"), "called");
 	ck_assert_str_eq(it_str(&r, "queue_id"), queue_id);
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/tickets/%s", want);
+	it_assert_answer_is_stored(&r, path, admin_token);
 	it_response_free(&r);
 }
 
