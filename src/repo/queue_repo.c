@@ -179,11 +179,14 @@ struct avg_out {
 	long long *samples;
 };
 
+/* Sums the durations into *avg (divided at the end) and counts them in *samples. */
 static int avg_row(void *cls, const struct db_row *row)
 {
 	struct avg_out *o = cls;
-	*o->avg = db_row_double(row, 0);
-	*o->samples = db_row_int(row, 1);
+	if (db_row_is_null(row, 0))
+		return 0;
+	*o->avg += db_row_double(row, 0) / 1e6;
+	(*o->samples)++;
 	return 0;
 }
 
@@ -193,7 +196,15 @@ long long repo_queue_avg_service(struct db *db, const char *queue_id, const char
 	struct avg_out o = {avg, samples};
 	*avg = 0;
 	*samples = 0;
-	return db_query(db, STMT_QUEUE_AVG_SERVICE, DB_ARGS(db_str(queue_id), db_str(service_date)), avg_row, &o);
+	long long rc =
+		db_query(db, STMT_QUEUE_AVG_SERVICE, DB_ARGS(db_str(queue_id), db_str(service_date)), avg_row, &o);
+	if (rc < 0 || *samples == 0) {
+		*avg = 0;
+		*samples = 0;
+	} else {
+		*avg /= (double)*samples;
+	}
+	return rc < 0 ? rc : 1;
 }
 
 struct board {

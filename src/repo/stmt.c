@@ -199,10 +199,12 @@ static const struct {
 	  " JOIN queues q JOIN queue_priorities qp ON qp.queue_id = q.id AND qp.priority_id = ?"
 	  " LEFT JOIN tickets t ON t.queue_id = q.id AND t.status = 'waiting'"
 	  " WHERE q.state = 'open' AND q.id <> ? GROUP BY q.id, q.prefix, q.policy, q.created_seq, me.created_date"),
+	/* The service times (microseconds) of the queue's last 20 served tickets of the day, read
+	 * in index order; the repository averages them. With the index named the optimizer
+	 * weighs no other of the table's many (measured: its planning was most of the cost). */
 	S(STMT_QUEUE_AVG_SERVICE,
-	  "SELECT AVG(s), COUNT(*) FROM (SELECT TIMESTAMPDIFF(MICROSECOND, called_date, served_date) / 1000000 AS s"
-	  " FROM tickets WHERE queue_id = ? AND service_date = ? AND status = 'served'"
-	  " ORDER BY served_date DESC LIMIT 20) recent"),
+	  "SELECT TIMESTAMPDIFF(MICROSECOND, called_date, served_date) FROM tickets FORCE INDEX (ix_tickets_queue_served)"
+	  " WHERE queue_id = ? AND service_date = ? AND status = 'served' ORDER BY served_date DESC LIMIT 20"),
 	S(STMT_QUEUE_BOARD,
 	  "SELECT q.id, q.name, q.prefix, q.state, q.policy, c.id, c.code, c.called_date,"
 	  " (SELECT COUNT(*) FROM tickets w WHERE w.queue_id = q.id AND w.status = 'waiting')"

@@ -1038,6 +1038,106 @@ START_TEST(test_registration_follows_priority_and_customer_changes_at_once)
 }
 END_TEST
 
+/*
+ * The estimate is position x the average service time of the queue's last 20 served tickets
+ * of the day: 22 served with known times (the two oldest far off) give an average of 20 s.
+ */
+START_TEST(test_estimate_averages_the_last_20_served_tickets)
+{
+	setup_admin();
+	char prio[64], id[64], stmt[512];
+	struct queue q;
+	create_priority(it_unique("Avg"), 56, 0, prio);
+	create_queue(it_unique("Avg"), "fifo", prio, &q);
+	for (int i = 0; i < 22; i++) {
+		issue(prio, q.id, id);
+		call_next_expect(q.id, id);
+	}
+	call_next_none(q.id); /* serves the last one */
+	/* Service times: the 20 latest 10 s and 30 s alternately (average 20), the 2 oldest 500 s. */
+	snprintf(stmt, sizeof stmt,
+		 "UPDATE tickets t JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY served_date DESC, id) AS n FROM tickets"
+		 " WHERE queue_id = '%s' AND status = 'served') r ON r.id = t.id"
+		 " SET t.served_date = UTC_TIMESTAMP(3) - INTERVAL r.n MINUTE,"
+		 " t.called_date = UTC_TIMESTAMP(3) - INTERVAL r.n MINUTE"
+		 " - INTERVAL IF(r.n > 20, 500, IF(r.n %% 2 = 0, 10, 30)) SECOND",
+		 q.id);
+	sql(stmt);
+	char a[64], b[64];
+	issue(prio, q.id, a);
+	issue(prio, q.id, b);
+	long long wait = 0;
+	ck_assert_int_eq(ticket_standing(b, &wait), 2);
+	ck_assert_int_eq(wait, 40);
+	struct it_response r;
+	post_ticket(admin_token, prio, q.id, &r);
+	ck_assert_msg(r.status == 201, "%s", r.body);
+	ck_assert_int_eq(jint(r.json, "position"), 3);
+	ck_assert_int_eq(jint(r.json, "estimated_wait_seconds"), 60);
+	it_response_free(&r);
+}
+END_TEST
+
+/*
+ * Each sort of GET /queues orders and pages as asked: three queues created in the order b, a, c
+ * (so their prefixes and creation follow b, a, c) come out in that order or by name, reversed
+ * for a descending sort, and the pages of 2 put together are the whole list.
+ */
+START_TEST(test_queue_list_sorts_and_pages)
+{
+	setup_admin();
+	char prio[64];
+	struct queue qs[3];
+	static const char *const names[] = {"Sorts b", "Sorts a", "Sorts c"};
+	create_priority(it_unique("Sorts"), 57, 0, prio);
+	for (int i = 0; i < 3; i++)
+		create_queue(it_unique(names[i]), "fifo", prio, &qs[i]);
+	/* The expected order of qs[] for each sort: by name a, b, c = qs 1, 0, 2; else qs 0, 1, 2. */
+	static const struct {
+		const char *sort;
+		int order[3];
+	} sorts[] = {{"name", {1, 0, 2}},	  {"-name", {2, 0, 1}},		{"prefix", {0, 1, 2}},
+		     {"-prefix", {2, 1, 0}},	  {"created_date", {0, 1, 2}}, {"-created_date", {2, 1, 0}}};
+	for (size_t k = 0; k < sizeof sorts / sizeof sorts[0]; k++) {
+		char path[160];
+		struct it_response r;
+		snprintf(path, sizeof path, "/api/v1/queues?sort=%s&limit=500", sorts[k].sort);
+		ck_assert_int_eq(get(path, admin_token, &r), 200);
+		struct json_object *all = json_object_object_get(r.json, "items");
+		size_t n = json_object_array_length(all);
+		long long total = jint(r.json, "total");
+		ck_assert_int_eq((long long)n, total);
+		int seen = 0;
+		for (size_t i = 0; i < n; i++) {
+			const char *id = json_object_get_string(json_object_object_get(json_object_array_get_idx(all, i), "id"));
+			for (int m = 0; m < 3; m++)
+				if (strcmp(id, qs[m].id) == 0) {
+					ck_assert_msg(seen < 3 && m == sorts[k].order[seen], "sort=%s: %s out of order",
+						      sorts[k].sort, qs[m].name);
+					seen++;
+				}
+		}
+		ck_assert_int_eq(seen, 3);
+		/* Pages of 2: the same ids in the same order, and total counts every queue. */
+		for (size_t off = 0; off < n; off += 2) {
+			struct it_response pg;
+			snprintf(path, sizeof path, "/api/v1/queues?sort=%s&limit=2&offset=%zu", sorts[k].sort, off);
+			ck_assert_int_eq(get(path, admin_token, &pg), 200);
+			ck_assert_int_eq(jint(pg.json, "total"), total);
+			struct json_object *items = json_object_object_get(pg.json, "items");
+			ck_assert_int_eq((long long)json_object_array_length(items), off + 2 <= n ? 2 : (long long)(n - off));
+			for (size_t i = 0; i < json_object_array_length(items); i++) {
+				struct json_object *got = json_object_object_get(json_object_array_get_idx(items, i), "id");
+				struct json_object *want = json_object_object_get(json_object_array_get_idx(all, off + i), "id");
+				ck_assert_str_eq(json_object_get_string(got), json_object_get_string(want));
+			}
+			it_response_free(&pg);
+		}
+		it_response_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(test_inline_customer_is_upserted_by_dni)
 {
 	setup_admin();
@@ -1424,6 +1524,8 @@ int main(void)
 	tcase_add_test(tc, test_idempotency_key_replays_the_first_answer);
 	tcase_add_test(tc, test_inline_customer_is_upserted_by_dni);
 	tcase_add_test(tc, test_registration_follows_priority_and_customer_changes_at_once);
+	tcase_add_test(tc, test_estimate_averages_the_last_20_served_tickets);
+	tcase_add_test(tc, test_queue_list_sorts_and_pages);
 	tcase_add_test(tc, test_public_ticket_shows_only_the_waiting_facts);
 	tcase_add_test(tc, test_board_shows_serving_and_next_codes_in_call_order);
 	tcase_add_test(tc, test_schedule_restart_expires_earlier_days_once);
