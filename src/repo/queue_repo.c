@@ -83,11 +83,24 @@ long long repo_queue_lock(struct db *db, const char *id, char state[8], char pol
 
 long long repo_queue_list(struct db *db, const struct queue_filter *f, struct queue_list *out, long long *total)
 {
+	/* queue_repo_sorts, each with its own statement (stmt.c); anything else: created_date. */
+	static const struct {
+		const char *sort;
+		enum stmt_id id;
+	} by_sort[] = {
+		{"-created_date", STMT_QUEUE_LIST_CREATED_DESC},
+		{"name", STMT_QUEUE_LIST_NAME},
+		{"-name", STMT_QUEUE_LIST_NAME_DESC},
+		{"prefix", STMT_QUEUE_LIST_PREFIX},
+		{"-prefix", STMT_QUEUE_LIST_PREFIX_DESC},
+	};
+	enum stmt_id list = STMT_QUEUE_LIST;
+	for (size_t i = 0; f->sort && i < sizeof by_sort / sizeof by_sort[0]; i++)
+		if (strcmp(f->sort, by_sort[i].sort) == 0)
+			list = by_sort[i].id;
 	memset(out, 0, sizeof *out);
-	const char *s = f->sort;
-	long long rc = db_query(db, STMT_QUEUE_LIST,
+	long long rc = db_query(db, list,
 				DB_ARGS(db_str(f->state), db_str(f->state), db_str(f->user_id), db_str(f->user_id),
-					db_str(s), db_str(s), db_str(s), db_str(s), db_str(s), db_str(s),
 					db_int(f->limit), db_int(f->offset)),
 				append_queue, out);
 	if (rc < 0)

@@ -168,12 +168,21 @@ static const struct {
 	  " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
 	S(STMT_QUEUE_GET_BY_ID, "SELECT q.id, q.name, q.prefix, q.state, q.policy, q.user_id, q.created_date, q.updated_date, q.created_seq, (SELECT COUNT(*) FROM tickets w WHERE w.queue_id = q.id AND w.status = 'waiting'), (SELECT GROUP_CONCAT(qp.priority_id ORDER BY qp.priority_id) FROM queue_priorities qp WHERE qp.queue_id = q.id) FROM queues q WHERE q.id = ?"),
 	S(STMT_QUEUE_LOCK, "SELECT q.state, q.policy, q.user_id FROM queues q WHERE q.id = ? FOR UPDATE"),
-	S(STMT_QUEUE_LIST,
-	  "SELECT q.id, q.name, q.prefix, q.state, q.policy, q.user_id, q.created_date, q.updated_date, q.created_seq, (SELECT COUNT(*) FROM tickets w WHERE w.queue_id = q.id AND w.status = 'waiting'), (SELECT GROUP_CONCAT(qp.priority_id ORDER BY qp.priority_id) FROM queue_priorities qp WHERE qp.queue_id = q.id) FROM queues q WHERE (? IS NULL OR q.state = ?) AND (? IS NULL OR q.user_id = ?)"
-	  " ORDER BY CASE WHEN ? = 'name' THEN q.name END ASC, CASE WHEN ? = '-name' THEN q.name END DESC,"
-	  " CASE WHEN ? = 'prefix' THEN q.prefix END ASC, CASE WHEN ? = '-prefix' THEN q.prefix END DESC,"
-	  " CASE WHEN ? = 'created_date' THEN q.created_seq END ASC,"
-	  " CASE WHEN ? = '-created_date' THEN q.created_seq END DESC, q.created_seq ASC LIMIT ? OFFSET ?"),
+	/* One statement per sort, each ordered by a uniquely indexed column: a page is read in
+	 * index order and stops at LIMIT, and the per-row counts run for that page only (an
+	 * ORDER BY CASE over the sort parameter sorted every queue, counts included). */
+#define QUEUE_LIST_SQL(order)                                                                                   \
+	"SELECT q.id, q.name, q.prefix, q.state, q.policy, q.user_id, q.created_date, q.updated_date, q.created_seq," \
+	" (SELECT COUNT(*) FROM tickets w WHERE w.queue_id = q.id AND w.status = 'waiting'),"                       \
+	" (SELECT GROUP_CONCAT(qp.priority_id ORDER BY qp.priority_id) FROM queue_priorities qp WHERE qp.queue_id = q.id)" \
+	" FROM queues q WHERE (? IS NULL OR q.state = ?) AND (? IS NULL OR q.user_id = ?) ORDER BY " order " LIMIT ? OFFSET ?"
+	S(STMT_QUEUE_LIST, QUEUE_LIST_SQL("q.created_seq")),
+	S(STMT_QUEUE_LIST_CREATED_DESC, QUEUE_LIST_SQL("q.created_seq DESC")),
+	S(STMT_QUEUE_LIST_NAME, QUEUE_LIST_SQL("q.name")),
+	S(STMT_QUEUE_LIST_NAME_DESC, QUEUE_LIST_SQL("q.name DESC")),
+	S(STMT_QUEUE_LIST_PREFIX, QUEUE_LIST_SQL("q.prefix")),
+	S(STMT_QUEUE_LIST_PREFIX_DESC, QUEUE_LIST_SQL("q.prefix DESC")),
+#undef QUEUE_LIST_SQL
 	S(STMT_QUEUE_COUNT, "SELECT COUNT(*) FROM queues q WHERE (? IS NULL OR q.state = ?) AND (? IS NULL OR q.user_id = ?)"),
 	S(STMT_QUEUE_UPDATE,
 	  "UPDATE queues SET name = ?, prefix = ?, state = ?, policy = ?, user_id = ?, updated_date = UTC_TIMESTAMP(3)"
