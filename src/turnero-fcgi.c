@@ -10,6 +10,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/shared_gen.h"
 #include "http/master.h"
 #include "http/worker.h"
 #include "repo/db.h"
@@ -105,7 +106,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "turnero-fcgi: cannot map the metrics area\n");
 		return 1;
 	}
+	if (shared_gen_init() < 0) {
+		fprintf(stderr, "turnero-fcgi: cannot map the shared catalogue generation\n");
+		return 1;
+	}
 	int rc = master_run(path, &cfg, worker_main);
+	shared_gen_shutdown();
 	metrics_shutdown();
 	return rc;
 }

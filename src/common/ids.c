@@ -1,5 +1,7 @@
 #include "common/ids.h"
 
+#include "common/date.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -55,4 +57,24 @@ int ids_db_to_rfc3339(const char *db, char out[TS_STR_LEN])
 	out[23] = 'Z';
 	out[24] = '\0';
 	return 0;
+}
+
+long long ids_db_to_ms(const char *db)
+{
+	char day[11];
+	int h, mi, s, ms = 0;
+	long days;
+	if (strlen(db) < 19 || db[10] != ' ')
+		return -1;
+	memcpy(day, db, 10);
+	day[10] = '\0';
+	if (!date_parse_ymd(day, &days) || sscanf(db + 11, "%2d:%2d:%2d", &h, &mi, &s) != 3 || h > 23 || mi > 59 ||
+	    s > 59)
+		return -1;
+	if (db[19] == '.') {
+		int scale = 100;
+		for (size_t i = 20; i < 23 && db[i] >= '0' && db[i] <= '9'; i++, scale /= 10)
+			ms += (db[i] - '0') * scale;
+	}
+	return ((days * 24 + h) * 60 + mi) * 60000LL + s * 1000LL + ms;
 }

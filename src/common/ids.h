@@ -23,4 +23,7 @@ void ids_format_ms(long long ms, char out[TS_STR_LEN]);
  */
 int ids_db_to_rfc3339(const char *db, char out[TS_STR_LEN]);
 
+/* The same DATETIME(3) text (UTC) as milliseconds since the epoch; -1 when it is not one. */
+long long ids_db_to_ms(const char *db);
+
 #endif

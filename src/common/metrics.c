@@ -17,11 +17,14 @@ struct metrics_area {
 	uint64_t latency_count;
 	uint64_t worker_restarts;
 	uint64_t db_errors;
+	uint64_t db_statements[METRICS_MAX_ROUTES + 1];
+	uint64_t db_round_trips[METRICS_MAX_ROUTES + 1];
 };
 
 static struct metrics_area *area;
 static const char *const *labels;
 static size_t nlabels;
+static unsigned long current_statements, current_round_trips; /* this process, this request */
 
 int metrics_init(const char *const *route_labels, size_t nroutes)
 {
@@ -82,6 +85,44 @@ void metrics_db_error(void)
 		add(&area->db_errors, 1);
 }
 
+void metrics_db_statement(void)
+{
+	current_statements++;
+}
+
+void metrics_db_round_trip(void)
+{
+	current_round_trips++;
+}
+
+void metrics_db_take(unsigned long *statements, unsigned long *round_trips)
+{
+	*statements = current_statements;
+	*round_trips = current_round_trips;
+	current_statements = current_round_trips = 0;
+}
+
+void metrics_observe_db(int route, unsigned long statements, unsigned long round_trips)
+{
+	if (!area)
+		return;
+	size_t r = (route < 0 || (size_t)route >= nlabels) ? nlabels : (size_t)route;
+	add(&area->db_statements[r], statements);
+	add(&area->db_round_trips[r], round_trips);
+}
+
+/* One counter per route with a value (unmatched requests as route="unmatched"). */
+static void render_per_route(struct strbuf *out, const char *name, const char *help, const uint64_t *counts)
+{
+	strbuf_printf(out, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+	for (size_t r = 0; r <= nlabels; r++) {
+		uint64_t v = load(&counts[r]);
+		if (v)
+			strbuf_printf(out, "%s{route=\"%s\"} %llu\n", name, r < nlabels ? labels[r] : "unmatched",
+				      (unsigned long long)v);
+	}
+}
+
 void metrics_render(struct strbuf *out)
 {
 	if (!area)
@@ -125,4 +166,9 @@ void metrics_render(struct strbuf *out)
 		      "# TYPE turnero_db_errors_total counter\n"
 		      "turnero_db_errors_total %llu\n",
 		      (unsigned long long)load(&area->worker_restarts), (unsigned long long)load(&area->db_errors));
+	render_per_route(out, "turnero_db_statements_total", "Prepared statements executed, by route.",
+			 area->db_statements);
+	render_per_route(out, "turnero_db_round_trips_total",
+			 "Exchanges with the database (statements, prepares, transaction control), by route.",
+			 area->db_round_trips);
 }

@@ -20,6 +20,18 @@ void metrics_observe(int route, int status, long long micros);
 void metrics_worker_restart(void);
 void metrics_db_error(void);
 
+/*
+ * Database work of the request in progress, counted in this process only (no atomics): the
+ * repository layer calls metrics_db_statement() for each prepared statement it executes and
+ * metrics_db_round_trip() for every exchange with the server (executes, prepares, transaction
+ * control, connects). metrics_db_take() hands back both counts and starts again at zero; the
+ * worker adds them to the request's route with metrics_observe_db().
+ */
+void metrics_db_statement(void);
+void metrics_db_round_trip(void);
+void metrics_db_take(unsigned long *statements, unsigned long *round_trips);
+void metrics_observe_db(int route, unsigned long statements, unsigned long round_trips);
+
 /* Appends the Prometheus text exposition. */
 void metrics_render(struct strbuf *out);
 

@@ -53,6 +53,8 @@ static void write_response(FCGX_Request *r, const struct http_request *req, cons
 static void serve_one(FCGX_Request *r, const struct worker_app *app)
 {
 	long long started = ids_mono_us();
+	unsigned long statements, round_trips;
+	metrics_db_take(&statements, &round_trips); /* what ran between requests is nobody's */
 	struct http_request req;
 	struct http_response resp;
 	http_response_init(&resp);
@@ -77,6 +79,8 @@ static void serve_one(FCGX_Request *r, const struct worker_app *app)
 	long long micros = ids_mono_us() - started;
 	int route = resp.route_label && app->route_index ? app->route_index(resp.route_label, app->app) : -1;
 	metrics_observe(route, resp.status, micros);
+	metrics_db_take(&statements, &round_trips);
+	metrics_observe_db(route, statements, round_trips);
 	if (app->access_log)
 		log_info("access %s %s %d %lldus user=%s rid=%s", req.method_name, req.path ? req.path : "-",
 			 resp.status, micros, resp.user_id[0] ? resp.user_id : "-", req.request_id);

@@ -260,6 +260,7 @@ static int ensure_connected(struct db *db)
 		db->has_password = has > 0;
 		db->password_loaded = true;
 	}
+	metrics_db_round_trip(); /* a connect is several; counted as one */
 	db->conn = db_open_connection(db->cfg, db->has_password ? db->password : NULL, CLIENT_FOUND_ROWS, err,
 				      sizeof err);
 	if (!db->conn) {
@@ -320,6 +321,7 @@ static MYSQL_STMT *get_stmt(struct db *db, enum stmt_id id, long long *status)
 		return NULL;
 	}
 	const char *sql = stmt_sql(id);
+	metrics_db_round_trip();
 	if (mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql)) != 0) {
 		*status = classify(db, mysql_stmt_errno(st), stmt_name(id), mysql_stmt_error(st));
 		mysql_stmt_close(st);
@@ -450,6 +452,8 @@ static long long run(struct db *db, enum stmt_id id, const struct db_arg *args, 
 					nargs);
 				return DB_HARD;
 			}
+			metrics_db_statement();
+			metrics_db_round_trip();
 			if ((nargs && mysql_stmt_bind_param(st, in) != 0) || mysql_stmt_execute(st) != 0)
 				status = classify(db, mysql_stmt_errno(st), stmt_name(id), mysql_stmt_error(st));
 			else if (select)
@@ -527,7 +531,10 @@ enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struc
 	for (int attempt = 0; attempt < TX_MAX_ATTEMPTS; attempt++) {
 		if (ensure_connected(db) < 0)
 			return APP_UNAVAILABLE;
-		if (mysql_autocommit(db->conn, 0) != 0) {
+		/* The connection stays in autocommit mode: START TRANSACTION and COMMIT are the only
+		 * two round trips a transaction adds (no autocommit switch before and after). */
+		metrics_db_round_trip();
+		if (mysql_real_query(db->conn, "START TRANSACTION", 17) != 0) {
 			drop_connection(db);
 			continue;
 		}
@@ -538,6 +545,7 @@ enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struc
 		if (!db->conn && e == APP_OK)
 			e = APP_UNAVAILABLE; /* lost mid-way: nothing was committed */
 		if (e == APP_OK) {
+			metrics_db_round_trip();
 			if (mysql_commit(db->conn) != 0) {
 				unsigned err = mysql_errno(db->conn);
 				long long st = classify(db, err, name, mysql_error(db->conn));
@@ -552,14 +560,16 @@ enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struc
 				if (mysql_rollback(db->conn) != 0)
 					drop_connection(db);
 			}
-		} else if (db->conn && mysql_rollback(db->conn) != 0) {
-			/* Turning autocommit back on would commit what the callback did: close the
-			 * connection instead, so the server rolls it back; the next request reconnects. */
-			log_warn("%s: rollback failed: %s; dropping the connection", name, mysql_error(db->conn));
-			drop_connection(db);
+		} else if (db->conn) {
+			metrics_db_round_trip();
+			if (mysql_rollback(db->conn) != 0) {
+				/* What the callback did must never be committed by a later statement: close
+				 * the connection instead, so the server rolls it back; the next request
+				 * reconnects. */
+				log_warn("%s: rollback failed: %s; dropping the connection", name, mysql_error(db->conn));
+				drop_connection(db);
+			}
 		}
-		if (db->conn && mysql_autocommit(db->conn, 1) != 0)
-			drop_connection(db);
 		bool lost = db->tx_lost;
 		db->in_tx = false;
 		db->tx_lost = false;

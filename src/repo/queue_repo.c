@@ -83,11 +83,24 @@ long long repo_queue_lock(struct db *db, const char *id, char state[8], char pol
 
 long long repo_queue_list(struct db *db, const struct queue_filter *f, struct queue_list *out, long long *total)
 {
+	/* queue_repo_sorts, each with its own statement (stmt.c); anything else: created_date. */
+	static const struct {
+		const char *sort;
+		enum stmt_id id;
+	} by_sort[] = {
+		{"-created_date", STMT_QUEUE_LIST_CREATED_DESC},
+		{"name", STMT_QUEUE_LIST_NAME},
+		{"-name", STMT_QUEUE_LIST_NAME_DESC},
+		{"prefix", STMT_QUEUE_LIST_PREFIX},
+		{"-prefix", STMT_QUEUE_LIST_PREFIX_DESC},
+	};
+	enum stmt_id list = STMT_QUEUE_LIST;
+	for (size_t i = 0; f->sort && i < sizeof by_sort / sizeof by_sort[0]; i++)
+		if (strcmp(f->sort, by_sort[i].sort) == 0)
+			list = by_sort[i].id;
 	memset(out, 0, sizeof *out);
-	const char *s = f->sort;
-	long long rc = db_query(db, STMT_QUEUE_LIST,
+	long long rc = db_query(db, list,
 				DB_ARGS(db_str(f->state), db_str(f->state), db_str(f->user_id), db_str(f->user_id),
-					db_str(s), db_str(s), db_str(s), db_str(s), db_str(s), db_str(s),
 					db_int(f->limit), db_int(f->offset)),
 				append_queue, out);
 	if (rc < 0)
@@ -149,6 +162,8 @@ static int append_candidate(void *cls, const struct db_row *row)
 	q->waiting = db_row_int(row, 4);
 	q->ahead_by_age = db_row_int(row, 5);
 	q->ahead_by_priority = db_row_int(row, 6);
+	row_copy(row, 7, q->now, sizeof q->now);
+	q->customer_state = db_row_is_null(row, 8) ? -1 : db_row_int(row, 8) != 0;
 	return 0;
 }
 
@@ -158,7 +173,7 @@ long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, co
 	struct candidates c = {NULL, 0};
 	const char *due = t->due_date ? t->due_date : t->created_date;
 	long long rc = db_query(db, STMT_QUEUE_CANDIDATES,
-				DB_ARGS(db_str(due), db_str(t->created_date), db_int(t->level), db_str(t->sla_deadline),
+				DB_ARGS(db_str(t->customer_id), db_str(due), db_str(t->created_date), db_int(t->level), db_str(t->sla_deadline),
 					db_int(t->max_wait_minutes), db_str(due), db_int(t->max_wait_minutes),
 					db_str(t->priority_id), db_str(except_id ? except_id : "")),
 				append_candidate, &c);
@@ -177,11 +192,14 @@ struct avg_out {
 	long long *samples;
 };
 
+/* Sums the durations into *avg (divided at the end) and counts them in *samples. */
 static int avg_row(void *cls, const struct db_row *row)
 {
 	struct avg_out *o = cls;
-	*o->avg = db_row_double(row, 0);
-	*o->samples = db_row_int(row, 1);
+	if (db_row_is_null(row, 0))
+		return 0;
+	*o->avg += db_row_double(row, 0) / 1e6;
+	(*o->samples)++;
 	return 0;
 }
 
@@ -191,7 +209,15 @@ long long repo_queue_avg_service(struct db *db, const char *queue_id, const char
 	struct avg_out o = {avg, samples};
 	*avg = 0;
 	*samples = 0;
-	return db_query(db, STMT_QUEUE_AVG_SERVICE, DB_ARGS(db_str(queue_id), db_str(service_date)), avg_row, &o);
+	long long rc =
+		db_query(db, STMT_QUEUE_AVG_SERVICE, DB_ARGS(db_str(queue_id), db_str(service_date)), avg_row, &o);
+	if (rc < 0 || *samples == 0) {
+		*avg = 0;
+		*samples = 0;
+	} else {
+		*avg /= (double)*samples;
+	}
+	return rc < 0 ? rc : 1;
 }
 
 struct board {
@@ -219,14 +245,20 @@ static int append_board(void *cls, const struct db_row *row)
 	row_copy(row, 6, r->serving_code, sizeof r->serving_code);
 	row_time(row, 7, r->serving_called);
 	r->waiting = db_row_int(row, 8);
+	r->nnext = 0;
 	return 0;
 }
 
+/* A (queue_id, code) row of STMT_QUEUE_NEXT_CODES, in call order within each queue. */
 static int append_code(void *cls, const struct db_row *row)
 {
-	struct board_row *r = cls;
-	if (r->nnext < 5)
-		row_copy(row, 0, r->next[r->nnext++], sizeof r->next[0]);
+	struct board *b = cls;
+	const char *queue_id = db_row_str(row, 0);
+	for (size_t i = 0; queue_id && i < b->n; i++) {
+		struct board_row *r = &b->items[i];
+		if (strcmp(r->queue_id, queue_id) == 0 && r->nnext < 5)
+			row_copy(row, 1, r->next[r->nnext++], sizeof r->next[0]);
+	}
 	return 0;
 }
 
@@ -234,10 +266,8 @@ long long repo_queue_board(struct db *db, struct board_row **out, size_t *n)
 {
 	struct board b = {NULL, 0};
 	long long rc = db_query(db, STMT_QUEUE_BOARD, DB_NO_ARGS, append_board, &b);
-	for (size_t i = 0; rc >= 0 && i < b.n; i++)
-		rc = db_query(db, STMT_QUEUE_NEXT_CODES,
-			      DB_ARGS(db_str(b.items[i].queue_id)),
-			      append_code, &b.items[i]);
+	if (rc >= 0 && b.n)
+		rc = db_query(db, STMT_QUEUE_NEXT_CODES, DB_NO_ARGS, append_code, &b);
 	if (rc < 0) {
 		free(b.items);
 		b.items = NULL;

@@ -60,6 +60,8 @@ struct queue_candidate {
 	long long waiting;
 	long long ahead_by_age;      /* tickets the placed one waits behind under the fifo policy */
 	long long ahead_by_priority; /* ... and under the priority policy */
+	char now[24];                /* the server's clock as me's created_date used it (DATETIME(3) text) */
+	int customer_state;          /* placed_ticket.customer_id: 1 active, 0 inactive, -1 none or unknown */
 };
 
 /*
@@ -73,6 +75,7 @@ struct placed_ticket {
 	const char *due_date;     /* NULL: created_date */
 	const char *sla_deadline; /* NULL: due_date + max_wait_minutes when that is > 0, else none */
 	int max_wait_minutes;
+	const char *customer_id; /* NULL, or a customer whose state each candidate row reports */
 };
 
 /* Open queues serving t's priority (other than except_id, may be NULL); *out freed by the caller with free(). */

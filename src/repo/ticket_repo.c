@@ -1,5 +1,6 @@
 #include "repo/ticket_repo.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,14 +94,14 @@ long long repo_ticket_next_number(struct db *db, const char *queue_id, const cha
 }
 
 long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes,
-			     const char *due_date)
+			     const char *due_date, const char *now)
 {
 	return db_exec(db, STMT_TICKET_INSERT,
 		       DB_ARGS(db_str(t->id), db_str(t->customer_id), db_str(t->priority_id), db_int(level),
 			       db_str(t->queue_id), db_str(t->issued_queue_id), db_str(t->service_date), db_int(t->number),
-			       db_str(t->code), db_str(due_date), db_int(max_wait_minutes), db_str(due_date),
-			       db_int(max_wait_minutes), db_int(t->quoted_wait_seconds),
-			       t->quoted_wait_low >= 0 ? db_int(t->quoted_wait_low) : db_null(),
+			       db_str(t->code), db_str(due_date), db_str(now), db_int(max_wait_minutes), db_str(due_date),
+			       db_str(now), db_int(max_wait_minutes), db_int(t->quoted_wait_seconds), db_str(now),
+			       db_str(now), t->quoted_wait_low >= 0 ? db_int(t->quoted_wait_low) : db_null(),
 			       t->quoted_wait_high >= 0 ? db_int(t->quoted_wait_high) : db_null()));
 }
 
@@ -187,37 +188,49 @@ long long repo_ticket_called_of_desk(struct db *db, const char *desk_id, char id
 	return rc < 0 ? rc : rc > 0;
 }
 
-struct take_out {
-	char *id, *queue;
-};
-
+/* TAKE_COLUMNS (stmt.c): id, queue_id, customer_id, priority_id, service_date, number, code,
+ * created_date, quoted_wait_seconds, issued_queue_id, due_date, the server's clock. */
 static int take_row(void *cls, const struct db_row *row)
 {
-	struct take_out *o = cls;
-	row_copy(row, 0, o->id, UUID_STR_LEN);
-	row_copy(row, 1, o->queue, UUID_STR_LEN);
+	struct ticket_take *o = cls;
+	struct ticket_rec *t = &o->ticket;
+	memset(t, 0, sizeof *t);
+	row_copy(row, 0, t->id, sizeof t->id);
+	row_copy(row, 1, t->queue_id, sizeof t->queue_id);
+	row_copy(row, 2, t->customer_id, sizeof t->customer_id);
+	row_copy(row, 3, t->priority_id, sizeof t->priority_id);
+	row_copy(row, 4, t->service_date, sizeof t->service_date);
+	t->number = db_row_int(row, 5);
+	row_copy(row, 6, t->code, sizeof t->code);
+	row_time(row, 7, t->created_date);
+	t->quoted_wait_seconds = db_row_int(row, 8);
+	row_copy(row, 9, t->issued_queue_id, sizeof t->issued_queue_id);
+	row_time(row, 10, t->due_date);
+	snprintf(t->status, sizeof t->status, "waiting");
+	row_copy(row, 11, o->now, sizeof o->now);
 	return 0;
 }
 
 long long repo_ticket_take(struct db *db, const char *queue_id, bool steal, enum take_kind kind,
-			   char id[UUID_STR_LEN], char from_queue[UUID_STR_LEN])
+			   struct ticket_take *out)
 {
 	static const enum stmt_id own[] = {STMT_TICKET_NEXT_OVERDUE, STMT_TICKET_NEXT_LEVEL, STMT_TICKET_NEXT_FIFO};
 	static const enum stmt_id other[] = {STMT_TICKET_STEAL_OVERDUE, STMT_TICKET_STEAL_LEVEL,
 					     STMT_TICKET_STEAL_FIFO};
-	struct take_out o = {id, from_queue};
-	id[0] = from_queue[0] = '\0';
+	struct ticket_take *o = out;
+	memset(out, 0, sizeof *out);
 	if (steal)
-		return db_query(db, other[kind], DB_ARGS(db_str(queue_id), db_str(queue_id)), take_row, &o);
-	return db_query(db, own[kind], DB_ARGS(db_str(queue_id)), take_row, &o);
+		return db_query(db, other[kind], DB_ARGS(db_str(queue_id), db_str(queue_id)), take_row, o);
+	return db_query(db, own[kind], DB_ARGS(db_str(queue_id)), take_row, o);
 }
 
 long long repo_ticket_mark_called(struct db *db, const char *id, const char *user_id, const char *queue_id,
-				  const char *desk_id)
+				  const char *desk_id, const char *at)
 {
+	const char *when = at && *at ? at : NULL;
 	return db_exec(db, STMT_TICKET_MARK_CALLED,
-		       DB_ARGS(db_str(user_id), db_str(queue_id), db_str(desk_id && *desk_id ? desk_id : NULL),
-			       db_str(id)));
+		       DB_ARGS(db_str(when), db_str(user_id), db_str(queue_id),
+			       db_str(desk_id && *desk_id ? desk_id : NULL), db_str(when), db_str(id)));
 }
 
 long long repo_ticket_set_status(struct db *db, const char *id, const char *from, const char *to)

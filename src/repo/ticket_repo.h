@@ -53,12 +53,12 @@ long long repo_ticket_customer_state(struct db *db, const char *customer_id, boo
 long long repo_ticket_next_number(struct db *db, const char *queue_id, const char *service_date, long long *number);
 /*
  * Inserts a waiting ticket with t's ids, number, code, quoted_wait_seconds and the quoted
- * range (quoted_wait_low/high; negative: none); times are the
- * server's. due_date: DATETIME(3) text (a checked-in appointment's slot start) or NULL (now);
- * the SLA deadline counts from it.
+ * range (quoted_wait_low/high; negative: none), created and updated at now (DATETIME(3)
+ * text of the server's clock: queue_candidate.now). due_date: DATETIME(3) text (a
+ * checked-in appointment's slot start) or NULL (now); the SLA deadline counts from it.
  */
 long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int level, int max_wait_minutes,
-			     const char *due_date);
+			     const char *due_date, const char *now);
 long long repo_ticket_get(struct db *db, const char *id, bool for_update, struct ticket_rec *out);
 long long repo_ticket_list(struct db *db, const struct ticket_filter *f, struct ticket_list *out, long long *total);
 void ticket_list_free(struct ticket_list *l);
@@ -71,15 +71,24 @@ long long repo_ticket_called_of_desk(struct db *db, const char *desk_id, char id
 				     char queue_id[UUID_STR_LEN]);
 
 enum take_kind { TAKE_OVERDUE, TAKE_LEVEL, TAKE_FIFO };
+/* A taken ticket: its row as stored (waiting; ticket.queue_id is where it waits; no desk) and
+ * the server's clock when it was taken (DATETIME(3) text). */
+struct ticket_take {
+	struct ticket_rec ticket;
+	char now[24];
+};
 /*
  * Locks the first waiting ticket of queue_id (own) or of the other queues it may steal from
- * (steal), by kind, skipping rows others hold. 1 found (id and its queue), 0 none.
+ * (steal), by kind, skipping rows others hold. 1 found (out), 0 none (out->ticket.id "").
  */
 long long repo_ticket_take(struct db *db, const char *queue_id, bool steal, enum take_kind kind,
-			   char id[UUID_STR_LEN], char from_queue[UUID_STR_LEN]);
-/* Calls waiting ticket id at queue_id, at desk_id (NULL or "": no desk). 1 changed, 0 lost race. */
+			   struct ticket_take *out);
+/*
+ * Calls waiting ticket id at queue_id, at desk_id (NULL or "": no desk), at instant at
+ * (DATETIME(3) text; NULL or "": now). 1 changed, 0 lost race.
+ */
 long long repo_ticket_mark_called(struct db *db, const char *id, const char *user_id, const char *queue_id,
-				  const char *desk_id);
+				  const char *desk_id, const char *at);
 /* Changes status from -> to (guarded); served_date/called_date follow. 1 changed, 0 lost race. */
 long long repo_ticket_set_status(struct db *db, const char *id, const char *from, const char *to);
 long long repo_ticket_recall(struct db *db, const char *id);

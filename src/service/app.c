@@ -9,6 +9,7 @@
 #include "common/wake.h"
 #include "repo/db.h"
 #include "service/auth_cache.h"
+#include "service/catalog.h"
 
 int svc_app_check(const struct config *cfg, char *err, size_t errlen)
 {
@@ -68,7 +69,8 @@ int svc_app_open(struct svc_app *app, const struct config *cfg, char *err, size_
 		return -1;
 	app->db = db_new(cfg);
 	app->principals = principal_cache_new();
-	if (!app->db || !app->principals) {
+	app->catalog = catalog_memo_new();
+	if (!app->db || !app->principals || !app->catalog) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -82,5 +84,7 @@ void svc_app_close(struct svc_app *app)
 	app->db = NULL;
 	principal_cache_free(app->principals);
 	app->principals = NULL;
+	catalog_memo_free(app->catalog);
+	app->catalog = NULL;
 	explicit_bzero(&app->keys, sizeof app->keys);
 }

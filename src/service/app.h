@@ -11,6 +11,7 @@
 struct db;
 
 struct principal_cache;
+struct catalog_memo;
 
 struct svc_app {
 	const struct config *cfg;
@@ -18,6 +19,7 @@ struct svc_app {
 	struct token_keys keys;
 	struct password_params pw;
 	struct principal_cache *principals; /* owned */
+	struct catalog_memo *catalog;       /* owned; service/catalog.h */
 };
 
 /* Today's service date (YYYY-MM-DD) in queue.timezone. */

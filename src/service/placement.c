@@ -12,7 +12,8 @@ long long placement_candidate_ahead(const struct queue_candidate *c)
 	return strcmp(c->policy, "fifo") == 0 ? c->ahead_by_age : c->ahead_by_priority;
 }
 
-enum app_err placement_ahead_in(struct db *db, const struct placed_ticket *t, const char *queue_id, long long *ahead)
+enum app_err placement_ahead_in(struct db *db, const struct placed_ticket *t, const char *queue_id,
+				struct queue_candidate *out)
 {
 	struct queue_candidate *cands = NULL;
 	size_t n = 0;
@@ -22,7 +23,7 @@ enum app_err placement_ahead_in(struct db *db, const struct placed_ticket *t, co
 	enum app_err e = APP_CONFLICT;
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(cands[i].id, queue_id) == 0) {
-			*ahead = placement_candidate_ahead(&cands[i]);
+			*out = cands[i];
 			e = APP_OK;
 		}
 	}
@@ -69,7 +70,7 @@ enum app_err placement_drain_queue(struct db *db, const char *queue_id, const ch
 		/* It keeps its times and its deadline (none stays none). */
 		struct placed_ticket moving = {waiting[i].priority_id, waiting[i].level, waiting[i].created_date,
 					       waiting[i].due_date,
-					       waiting[i].sla_deadline[0] ? waiting[i].sla_deadline : NULL, 0};
+					       waiting[i].sla_deadline[0] ? waiting[i].sla_deadline : NULL, 0, NULL};
 		e = placement_choose(db, &moving, queue_id, &to);
 		if (e != APP_OK)
 			break;

@@ -17,10 +17,12 @@ enum app_err placement_choose(struct db *db, const struct placed_ticket *t, cons
 			      struct queue_candidate *out);
 
 /*
- * How many tickets t would wait behind in queue_id (open, serving its priority) under that
- * queue's ordering. APP_CONFLICT when the queue does not qualify.
+ * queue_id as a candidate for t (open, serving its priority): placement_candidate_ahead(out)
+ * is how many tickets t would wait behind under that queue's ordering. APP_CONFLICT when the
+ * queue does not qualify.
  */
-enum app_err placement_ahead_in(struct db *db, const struct placed_ticket *t, const char *queue_id, long long *ahead);
+enum app_err placement_ahead_in(struct db *db, const struct placed_ticket *t, const char *queue_id,
+				struct queue_candidate *out);
 
 /* The tickets ahead in a candidate queue, by the queue's own policy. */
 long long placement_candidate_ahead(const struct queue_candidate *c);

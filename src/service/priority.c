@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "repo/db.h"
+#include "service/catalog.h"
 
 enum app_err svc_priority_create(struct svc_app *app, const struct priority_input *in, struct priority_rec *out)
 {
@@ -76,12 +77,15 @@ enum app_err svc_priority_update(struct svc_app *app, const char *id, const stru
 {
 	memset(out, 0, sizeof *out);
 	struct priority_tx t = {id, in, out};
-	return db_tx_run(app->db, "priority update", update_in_tx, &t);
+	enum app_err e = db_tx_run(app->db, "priority update", update_in_tx, &t);
+	svc_catalog_changed(app); /* after the commit: no worker reloads the old row */
+	return e;
 }
 
 enum app_err svc_priority_deactivate(struct svc_app *app, const char *id)
 {
 	long long rc = repo_priority_set_state(app->db, id, false);
+	svc_catalog_changed(app);
 	if (rc < 0)
 		return db_app_err(rc);
 	return rc ? APP_OK : APP_NOT_FOUND;

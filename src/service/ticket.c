@@ -7,6 +7,7 @@
 #include "repo/db.h"
 #include "repo/desk_repo.h"
 #include "repo/explain_repo.h"
+#include "service/catalog.h"
 #include "service/explain.h"
 #include "service/placement.h"
 
@@ -67,6 +68,20 @@ struct register_tx {
 	const struct ticket_hooks *hooks; /* NULL: none */
 };
 
+/* Adds the field error for a customer_id that does not name an active customer (NULL: none). */
+static enum app_err check_customer(struct db *db, const char *customer_id, struct field_errors *fe)
+{
+	if (customer_id) {
+		bool state = false;
+		long long rc = repo_ticket_customer_state(db, customer_id, &state);
+		if (rc < 0)
+			return db_app_err(rc);
+		if (rc == 0 || !state)
+			field_errors_add(fe, "customer_id", "does not name an active customer");
+	}
+	return fe->n ? APP_INVALID : APP_OK;
+}
+
 /* A queue named by the client must be open and serve the priority. */
 static enum app_err check_chosen_queue(struct db *db, const char *queue_id, const char *priority_id,
 				       struct field_errors *fe, struct queue_rec *q)
@@ -108,8 +123,9 @@ static enum app_err prepare_ticket(struct svc_app *app, struct db *db, const str
 {
 	long long rc;
 	memset(pt, 0, sizeof *pt);
+	/* The priority's facts come from the worker's memo (service/catalog.h) most of the time. */
 	bool active = false;
-	rc = repo_ticket_priority_info(db, r->priority_id, &pt->level, &pt->max_wait, &active);
+	rc = svc_catalog_priority(app, db, r->priority_id, &pt->level, &pt->max_wait, &active);
 	if (rc < 0)
 		return db_app_err(rc);
 	if (rc == 0 || !active)
@@ -121,40 +137,41 @@ static enum app_err prepare_ticket(struct svc_app *app, struct db *db, const str
 		if (e != APP_OK)
 			return e;
 	}
-	if (pt->customer_id) {
-		bool state = false;
-		rc = repo_ticket_customer_state(db, pt->customer_id, &state);
-		if (rc < 0)
-			return db_app_err(rc);
-		if (rc == 0 || !state)
-			field_errors_add(fe, "customer_id", "does not name an active customer");
-	}
 	if (fe->n)
-		return APP_INVALID;
+		return check_customer(db, pt->customer_id, fe);
 
-	struct placed_ticket fresh = {r->priority_id, pt->level, NULL, r->due_date, NULL, pt->max_wait};
+	/* The placement query also reports the customer's state and the instant to stamp. */
+	struct placed_ticket fresh = {r->priority_id, pt->level, NULL, r->due_date, NULL, pt->max_wait, pt->customer_id};
+	enum app_err e;
 	if (r->queue_id) {
 		struct queue_rec q;
-		enum app_err e = check_chosen_queue(db, r->queue_id, r->priority_id, fe, &q);
-		if (e == APP_OK)
-			e = placement_ahead_in(db, &fresh, q.id, &pt->ahead);
-		if (e != APP_OK)
-			return e;
-		snprintf(pt->place.id, sizeof pt->place.id, "%s", q.id);
-		snprintf(pt->place.prefix, sizeof pt->place.prefix, "%s", q.prefix);
+		e = check_chosen_queue(db, r->queue_id, r->priority_id, fe, &q);
+		if (e == APP_OK) {
+			e = placement_ahead_in(db, &fresh, q.id, &pt->place);
+			snprintf(pt->place.prefix, sizeof pt->place.prefix, "%s", q.prefix);
+		}
 	} else {
-		enum app_err e = placement_choose(db, &fresh, NULL, &pt->place);
-		if (e != APP_OK)
-			return e;
-		pt->ahead = placement_candidate_ahead(&pt->place);
+		e = placement_choose(db, &fresh, NULL, &pt->place);
 	}
+	pt->ahead = placement_candidate_ahead(&pt->place);
+	if (e == APP_OK && pt->customer_id && pt->place.customer_state != 1)
+		field_errors_add(fe, "customer_id", "does not name an active customer");
+	if (e == APP_OK && fe->n)
+		return APP_INVALID;
+	if (e == APP_CONFLICT || e == APP_INVALID) {
+		/* No row told about the customer: a bad one answers 422 before any 409. */
+		enum app_err ce = check_customer(db, pt->customer_id, fe);
+		return ce != APP_OK ? ce : e;
+	}
+	if (e != APP_OK)
+		return e;
 
 	/*
 	 * The quote is worked out before the number is taken: the day counter's row stays locked
 	 * from the number until COMMIT, and every registration of the queue waits on it.
 	 */
 	struct forecast_basis b;
-	enum app_err e = basis_of(app, db, pt->place.id, &b);
+	e = basis_of(app, db, pt->place.id, &b);
 	if (e != APP_OK)
 		return e;
 	pt->quote = forecast_wait(&b, pt->ahead + 1);
@@ -215,7 +232,7 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		return db_app_err(rc);
 	if (rules_format_code(place.prefix, (long)tk->number, tk->code, sizeof tk->code) < 0)
 		return APP_INTERNAL;
-	rc = repo_ticket_insert(db, tk, level, max_wait, r->due_date);
+	rc = repo_ticket_insert(db, tk, level, max_wait, r->due_date, place.now);
 	if (rc >= 0)
 		rc = repo_event_insert(db, tk->id, "created", NULL, place.id, t->who->user_id, NULL);
 	if (rc < 0)
@@ -232,10 +249,17 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		if (rc < 0)
 			return db_app_err(rc);
 	}
-	/* The stored row (server timestamps) and the standing it was quoted with. */
-	rc = repo_ticket_get(db, tk->id, false, &t->out->t);
-	if (rc <= 0)
-		return rc < 0 ? db_app_err(rc) : APP_INTERNAL;
+	/* The row as stored (no read back: its times are place.now and r->due_date) and the
+	 * standing it was quoted with. */
+	snprintf(tk->status, sizeof tk->status, "waiting");
+	snprintf(tk->issued_queue_id, sizeof tk->issued_queue_id, "%s", place.id);
+	if (ids_db_to_rfc3339(place.now, tk->created_date) < 0 ||
+	    ids_db_to_rfc3339(r->due_date ? r->due_date : place.now, tk->due_date) < 0)
+		return APP_INTERNAL;
+	memcpy(tk->updated_date, tk->created_date, sizeof tk->updated_date);
+	/* As STMT_TICKET_INSERT stores it: due_date + max_wait_minutes, when the priority has an SLA. */
+	long long due_ms = ids_db_to_ms(r->due_date ? r->due_date : place.now);
+	tk->sla_deadline_ms = max_wait > 0 && due_ms >= 0 ? due_ms + max_wait * 60000LL : -1;
 	if (t->hooks && t->hooks->done) {
 		enum app_err e = t->hooks->done(db, t->hooks->cls, &t->out->t);
 		if (e != APP_OK)
@@ -385,23 +409,23 @@ static enum app_err serve_current(struct db *db, const char *queue_id, const cha
  * the best one of the other queues.
  */
 static enum app_err take_next(struct db *db, const char *queue_id, bool fifo, bool may_steal,
-			      char id[UUID_STR_LEN], char from[UUID_STR_LEN])
+			      struct ticket_take *taken)
 {
 	for (int steal = 0; steal < (may_steal ? 2 : 1); steal++) {
 		long long rc;
 		if (fifo) {
-			rc = repo_ticket_take(db, queue_id, steal, TAKE_FIFO, id, from);
+			rc = repo_ticket_take(db, queue_id, steal, TAKE_FIFO, taken);
 		} else {
-			rc = repo_ticket_take(db, queue_id, steal, TAKE_OVERDUE, id, from);
+			rc = repo_ticket_take(db, queue_id, steal, TAKE_OVERDUE, taken);
 			if (rc == 0)
-				rc = repo_ticket_take(db, queue_id, steal, TAKE_LEVEL, id, from);
+				rc = repo_ticket_take(db, queue_id, steal, TAKE_LEVEL, taken);
 		}
 		if (rc < 0)
 			return db_app_err(rc);
 		if (rc > 0)
 			return APP_OK;
 	}
-	id[0] = '\0';
+	taken->ticket.id[0] = '\0';
 	return APP_OK;
 }
 
@@ -410,13 +434,13 @@ static enum app_err take_next(struct db *db, const char *queue_id, bool fifo, bo
  * transfer when it comes from elsewhere.
  */
 static enum app_err call_ticket(struct db *db, const char *id, const char *from, const char *queue_id,
-				const char *desk_id, const char *user_id, const char *reason)
+				const char *desk_id, const char *user_id, const char *reason, const char *at)
 {
 	long long rc = 0;
 	if (strcmp(from, queue_id) != 0)
 		rc = repo_event_insert(db, id, "transferred", from, queue_id, user_id, reason);
 	if (rc >= 0)
-		rc = repo_ticket_mark_called(db, id, user_id, queue_id, desk_id);
+		rc = repo_ticket_mark_called(db, id, user_id, queue_id, desk_id, at);
 	if (rc == 0)
 		return APP_CONFLICT; /* someone else changed it first */
 	/* A call out of order is marked on its event (the fairness report counts it as manual). */
@@ -462,18 +486,34 @@ static enum app_err call_next_in_tx(struct db *db, void *cls)
 	e = serve_current(db, queue_id, t->desk_id, t->who->user_id);
 	if (e != APP_OK)
 		return e;
-	char id[UUID_STR_LEN], from[UUID_STR_LEN];
 	/* A paused queue takes no new tickets, stolen ones included; it only serves its own. */
-	e = take_next(db, queue_id, strcmp(policy, "fifo") == 0, strcmp(state, "open") == 0, id, from);
-	if (e != APP_OK || !id[0])
+	struct ticket_take taken;
+	e = take_next(db, queue_id, strcmp(policy, "fifo") == 0, strcmp(state, "open") == 0, &taken);
+	if (e != APP_OK || !taken.ticket.id[0])
 		return e;
-	e = call_ticket(db, id, from, queue_id, t->desk_id, t->who->user_id, "rebalance");
+	struct ticket_rec *tk = &taken.ticket;
+	e = call_ticket(db, tk->id, tk->queue_id, queue_id, t->desk_id, t->who->user_id, "rebalance", taken.now);
 	if (e == APP_CONFLICT)
 		return APP_RETRY;
 	if (e != APP_OK)
 		return e;
 	t->called = true;
-	return load_view(t->app, db, id, t->out);
+	/* The answer is the row as the call left it (no read back): called at taken.now. */
+	char at[TS_STR_LEN];
+	if (ids_db_to_rfc3339(taken.now, at) < 0)
+		return APP_INTERNAL;
+	t->out->t = *tk;
+	snprintf(t->out->t.status, sizeof t->out->t.status, "called");
+	snprintf(t->out->t.queue_id, sizeof t->out->t.queue_id, "%s", queue_id);
+	snprintf(t->out->t.called_by, sizeof t->out->t.called_by, "%s", t->who->user_id);
+	memcpy(t->out->t.called_date, at, sizeof at);
+	memcpy(t->out->t.updated_date, at, sizeof at);
+	if (t->desk_id) {
+		snprintf(t->out->t.desk_id, sizeof t->out->t.desk_id, "%s", desk.id);
+		snprintf(t->out->t.desk_name, sizeof t->out->t.desk_name, "%s", desk.name);
+	}
+	t->out->position = t->out->estimated_wait_seconds = 0;
+	return APP_OK;
 }
 
 enum app_err svc_ticket_call_next(struct svc_app *app, const struct svc_actor *who, const char *queue_id,
@@ -610,7 +650,7 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 			return e;
 		e = serve_current(db, to_queue, desk_id, user);
 		if (e == APP_OK)
-			e = call_ticket(db, cur.id, cur.queue_id, to_queue, desk_id, user, "manual");
+			e = call_ticket(db, cur.id, cur.queue_id, to_queue, desk_id, user, "manual", NULL);
 		if (e != APP_OK)
 			return e;
 		break;

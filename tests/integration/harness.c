@@ -288,3 +288,20 @@ long it_login(const char *user, const char *password, char *access, size_t alen,
 	it_response_free(&r);
 	return status;
 }
+
+void it_assert_answer_is_stored(const struct it_response *r, const char *path, const char *token)
+{
+	ck_assert_ptr_nonnull(r->json);
+	struct it_response now;
+	it_json("GET", path, token, NULL, &now);
+	ck_assert_msg(now.status == 200 && now.json, "GET %s: %ld %s", path, now.status, now.body);
+	ck_assert_int_eq(json_object_object_length(now.json), json_object_object_length(r->json));
+	json_object_object_foreach(r->json, key, val)
+	{
+		struct json_object *stored = NULL;
+		ck_assert_msg(json_object_object_get_ex(now.json, key, &stored), "%s: no %s", path, key);
+		ck_assert_msg(json_object_equal(val, stored), "%s: %s answered %s, stored %s", path, key,
+			      json_object_to_json_string(val), json_object_to_json_string(stored));
+	}
+	it_response_free(&now);
+}

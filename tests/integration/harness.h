@@ -48,6 +48,12 @@ const char *it_state_path(const char *rel);
 /* Asserts status and, for problem answers, the problem+json shape. */
 void it_assert_problem(const struct it_response *r, long status);
 
+/*
+ * Asserts that the JSON object answered in r (a ticket a write returned) equals, member by
+ * member, what GET path answers with token now: the write answered with the stored row.
+ */
+void it_assert_answer_is_stored(const struct it_response *r, const char *path, const char *token);
+
 /* The admin password every integration program sets (turneroctl create-admin --reset-password). */
 #define IT_ADMIN_PASSWORD "it-admin-password"
 

@@ -155,6 +155,9 @@ static void desk_call_expect(const char *desk, const char *token, const char *wa
 	ck_assert_str_eq(it_str(&r, "queue_id"), queue_id);
 	ck_assert_str_eq(it_str(&r, "desk_id"), desk);
 	ck_assert_ptr_nonnull(it_str(&r, "desk_name"));
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/tickets/%s", want);
+	it_assert_answer_is_stored(&r, path, admin_token);
 	it_response_free(&r);
 }
 

@@ -104,6 +104,14 @@ START_TEST(test_metrics_expose_requests_and_histogram)
 	ck_assert_ptr_nonnull(strstr(r.body, "turnero_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
 	ck_assert_ptr_nonnull(strstr(r.body, "turnero_worker_restarts_total"));
 	ck_assert_ptr_nonnull(strstr(r.body, "turnero_db_errors_total"));
+	/* health runs one statement: per-route database counters (bench/run reads them). */
+	static const char *const db_counters[] = {"turnero_db_statements_total{route=\"/api/v1/health\"} ",
+						  "turnero_db_round_trips_total{route=\"/api/v1/health\"} "};
+	for (size_t i = 0; i < 2; i++) {
+		const char *line = strstr(r.body, db_counters[i]);
+		ck_assert_msg(line != NULL, "%s missing", db_counters[i]);
+		ck_assert_int_ge(atol(line + strlen(db_counters[i])), 1);
+	}
 	it_response_free(&r);
 }
 END_TEST

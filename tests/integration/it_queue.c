@@ -180,6 +180,9 @@ static void call_next_expect(const char *queue_id, const char *want)
 	ck_assert_str_eq(it_str(&r, "id"), want);
 	ck_assert_str_eq(it_str(&r, "status"), "called");
 	ck_assert_str_eq(it_str(&r, "queue_id"), queue_id);
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/tickets/%s", want);
+	it_assert_answer_is_stored(&r, path, admin_token);
 	it_response_free(&r);
 }
 
@@ -946,6 +949,195 @@ START_TEST(test_idempotency_key_replays_the_first_answer)
 }
 END_TEST
 
+/*
+ * Registration memoises priorities per worker and reads the customer's state with the
+ * placement: a change through the API holds for the very next request in every worker, and
+ * a bad customer still answers 422 before a missing queue's 409. The answer is the stored row.
+ */
+START_TEST(test_registration_follows_priority_and_customer_changes_at_once)
+{
+	setup_admin();
+	char prio[64], body[512], path[128], cust[64];
+	struct queue q;
+	struct it_response r;
+	create_priority(it_unique("Memo"), 49, 5, prio);
+	create_queue(it_unique("Memo"), "priority", prio, &q);
+	/* Every worker reads and memoises the priority (4 rounds per worker of the stack). */
+	for (int i = 0; i < 16; i++) {
+		post_ticket(admin_token, prio, NULL, &r);
+		ck_assert_msg(r.status == 201, "%s", r.body);
+		it_response_free(&r);
+	}
+	snprintf(path, sizeof path, "/api/v1/priorities/%s", prio);
+	it_json("PATCH", path, admin_token, "{\"state\":false}", &r);
+	ck_assert_int_eq(r.status, 200);
+	it_response_free(&r);
+	for (int i = 0; i < 16; i++) {
+		post_ticket(admin_token, prio, NULL, &r);
+		assert_invalid_field(&r, "priority_id");
+		it_response_free(&r);
+	}
+	it_json("PATCH", path, admin_token, "{\"state\":true}", &r);
+	ck_assert_int_eq(r.status, 200);
+	it_response_free(&r);
+	for (int i = 0; i < 16; i++) {
+		post_ticket(admin_token, prio, NULL, &r);
+		ck_assert_msg(r.status == 201, "%s", r.body);
+		it_response_free(&r);
+	}
+
+	/* The 201 is the row as stored, times and all. */
+	post_ticket(admin_token, prio, NULL, &r);
+	ck_assert_msg(r.status == 201, "%s", r.body);
+	char answered[2048];
+	snprintf(answered, sizeof answered, "%s", r.body);
+	snprintf(path, sizeof path, "/api/v1/tickets/%s", it_str(&r, "id"));
+	ck_assert_int_eq(jint(r.json, "position"), 33);
+	it_response_free(&r);
+	ck_assert_int_eq(get(path, admin_token, &r), 200);
+	static const char *const fields[] = {"code", "queue_id", "status", "created_date", "updated_date",
+					     "customer_id", "priority_id", "service_date"};
+	struct json_object *first = json_tokener_parse(answered);
+	ck_assert_ptr_nonnull(first);
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		struct json_object *a = NULL, *b = NULL;
+		ck_assert(json_object_object_get_ex(first, fields[i], &a));
+		ck_assert(json_object_object_get_ex(r.json, fields[i], &b));
+		ck_assert_msg(strcmp(json_object_get_string(a), json_object_get_string(b)) == 0, "%s: %s vs %s",
+			      fields[i], json_object_get_string(a), json_object_get_string(b));
+	}
+	json_object_put(first);
+	it_response_free(&r);
+
+	/* A deactivated customer: 422, with a queue to go to and without one. */
+	snprintf(body, sizeof body, "{\"dni\":\"%s\",\"first_name\":\"Eva\",\"last_name\":\"Memo\"}",
+		 it_unique("memo-dni"));
+	it_json("POST", "/api/v1/customers", admin_token, body, &r);
+	ck_assert_int_eq(r.status, 201);
+	snprintf(cust, sizeof cust, "%s", it_str(&r, "id"));
+	it_response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/customers/%s", cust);
+	it_json("DELETE", path, admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 204);
+	it_response_free(&r);
+	snprintf(body, sizeof body, "{\"priority_id\":\"%s\",\"customer_id\":\"%s\"}", prio, cust);
+	it_json("POST", "/api/v1/tickets", admin_token, body, &r);
+	assert_invalid_field(&r, "customer_id");
+	it_response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/queues/%s", q.id);
+	it_json("PATCH", path, admin_token, "{\"state\":\"paused\"}", &r);
+	ck_assert_int_eq(r.status, 200);
+	it_response_free(&r);
+	it_json("POST", "/api/v1/tickets", admin_token, body, &r);
+	assert_invalid_field(&r, "customer_id");
+	it_response_free(&r);
+	/* A good customer with nowhere to go: 409. */
+	post_ticket(admin_token, prio, NULL, &r);
+	it_assert_problem(&r, 409);
+	it_response_free(&r);
+}
+END_TEST
+
+/*
+ * The estimate is position x the average service time of the queue's last 20 served tickets
+ * of the day: 22 served with known times (the two oldest far off) give an average of 20 s.
+ */
+START_TEST(test_estimate_averages_the_last_20_served_tickets)
+{
+	setup_admin();
+	char prio[64], id[64], stmt[512];
+	struct queue q;
+	create_priority(it_unique("Avg"), 56, 0, prio);
+	create_queue(it_unique("Avg"), "fifo", prio, &q);
+	for (int i = 0; i < 22; i++) {
+		issue(prio, q.id, id);
+		call_next_expect(q.id, id);
+	}
+	call_next_none(q.id); /* serves the last one */
+	/* Service times: the 20 latest 10 s and 30 s alternately (average 20), the 2 oldest 500 s. */
+	snprintf(stmt, sizeof stmt,
+		 "UPDATE tickets t JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY served_date DESC, id) AS n FROM tickets"
+		 " WHERE queue_id = '%s' AND status = 'served') r ON r.id = t.id"
+		 " SET t.served_date = UTC_TIMESTAMP(3) - INTERVAL r.n MINUTE,"
+		 " t.called_date = UTC_TIMESTAMP(3) - INTERVAL r.n MINUTE"
+		 " - INTERVAL IF(r.n > 20, 500, IF(r.n %% 2 = 0, 10, 30)) SECOND",
+		 q.id);
+	sql(stmt);
+	char a[64], b[64];
+	issue(prio, q.id, a);
+	issue(prio, q.id, b);
+	long long wait = 0;
+	ck_assert_int_eq(ticket_standing(b, &wait), 2);
+	ck_assert_int_eq(wait, 40);
+	struct it_response r;
+	post_ticket(admin_token, prio, q.id, &r);
+	ck_assert_msg(r.status == 201, "%s", r.body);
+	ck_assert_int_eq(jint(r.json, "position"), 3);
+	ck_assert_int_eq(jint(r.json, "estimated_wait_seconds"), 60);
+	it_response_free(&r);
+}
+END_TEST
+
+/*
+ * Each sort of GET /queues orders and pages as asked: three queues created in the order b, a, c
+ * (so their prefixes and creation follow b, a, c) come out in that order or by name, reversed
+ * for a descending sort, and the pages of 2 put together are the whole list.
+ */
+START_TEST(test_queue_list_sorts_and_pages)
+{
+	setup_admin();
+	char prio[64];
+	struct queue qs[3];
+	static const char *const names[] = {"Sorts b", "Sorts a", "Sorts c"};
+	create_priority(it_unique("Sorts"), 57, 0, prio);
+	for (int i = 0; i < 3; i++)
+		create_queue(it_unique(names[i]), "fifo", prio, &qs[i]);
+	/* The expected order of qs[] for each sort: by name a, b, c = qs 1, 0, 2; else qs 0, 1, 2. */
+	static const struct {
+		const char *sort;
+		int order[3];
+	} sorts[] = {{"name", {1, 0, 2}},	  {"-name", {2, 0, 1}},		{"prefix", {0, 1, 2}},
+		     {"-prefix", {2, 1, 0}},	  {"created_date", {0, 1, 2}}, {"-created_date", {2, 1, 0}}};
+	for (size_t k = 0; k < sizeof sorts / sizeof sorts[0]; k++) {
+		char path[160];
+		struct it_response r;
+		snprintf(path, sizeof path, "/api/v1/queues?sort=%s&limit=500", sorts[k].sort);
+		ck_assert_int_eq(get(path, admin_token, &r), 200);
+		struct json_object *all = json_object_object_get(r.json, "items");
+		size_t n = json_object_array_length(all);
+		long long total = jint(r.json, "total");
+		ck_assert_int_eq((long long)n, total);
+		int seen = 0;
+		for (size_t i = 0; i < n; i++) {
+			const char *id = json_object_get_string(json_object_object_get(json_object_array_get_idx(all, i), "id"));
+			for (int m = 0; m < 3; m++)
+				if (strcmp(id, qs[m].id) == 0) {
+					ck_assert_msg(seen < 3 && m == sorts[k].order[seen], "sort=%s: %s out of order",
+						      sorts[k].sort, qs[m].name);
+					seen++;
+				}
+		}
+		ck_assert_int_eq(seen, 3);
+		/* Pages of 2: the same ids in the same order, and total counts every queue. */
+		for (size_t off = 0; off < n; off += 2) {
+			struct it_response pg;
+			snprintf(path, sizeof path, "/api/v1/queues?sort=%s&limit=2&offset=%zu", sorts[k].sort, off);
+			ck_assert_int_eq(get(path, admin_token, &pg), 200);
+			ck_assert_int_eq(jint(pg.json, "total"), total);
+			struct json_object *items = json_object_object_get(pg.json, "items");
+			ck_assert_int_eq((long long)json_object_array_length(items), off + 2 <= n ? 2 : (long long)(n - off));
+			for (size_t i = 0; i < json_object_array_length(items); i++) {
+				struct json_object *got = json_object_object_get(json_object_array_get_idx(items, i), "id");
+				struct json_object *want = json_object_object_get(json_object_array_get_idx(all, off + i), "id");
+				ck_assert_str_eq(json_object_get_string(got), json_object_get_string(want));
+			}
+			it_response_free(&pg);
+		}
+		it_response_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(test_inline_customer_is_upserted_by_dni)
 {
 	setup_admin();
@@ -1331,6 +1523,9 @@ int main(void)
 	tcase_add_test(tc, test_paused_queue_takes_no_new_tickets_but_serves_its_own);
 	tcase_add_test(tc, test_idempotency_key_replays_the_first_answer);
 	tcase_add_test(tc, test_inline_customer_is_upserted_by_dni);
+	tcase_add_test(tc, test_registration_follows_priority_and_customer_changes_at_once);
+	tcase_add_test(tc, test_estimate_averages_the_last_20_served_tickets);
+	tcase_add_test(tc, test_queue_list_sorts_and_pages);
 	tcase_add_test(tc, test_public_ticket_shows_only_the_waiting_facts);
 	tcase_add_test(tc, test_board_shows_serving_and_next_codes_in_call_order);
 	tcase_add_test(tc, test_schedule_restart_expires_earlier_days_once);
