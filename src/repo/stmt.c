@@ -266,7 +266,8 @@ static const struct {
 	 * and the server's clock once the queue is locked: the call's called_date. */
 #define TAKE_COLUMNS                                                                                  \
 	"t.id, t.queue_id, t.customer_id, t.priority_id, t.service_date, t.number, t.code, t.created_date," \
-	" t.quoted_wait_seconds, t.issued_queue_id, t.due_date, UTC_TIMESTAMP(3)"
+	" t.quoted_wait_seconds, t.issued_queue_id, t.due_date, UTC_TIMESTAMP(3),"                        \
+	" ROUND(UNIX_TIMESTAMP(t.sla_deadline) * 1000), t.quoted_wait_low, t.quoted_wait_high"
 	/* Take-next: each ORDER BY is served by an index (named, so no statistics can pick another
 	 * that filters better but sorts), and SKIP LOCKED skips only what others hold.
 	 * Stealing scans waiting tickets in call order; left alone, the optimizer would start from

@@ -189,7 +189,8 @@ long long repo_ticket_called_of_desk(struct db *db, const char *desk_id, char id
 }
 
 /* TAKE_COLUMNS (stmt.c): id, queue_id, customer_id, priority_id, service_date, number, code,
- * created_date, quoted_wait_seconds, issued_queue_id, due_date, the server's clock. */
+ * created_date, quoted_wait_seconds, issued_queue_id, due_date, the server's clock, then
+ * the SLA deadline (unix ms) and the quoted range as read_ticket has them. */
 static int take_row(void *cls, const struct db_row *row)
 {
 	struct ticket_take *o = cls;
@@ -208,6 +209,9 @@ static int take_row(void *cls, const struct db_row *row)
 	row_time(row, 10, t->due_date);
 	snprintf(t->status, sizeof t->status, "waiting");
 	row_copy(row, 11, o->now, sizeof o->now);
+	t->sla_deadline_ms = db_row_is_null(row, 12) ? -1 : db_row_int(row, 12);
+	t->quoted_wait_low = db_row_is_null(row, 13) ? -1 : db_row_int(row, 13);
+	t->quoted_wait_high = db_row_is_null(row, 14) ? -1 : db_row_int(row, 14);
 	return 0;
 }
 
