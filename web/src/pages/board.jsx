@@ -22,6 +22,7 @@ export function callsOf(board) {
 			}
 		}
 		if (q.serving && !withDesk.has(q.serving.ticket_id)) {
+			// Called without a desk: the place said is the queue.
 			calls.push({ key: `${q.serving.ticket_id}@${q.serving.called_date}`, code: q.serving.code, place: q.name, queue: q.name });
 		}
 	}
@@ -35,6 +36,7 @@ export function Board() {
 	const [fresh, setFresh] = useState({}); // call key -> time first seen
 	const [last, setLast] = useState(null);
 	const [clock, setClock] = useState(new Date());
+	const [sseEvents, setSseEvents] = useState(0);
 	const seen = useRef(null);
 
 	function accept(b) {
@@ -65,7 +67,11 @@ export function Board() {
 	useEffect(() => live({
 		url: '/api/v1/live/board',
 		snapshot: async () => accept(await get('/board')),
-		onEvent: (name, data) => { if (name === 'board') accept(data); },
+		onEvent: (name, data) => {
+			if (name !== 'board') return;
+			setSseEvents((k) => k + 1);
+			accept(data);
+		},
 		onStatus: setState,
 		pollMs: 2000,
 	}), []);
@@ -83,8 +89,13 @@ export function Board() {
 	}, []);
 
 	const isFresh = (s) => s && fresh[`${s.ticket_id}@${s.called_date}`];
+	// data-transport says how the board hears of changes ("sse", "polling", "reconnecting"),
+	// data-sse-events how many boards the event stream brought: people and tests can see
+	// that the board follows the server live.
+	const transport = state === 'live' ? 'sse' : state || 'connecting';
+	const n = board ? board.queues.length : 0;
 	return (
-		<main class="board" aria-labelledby="b-title">
+		<main class="board" aria-labelledby="b-title" data-transport={transport} data-sse-events={sseEvents}>
 			<header class="board-head">
 				<h1 id="b-title">{t('board.title')}</h1>
 				<div class="board-status">
@@ -98,22 +109,33 @@ export function Board() {
 				{last ? t('board.called', { code: last.code, place: last.place }) : ''}
 			</div>
 			{!board && <p class="board-empty">{state === 'reconnecting' ? t('live.reconnecting') : t('common.loading')}</p>}
-			{board && board.queues.length === 0 && <p class="board-empty">{t('board.noqueues')}</p>}
+			{board && n === 0 && <p class="board-empty">{t('board.noqueues')}</p>}
 			{board && (
-				<div class={`board-grid n${Math.min(board.queues.length, 6)}`}>
+				<div class={`board-grid n${Math.min(n, 6)}`}>
 					{board.queues.map((q) => {
 						const desks = (q.desks || []).filter(Boolean);
+						// A ticket called at the queue without a desk is shown beside the desks.
+						const atDesk = new Set(desks.map((d) => d.serving?.ticket_id).filter(Boolean));
+						const loose = q.serving && !atDesk.has(q.serving.ticket_id) ? q.serving : null;
 						return (
 							<section class="bq" aria-label={q.name}>
 								<h2>{q.name}{q.state === 'paused' && <span class="paused"> · {t('board.paused')}</span>}</h2>
 								{desks.length > 0 ? (
-									<ul class="bq-desks" aria-label={t('board.desks')}>
+									<ul class="bq-desks" aria-label={t('board.desksof', { queue: q.name })}>
 										{desks.map((d) => (
 											<li class={isFresh(d.serving) ? 'fresh' : ''} data-desk={d.name}>
-												<span class="bd-name">{d.name}</span>
 												<span class="bd-code">{d.serving ? d.serving.code : '—'}</span>
+												<span class="bd-arrow" aria-hidden="true">→</span>
+												<span class="bd-name">{d.name}</span>
 											</li>
 										))}
+										{loose && (
+											<li class={`bd-loose${isFresh(loose) ? ' fresh' : ''}`} data-desk="">
+												<span class="bd-code">{loose.code}</span>
+												<span class="bd-arrow" aria-hidden="true">→</span>
+												<span class="bd-name">{t('board.nodesk')}</span>
+											</li>
+										)}
 									</ul>
 								) : (
 									<div class={`bq-serving${isFresh(q.serving) ? ' fresh' : ''}`}>
@@ -123,9 +145,11 @@ export function Board() {
 								)}
 								<div class="bq-next">
 									<span class="label">{t('board.next')}</span>
-									<ol aria-label={t('board.nextof', { queue: q.name })}>
-										{q.next.map((c) => <li>{c}</li>)}
-									</ol>
+									{q.next.length > 0 ? (
+										<ol aria-label={t('board.nextof', { queue: q.name })}>
+											{q.next.map((c) => <li>{c}</li>)}
+										</ol>
+									) : <p class="bq-none">{t('board.nonext')}</p>}
 									<span class="bq-waiting">{t('board.waiting', { n: q.waiting })}</span>
 								</div>
 							</section>

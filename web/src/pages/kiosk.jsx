@@ -91,7 +91,9 @@ export function Kiosk() {
 			for (const [k, v] of Object.entries(draft)) if (v.trim() !== '') c[k] = v.trim();
 			body.customer = c;
 		}
-		if (notify.email || notify.sms) body.notify = { email: notify.email, sms: notify.sms };
+		const wantEmail = notify.email && contact.email;
+		const wantSms = notify.sms && contact.sms;
+		if (wantEmail || wantSms) body.notify = { email: wantEmail, sms: wantSms };
 		setBusy(true);
 		try {
 			setTicket(await post('/tickets', body, { headers: { 'Idempotency-Key': idemKey } }));
@@ -117,6 +119,10 @@ export function Kiosk() {
 	const fe = error instanceof ApiError ? error.fields : {};
 	const custErr = (k) => fe[`customer.${k}`] || (k === 'dni' ? fe.customer : undefined);
 	const canIssue = priority && (customer || (creating && draft.first_name.trim() && draft.last_name.trim()));
+	// Email and SMS notices only for a person with that contact (else the API answers 422).
+	const who = customer || (creating ? draft : {});
+	const contact = { email: !!(who.email || '').trim(), sms: !!(who.phone || '').trim() };
+	const notifyError = fe['notify.email'] || fe['notify.sms'] || fe.notify;
 
 	if (ticket) return <Issued ticket={ticket} queueName={queueName[ticket.queue_id]} onDone={reset} />;
 
@@ -199,10 +205,20 @@ export function Kiosk() {
 				<section aria-labelledby="k-notify" class="card">
 					<h2 id="k-notify">3. {t('kiosk.notify')}</h2>
 					<div class="row">
-						<label class="check"><input type="checkbox" checked={notify.email} onChange={(e) => setNotify({ ...notify, email: e.currentTarget.checked })} /> {t('kiosk.notify.email')}</label>
-						<label class="check"><input type="checkbox" checked={notify.sms} onChange={(e) => setNotify({ ...notify, sms: e.currentTarget.checked })} /> {t('kiosk.notify.sms')}</label>
+						<label class="check"><input type="checkbox" checked={notify.email && contact.email} disabled={!contact.email}
+							aria-describedby={!contact.email ? 'k-no-email' : undefined}
+							onChange={(e) => setNotify({ ...notify, email: e.currentTarget.checked })} /> {t('kiosk.notify.email')}</label>
+						<label class="check"><input type="checkbox" checked={notify.sms && contact.sms} disabled={!contact.sms}
+							aria-describedby={!contact.sms ? 'k-no-phone' : undefined}
+							onChange={(e) => setNotify({ ...notify, sms: e.currentTarget.checked })} /> {t('kiosk.notify.sms')}</label>
 					</div>
-					{(fe['notify.email'] || fe['notify.sms'] || fe.notify) && <p class="field-error">{fe['notify.email'] || fe['notify.sms'] || fe.notify}</p>}
+					{(!contact.email || !contact.sms) && (
+						<p class="hint">
+							{!contact.email && <span id="k-no-email">{t('kiosk.notify.noemail')} </span>}
+							{!contact.sms && <span id="k-no-phone">{t('kiosk.notify.nophone')}</span>}
+						</p>
+					)}
+					{notifyError && <p class="field-error" role="alert">{notifyError}</p>}
 				</section>
 
 				<ErrorBox error={error} />
