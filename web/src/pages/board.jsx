@@ -1,7 +1,8 @@
 // The waiting-room display (1920x1080): per queue the desks and the code each
 // serves and the next codes; a new call is highlighted, chimed and spoken.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get } from '../api.js';
+import { getBoard } from '../endpoints.js';
+import { callsOf, looseCall } from '../calls.js';
 import { t, lang, locale } from '../i18n.js';
 import { useStore } from '../store.js';
 import { LangSwitch, LiveState } from '../ui.jsx';
@@ -9,25 +10,6 @@ import { live } from '../live.js';
 import { announce, callText } from '../speech.js';
 
 const HIGHLIGHT_MS = 12000;
-
-// Every (place, ticket, called_date) on a board: the calls it shows.
-export function callsOf(board) {
-	const calls = [];
-	for (const q of board.queues || []) {
-		const withDesk = new Set();
-		for (const d of q.desks || []) {
-			if (d.serving) {
-				calls.push({ key: `${d.serving.ticket_id}@${d.serving.called_date}`, code: d.serving.code, place: d.name, queue: q.name });
-				withDesk.add(d.serving.ticket_id);
-			}
-		}
-		if (q.serving && !withDesk.has(q.serving.ticket_id)) {
-			// Called without a desk: the place said is the queue.
-			calls.push({ key: `${q.serving.ticket_id}@${q.serving.called_date}`, code: q.serving.code, place: q.name, queue: q.name });
-		}
-	}
-	return calls;
-}
 
 export function Board() {
 	useStore(lang);
@@ -66,7 +48,7 @@ export function Board() {
 
 	useEffect(() => live({
 		url: '/api/v1/live/board',
-		snapshot: async () => accept(await get('/board')),
+		snapshot: async () => accept(await getBoard()),
 		onEvent: (name, data) => {
 			if (name !== 'board') return;
 			setSseEvents((k) => k + 1);
@@ -115,8 +97,7 @@ export function Board() {
 					{board.queues.map((q) => {
 						const desks = (q.desks || []).filter(Boolean);
 						// A ticket called at the queue without a desk is shown beside the desks.
-						const atDesk = new Set(desks.map((d) => d.serving?.ticket_id).filter(Boolean));
-						const loose = q.serving && !atDesk.has(q.serving.ticket_id) ? q.serving : null;
+						const loose = looseCall(q);
 						return (
 							<section class="bq" aria-label={q.name}>
 								<h2>{q.name}{q.state === 'paused' && <span class="paused"> · {t('board.paused')}</span>}</h2>

@@ -1,7 +1,8 @@
 // Reception: find or enter a customer, pick a priority, issue and print a ticket;
 // or check in a booked appointment.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { get, post, getAll, ApiError } from '../api.js';
+import { ApiError } from '../api.js';
+import { listPriorities, listQueues, findCustomers, issueTicket, listAppointments, checkIn as checkInAppointment } from '../endpoints.js';
 import { t, lang, fmtWait, fmtTime, fmtDateTime } from '../i18n.js';
 import { useStore } from '../store.js';
 import { StaffHeader, ErrorBox, Field, useAsync } from '../ui.jsx';
@@ -13,8 +14,8 @@ const today = () => new Date().toLocaleDateString('sv'); // YYYY-MM-DD, local
 
 export function Kiosk() {
 	useStore(lang);
-	const prios = useAsync(() => get('/priorities?state=true&sort=level&limit=100').catch(() => get('/priorities?limit=100')), []);
-	const queues = useAsync(() => getAll('/queues'), []);
+	const prios = useAsync(() => listPriorities({ state: true, sort: 'level', limit: 100 }), []);
+	const queues = useAsync(() => listQueues({ limit: 500 }).then((r) => r.items), []);
 	const [query, setQuery] = useState('');
 	const [results, setResults] = useState(null);
 	const [searchError, setSearchError] = useState(null);
@@ -45,7 +46,7 @@ export function Kiosk() {
 		if (!q) return;
 		try {
 			const isDni = /^[0-9.\-\s]+$/.test(q);
-			const res = await get(`/customers?${isDni ? 'dni=' + encodeURIComponent(q.replace(/[.\s-]/g, '')) : 'q=' + encodeURIComponent(q)}&limit=20`);
+			const res = await findCustomers(isDni ? { dni: q.replace(/[.\s-]/g, ''), limit: 20 } : { q, limit: 20 });
 			setResults(res.items);
 			if (res.items.length === 0) {
 				setCreating(true);
@@ -62,7 +63,7 @@ export function Kiosk() {
 		setResults(null);
 		setAppts(null);
 		try {
-			const res = await get(`/appointments?customer_id=${c.id}&date=${today()}&status=booked`);
+			const res = await listAppointments({ customer_id: c.id, date: today(), status: 'booked' });
 			setAppts(res.items || []);
 		} catch (_) {
 			setAppts(null); // no appointments on this server, or none readable
@@ -96,7 +97,7 @@ export function Kiosk() {
 		if (wantEmail || wantSms) body.notify = { email: wantEmail, sms: wantSms };
 		setBusy(true);
 		try {
-			setTicket(await post('/tickets', body, { headers: { 'Idempotency-Key': idemKey } }));
+			setTicket(await issueTicket(body, idemKey));
 		} catch (err) {
 			setError(err);
 		} finally {
@@ -108,7 +109,7 @@ export function Kiosk() {
 		setError(null);
 		setBusy(true);
 		try {
-			setTicket(await post(`/appointments/${a.id}/check-in`, undefined));
+			setTicket(await checkInAppointment(a.id));
 		} catch (err) {
 			setError(err);
 		} finally {

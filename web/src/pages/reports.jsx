@@ -1,7 +1,8 @@
 // Reports by date range: tables, a chart of waits per queue, CSV export.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
-import { get, call, ApiError } from '../api.js';
+import { call, ApiError } from '../api.js';
+import { report, appointmentsReport } from '../endpoints.js';
 import { t, lang } from '../i18n.js';
 import { useStore } from '../store.js';
 import { StaffHeader, ErrorBox, Field } from '../ui.jsx';
@@ -37,7 +38,7 @@ export function Reports() {
 	useEffect(() => {
 		let alive = true;
 		setError(null);
-		Promise.all(REPORTS.map((r) => get(`/reports/${r.key}?from=${range.from}&to=${range.to}`)
+		Promise.all(REPORTS.map((r) => (r.key === 'appointments' ? appointmentsReport(range.from, range.to) : report(r.key, range.from, range.to))
 			.then((d) => [r.key, d], (e) => {
 				if (e instanceof ApiError && e.status === 404 && r.key !== 'queues') return [r.key, null];
 				throw e;
