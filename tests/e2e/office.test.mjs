@@ -143,7 +143,8 @@ describe('turnero web app', () => {
 		const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
 		save('kiosk-ticket.pdf', pdf);
 		const w = pdfWidth(pdf);
-		assert.ok(w >= 226 && w <= 227, `80 mm is 226.8 pt, the PDF is ${w} pt wide`);
+		// 80 mm = 226.77 pt; Chromium rounds page sizes (227.04 pt for 80 mm).
+		assert.ok(w >= 226 && w <= 228, `80 mm is 226.77 pt, the PDF is ${w} pt wide`);
 		await ctx.close();
 	});
 
