@@ -25,8 +25,11 @@ export function Board() {
 		if (!b || !b.queues) return;
 		const calls = callsOf(b);
 		if (seen.current === null) {
-			// What is on the board when it starts was announced already.
+			// What is on the board when it starts was announced already; the latest of it
+			// is the last call shown.
 			seen.current = new Set(calls.map((c) => c.key));
+			const latest = [...calls].sort((x, y) => Date.parse(y.key.split('@')[1]) - Date.parse(x.key.split('@')[1]))[0];
+			if (latest) setLast(latest);
 		} else {
 			const now = Date.now();
 			const added = calls.filter((c) => !seen.current.has(c.key));
@@ -105,7 +108,7 @@ export function Board() {
 									<ul class="bq-desks" aria-label={t('board.desksof', { queue: q.name })}>
 										{desks.map((d) => (
 											<li class={isFresh(d.serving) ? 'fresh' : ''} data-desk={d.name}>
-												<span class="bd-code">{d.serving ? d.serving.code : '—'}</span>
+												{d.serving ? <span class="bd-code">{d.serving.code}</span> : <span class="bd-code idle">{t('board.free')}</span>}
 												<span class="bd-arrow" aria-hidden="true">→</span>
 												<span class="bd-name">{d.name}</span>
 											</li>
@@ -137,6 +140,14 @@ export function Board() {
 						);
 					})}
 				</div>
+			)}
+			{last && (
+				<p class={`board-last${fresh[last.key] ? ' fresh' : ''}`}>
+					<span class="label">{t('board.last')}</span>
+					<span class="bl-code">{last.code}</span>
+					<span class="bd-arrow" aria-hidden="true">→</span>
+					<span class="bl-place">{last.place}</span>
+				</p>
 			)}
 			<SpeechLog />
 		</main>

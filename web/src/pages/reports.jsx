@@ -103,14 +103,16 @@ function WaitChart({ items }) {
 	useEffect(() => {
 		if (!ref.current || items.length === 0) return undefined;
 		const xs = items.map((_, i) => i);
-		const bars = uPlot.paths.bars({ size: [0.35, 60], align: 0 });
+		// Two bars per queue, side by side (left of the tick: average, right: p90), from 0.
+		const bars = uPlot.paths.bars({ size: [0.35, 60], align: -1 });
 		const plot = new uPlot({
 			width: Math.min(ref.current.clientWidth || 800, 1100), height: 260,
 			title: t('reports.chart'),
-			scales: { x: { time: false, range: [-0.6, items.length - 0.4] } },
+			scales: { x: { time: false, range: [-0.6, items.length - 0.4] }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
+			legend: { live: false },
 			axes: [{ values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? items[v]?.name ?? '' : '')), splits: () => xs },
 				{ label: t('reports.minutes') }],
-			series: [{}, { label: t('fig.avg_wait'), fill: '#2563ebcc', stroke: '#1d4ed8', paths: bars },
+			series: [{ label: t('admin.name') }, { label: t('fig.avg_wait'), fill: '#2563ebcc', stroke: '#1d4ed8', paths: bars },
 				{ label: t('fig.p90_wait'), fill: '#f59e0bcc', stroke: '#b45309', paths: uPlot.paths.bars({ size: [0.35, 60], align: 1 }) }],
 		}, [xs, items.map((r) => (r.avg_wait_seconds ?? 0) / 60), items.map((r) => (r.p90_wait_seconds ?? 0) / 60)], ref.current);
 		return () => plot.destroy();
