@@ -1,8 +1,9 @@
 /*
  * What nginx itself answers, through the stand-alone nginx/turnero.conf the stack
  * renders: problem+json for everything nginx decides on its own (plain HTTP on the
- * TLS port, paths outside /api/), the security headers on nginx's answers and the
- * application's alike, and no compression of API answers.
+ * TLS port, paths neither under /api/ nor pages of the web app), the security headers
+ * on nginx's answers, the web app's and the application's alike, the web app's own
+ * Content-Security-Policy, and no compression of API answers.
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -78,8 +79,8 @@ static void assert_security_headers(const struct it_response *r, const char *wha
 
 START_TEST(test_paths_outside_api_are_problem_404_with_headers)
 {
-	static const char *const paths[] = {"/", "/index.html", "/api", "/apix", "/.problem/bad-request",
-					    "/api/.problem/bad-request", "/api/.problem/plain-http"};
+	static const char *const paths[] = {"/index.html", "/api", "/apix", "/.problem/bad-request",
+					    "/api/.problem/bad-request", "/api/.problem/plain-http", "/etc/passwd"};
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
 		struct it_response r;
 		ck_assert_int_eq(it_request("GET", paths[i], NULL, NULL, 0, &r), 0);
@@ -87,6 +88,37 @@ START_TEST(test_paths_outside_api_are_problem_404_with_headers)
 		assert_security_headers(&r, paths[i]);
 		it_response_free(&r);
 	}
+}
+END_TEST
+
+/* The web app's pages: HTML revalidated on every visit, scripts only from the site itself. */
+START_TEST(test_web_pages_are_served_with_their_own_policy)
+{
+	static const char *const paths[] = {"/", "/board", "/kiosk", "/counter", "/t/0b5e7d2a-5c1e-4f7a-8d3b-000000000002"};
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		struct it_response r;
+		ck_assert_int_eq(it_request("GET", paths[i], NULL, NULL, 0, &r), 0);
+		ck_assert_msg(r.status == 200, "%s: status %ld", paths[i], r.status);
+		assert_security_headers(&r, paths[i]);
+		char *ct = it_header(&r, "Content-Type");
+		ck_assert_msg(ct && strncmp(ct, "text/html", 9) == 0, "%s: content type %s", paths[i], ct ? ct : "");
+		free(ct);
+		char *csp = it_header(&r, "Content-Security-Policy");
+		ck_assert_ptr_nonnull(csp);
+		ck_assert_msg(strstr(csp, "script-src 'self'") && !strstr(csp, "unsafe-inline"), "%s: CSP %s", paths[i], csp);
+		free(csp);
+		char *cc = it_header(&r, "Cache-Control");
+		ck_assert_msg(cc && strcmp(cc, "no-cache") == 0, "%s: Cache-Control %s", paths[i], cc ? cc : "");
+		free(cc);
+		it_response_free(&r);
+	}
+	/* The API keeps the strictest policy. */
+	struct it_response r;
+	ck_assert_int_eq(it_request("GET", "/api/v1/health", NULL, NULL, 0, &r), 0);
+	char *csp = it_header(&r, "Content-Security-Policy");
+	ck_assert_str_eq(csp, "default-src 'none'; frame-ancestors 'none'");
+	free(csp);
+	it_response_free(&r);
 }
 END_TEST
 
@@ -121,6 +153,7 @@ int main(void)
 	TCase *tc = tcase_create("nginx");
 	tcase_add_test(tc, test_plain_http_on_tls_port_is_problem_400);
 	tcase_add_test(tc, test_paths_outside_api_are_problem_404_with_headers);
+	tcase_add_test(tc, test_web_pages_are_served_with_their_own_policy);
 	tcase_add_test(tc, test_api_answers_carry_headers_once_and_are_not_compressed);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
