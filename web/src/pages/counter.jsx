@@ -216,7 +216,7 @@ export function Counter() {
 	return (
 		<>
 			<StaffHeader title={t('counter.title')} />
-			<main class="page counter">
+			<main class="page counter" data-transport={liveState === 'live' ? 'sse' : liveState || 'connecting'}>
 				<div class="counter-bar card">
 					<div class="field">
 						<label for="c-queue">{t('counter.queue')}</label>
@@ -257,7 +257,8 @@ export function Counter() {
 						{current ? (
 							<div class="now-ticket">
 								<p class="now-code" aria-live="polite">{current.code}</p>
-								<p><StatusBadge status={current.status} /> · {prios[current.priority_id]?.name || ''} · {t('counter.calledat', { time: fmtTime(current.called_date) })}</p>
+								<p><StatusBadge status={current.status} /> · {prios[current.priority_id]?.name || ''} · {t('counter.calledat', { time: fmtTime(current.called_date) })}
+									{current.desk_name && <> · {current.desk_name}</>}</p>
 							</div>
 						) : <p class="muted">{mustOpenDesk ? t('counter.opendesk.first') : t('counter.none')}</p>}
 						<div class="actions">

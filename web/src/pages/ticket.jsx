@@ -41,7 +41,7 @@ export function TicketPage({ id }) {
 
 	const wait = tk && tk.status === 'waiting' ? fmtWait(tk) : '';
 	return (
-		<main class="page phone" aria-labelledby="tk-title">
+		<main class="page phone" aria-labelledby="tk-title" data-transport={state === 'live' ? 'sse' : state || 'connecting'}>
 			<div class="phone-head">
 				<span class="brand">turnero</span>
 				<LangSwitch />
