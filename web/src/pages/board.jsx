@@ -86,7 +86,7 @@ export function Board() {
 				<div class="board-status">
 					{state === 'reconnecting' && <span class="reconnecting" role="status">{t('live.reconnecting')}</span>}
 					{state !== 'reconnecting' && <LiveState state={state} />}
-					<time class="clock" datetime={clock.toISOString()}>{clock.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' })}</time>
+					<time class="clock" datetime={clock.toISOString()}>{clock.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })}</time>
 					<LangSwitch />
 				</div>
 			</header>

@@ -138,7 +138,7 @@ function Appointment({ id }) {
 			setBusy(false);
 		}
 	}
-	const when = a && new Date(a.start).toLocaleString(locale(), { dateStyle: 'full', timeStyle: 'short' });
+	const when = a && new Date(a.start).toLocaleString(locale(), { dateStyle: 'full', timeStyle: 'short', hourCycle: 'h23' });
 	return (
 		<Shell>
 			<ErrorBox error={error} />
