@@ -13,6 +13,8 @@ TURNERO_DEPS=(
 	mariadb-server mariadb-client nginx openssl curl iproute2 procps util-linux
 	# local mail sink (stack.sh): every message as one file in a Maildir
 	python3-aiosmtpd
+	# live updates: nginx's nchan module (turnero-relay links libcurl, listed above)
+	libnginx-mod-nchan
 	# tests/deploy/check-deploy.sh: systemd-analyze, systemd-sysusers, systemd-tmpfiles
 	systemd
 	# scripts/check lints openapi.yaml with tools/'s pinned @redocly/cli (needs npm too, below)

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # A private turnero stack in one directory: MariaDB on a unix socket (no TCP),
-# turnero-fcgi, and nginx with a self-signed certificate on 127.0.0.1.
+# turnero-fcgi, nginx (with nchan) with a self-signed certificate on 127.0.0.1,
+# and turnero-relay.
 #
-#   stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|smtp-start|smtp-stop DIR
+#   stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|smtp-start|smtp-stop|relay-start|relay-stop DIR
 #
 # or source it and call the stack_* functions (they return non-zero on failure
 # and never exit the caller).
 #
 # Environment:
-#   TURNERO_BUILD_DIR   directory holding turnero-fcgi and turneroctl (required to start)
+#   TURNERO_BUILD_DIR   directory holding turnero-fcgi, turnero-relay and turneroctl (required to start)
 #   TURNERO_SRC_DIR     repository root (default: derived from this file's location)
 #   TURNERO_HTTPS_PORT  nginx port on 127.0.0.1 (default 8443)
 #   TURNERO_WORKERS     turnero-fcgi workers (default 2)
@@ -295,6 +296,15 @@ migrations_dir = $STACK_SRC_DIR/sql
 
 [auth]
 secret_file = $dir/jwt.secret
+
+[relay]
+wake_socket = $dir/run/relay.wake
+publish_socket = $dir/run/live.sock
+metrics_file = $dir/run/relay.prom
+
+# Local stacks deliver webhooks to loopback http:// receivers (SPEC 7).
+[webhooks]
+allow_private = true
 CONF
 	stack_notify_config "$dir" >>"$tmp"
 	if cmp -s "$tmp" "$dir/turnero.conf"; then
@@ -345,10 +355,40 @@ stack_fcgi_stop() {
 	rm -f "$1/run/turnero.sock" "$1/run/turnero-fcgi.sum"
 }
 
+stack_relay_start() {
+	local dir=$1 pid
+	stack_need_build || return 1
+	stack_alive "$dir/run/turnero-relay.pid" turnero-relay && return 0
+	[ -x "$TURNERO_BUILD_DIR/turnero-relay" ] || { stack_fail "no turnero-relay in $TURNERO_BUILD_DIR (build first)"; return 1; }
+	[ -s "$dir/turnero.conf" ] || { stack_fail "$dir/turnero.conf is missing (run start first)"; return 1; }
+	stack_check_path "$dir/run/relay.wake" || return 1
+	mkdir -p "$dir/run" "$dir/log"
+	rm -f "$dir/run/relay.wake"
+	stack_log "starting turnero-relay"
+	# shellcheck disable=SC2086
+	pid=$(stack_spawn "$dir/log/relay.log" ${TURNERO_RELAY_WRAPPER:-} "$TURNERO_BUILD_DIR/turnero-relay" \
+		-c "$dir/turnero.conf")
+	echo "$pid" >"$dir/run/turnero-relay.pid"
+	sha256sum <"$TURNERO_BUILD_DIR/turnero-relay" | cut -d' ' -f1 >"$dir/run/turnero-relay.sum"
+	# Started once it listens for wake-ups (it binds that socket before touching the database).
+	if ! stack_wait 20 test -S "$dir/run/relay.wake"; then
+		tail -n 20 "$dir/log/relay.log" >&2
+		kill -0 "$pid" 2>/dev/null && stack_stop_pid "$dir/run/turnero-relay.pid" turnero-relay 10
+		stack_fail "turnero-relay did not start within 20s (log: $dir/log/relay.log)"
+		return 1
+	fi
+}
+
+stack_relay_stop() {
+	stack_stop_pid "$1/run/turnero-relay.pid" turnero-relay 15
+	rm -f "$1/run/relay.wake" "$1/run/turnero-relay.sum"
+}
+
 # stack_render_nginx SRCDIR OUTDIR PORT TLSDIR SOCKET [FINALDIR]: the
 # production files SRCDIR/*.conf (nginx/: turnero.conf and the pieces it
 # includes) written to OUTDIR with only the listen address, certificate
-# directory, run directory (that of SOCKET) and include directory (FINALDIR,
+# directory, run directory (that of SOCKET; nchan's publisher socket becomes
+# live.sock there) and include directory (FINALDIR,
 # where the files will be read from; default OUTDIR) and the web app's files
 # ($TURNERO_WEB_ROOT, else the build's webroot/) replaced; comment lines
 # are left alone. Fails when the production files no longer contain the
@@ -367,6 +407,7 @@ stack_render_nginx() {
 			-e '/listen \[::\]:443 ssl http2;/d' \
 			-e "s|/etc/turnero/tls/|$tls/|g" \
 			-e "s|/run/turnero/|$run/|g" \
+			-e "s|/run/turnero-live/publish.sock|$run/live.sock|g" \
 			-e "s|/usr/local/share/turnero/nginx/|$final/|g" \
 			-e "s|/var/cache/turnero-nginx|$cache|g" \
 			-e "s|/usr/local/share/turnero/web|$web|g" \
@@ -374,13 +415,15 @@ stack_render_nginx() {
 	done
 	body=$(cat "$out"/*.conf | grep -v '^[[:space:]]*#')
 	if [ "$(grep -c "listen 127.0.0.1:$port ssl http2;" <<<"$body")" -ne 1 ] ||
-		[ "$(grep -c 'listen ' <<<"$body")" -ne 1 ] ||
+		[ "$(grep -c 'listen ' <<<"$body")" -ne 2 ] ||
 		! grep -qF "ssl_certificate $tls/" <<<"$body" ||
 		! grep -qF "unix:$sock;" <<<"$body" ||
 		! grep -qF "include $final/turnero-locations.conf;" <<<"$body" ||
 		! grep -qF "fastcgi_cache_path $cache " <<<"$body" ||
 		! grep -qF "root $web;" <<<"$body" ||
-		grep -qE '/etc/turnero/tls/|/run/turnero/|/usr/local/share/turnero/|/var/cache/turnero-nginx' <<<"$body"; then
+		! grep -qF "listen unix:$run/live.sock;" <<<"$body" ||
+		[ "$(grep -cF "include $final/turnero-live" <<<"$body")" -ne 2 ] ||
+		grep -qE '/etc/turnero/tls/|/run/turnero/|/run/turnero-live/|/usr/local/share/turnero/|/var/cache/turnero-nginx' <<<"$body"; then
 		stack_fail "rendering $src failed: its listen/certificate/socket/include/cache lines changed (see turnero.conf's header)"
 		return 1
 	fi
@@ -392,6 +435,8 @@ stack_nginx_main() {
 	cat >"$out" <<NGINX
 # Generated by scripts/lib/stack.sh: a private nginx whose state lives in $dir.
 # Root workers are acceptable for this private development/test instance.
+# Live updates need nchan (Debian: libnginx-mod-nchan), loaded from Debian's module directory.
+load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
 user root;
 worker_processes 2;
 pid $dir/run/nginx.pid;
@@ -496,21 +541,23 @@ stack_start() {
 		stack_write_config "$dir" &&
 		stack_migrate "$dir" &&
 		stack_fcgi_start "$dir" &&
-		stack_nginx_start "$dir"
+		stack_nginx_start "$dir" &&
+		stack_relay_start "$dir"
 }
 
 stack_stop() {
 	local dir=$1
+	stack_relay_stop "$dir"
 	stack_nginx_stop "$dir"
 	stack_fcgi_stop "$dir"
 	stack_smtp_stop "$dir"
 	stack_db_stop "$dir"
 }
 
-# Prints one line per component; returns 0 only when all three run.
+# Prints one line per component; returns 0 only when all four run.
 stack_status() {
 	local dir=$1 name all=0
-	for name in mariadbd turnero-fcgi nginx; do
+	for name in mariadbd turnero-fcgi nginx turnero-relay; do
 		if stack_alive "$dir/run/$name.pid" "$name"; then
 			echo "$name: running (pid $(stack_pid "$dir/run/$name.pid"))"
 		else
@@ -531,14 +578,14 @@ stack_status() {
 stack_main() {
 	local action=${1:-} dir=${2:-}
 	if [ $# -ne 2 ] || [ -z "$dir" ]; then
-		echo "usage: stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|smtp-start|smtp-stop DIR" >&2
+		echo "usage: stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|smtp-start|smtp-stop|relay-start|relay-stop DIR" >&2
 		return 2
 	fi
 	case $action in
-	start | db-start | fcgi-start | smtp-start)
+	start | db-start | fcgi-start | smtp-start | relay-start)
 		mkdir -p "$dir" || return 1
 		;;
-	stop | status | db-stop | fcgi-stop | smtp-stop)
+	stop | status | db-stop | fcgi-stop | smtp-stop | relay-stop)
 		# Nothing was ever started in a directory that does not exist.
 		if [ ! -d "$dir" ]; then
 			[ "$action" = status ] || return 0
@@ -562,6 +609,8 @@ stack_main() {
 	fcgi-stop) stack_fcgi_stop "$dir" ;;
 	smtp-start) stack_smtp_start "$dir" ;;
 	smtp-stop) stack_smtp_stop "$dir" ;;
+	relay-start) stack_relay_start "$dir" ;;
+	relay-stop) stack_relay_stop "$dir" ;;
 	esac
 }
 

@@ -137,6 +137,20 @@ void api_public_appointments_create(struct api_ctx *ctx);
 void api_public_appointments_get(struct api_ctx *ctx);
 void api_public_appointments_cancel(struct api_ctx *ctx);
 void api_reports_appointments(struct api_ctx *ctx);
+void api_events_list(struct api_ctx *ctx);
+/* Authorization of the live streams (nginx's nchan asks before a subscriber starts). */
+void api_live_board(struct api_ctx *ctx);
+void api_live_queue(struct api_ctx *ctx);
+void api_live_public_ticket(struct api_ctx *ctx);
+void api_webhooks_list(struct api_ctx *ctx);
+void api_webhooks_create(struct api_ctx *ctx);
+void api_webhooks_get(struct api_ctx *ctx);
+void api_webhooks_patch(struct api_ctx *ctx);
+void api_webhooks_delete(struct api_ctx *ctx);
+void api_webhooks_rotate_secret(struct api_ctx *ctx);
+void api_webhooks_deliveries(struct api_ctx *ctx);
+void api_webhooks_delivery_retry(struct api_ctx *ctx);
+void api_webhooks_test(struct api_ctx *ctx);
 
 struct customer_input;
 struct field_errors;

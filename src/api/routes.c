@@ -113,6 +113,26 @@ const struct http_route api_routes[] = {
 	PUBLIC(HTTP_POST, "/api/v1/public/appointments", api_public_appointments_create, JSON),
 	PUBLIC(HTTP_GET, "/api/v1/public/appointments/{id}", api_public_appointments_get, 0),
 	PUBLIC(HTTP_POST, "/api/v1/public/appointments/{id}/cancel", api_public_appointments_cancel, 0),
+	/* The numbered event log (SPEC 10). */
+	R(HTTP_GET, "/api/v1/events", api_events_list, PERM_TICKETS, PERM_READ, 0),
+	/*
+	 * Live streams: nginx (nchan) holds the subscribers and asks these routes first, with the
+	 * subscriber's URI and Authorization header; 2xx starts the stream (nginx/turnero-live.conf).
+	 */
+	R(HTTP_GET, "/api/v1/live/board", api_live_board, PERM_QUEUES, PERM_READ, 0),
+	R(HTTP_GET, "/api/v1/live/queues/{id}", api_live_queue, PERM_TICKETS, PERM_READ, 0),
+	PUBLIC(HTTP_GET, "/api/v1/public/live/tickets/{id}", api_live_public_ticket, 0),
+
+	R(HTTP_GET, "/api/v1/webhooks", api_webhooks_list, PERM_WEBHOOKS, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/webhooks", api_webhooks_create, PERM_WEBHOOKS, PERM_CREATE, JSON),
+	R(HTTP_GET, "/api/v1/webhooks/{id}", api_webhooks_get, PERM_WEBHOOKS, PERM_READ, 0),
+	R(HTTP_PATCH, "/api/v1/webhooks/{id}", api_webhooks_patch, PERM_WEBHOOKS, PERM_UPDATE, JSON),
+	R(HTTP_DELETE, "/api/v1/webhooks/{id}", api_webhooks_delete, PERM_WEBHOOKS, PERM_DELETE, 0),
+	R(HTTP_POST, "/api/v1/webhooks/{id}/rotate-secret", api_webhooks_rotate_secret, PERM_WEBHOOKS, PERM_UPDATE, 0),
+	R(HTTP_GET, "/api/v1/webhooks/{id}/deliveries", api_webhooks_deliveries, PERM_WEBHOOKS, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry", api_webhooks_delivery_retry,
+	  PERM_WEBHOOKS, PERM_UPDATE, 0),
+	R(HTTP_POST, "/api/v1/webhooks/{id}/test", api_webhooks_test, PERM_WEBHOOKS, PERM_UPDATE, 0),
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

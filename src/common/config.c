@@ -73,6 +73,11 @@ static const struct config_key keys[] = {
 	STR(notify, templates_dir, TURNERO_SYSCONFDIR "/turnero/templates"),
 	STR(notify, public_base_url, ""),
 	STR(notify, retry_seconds, "5,300,1800,7200,18000,36000"),
+	STR(relay, wake_socket, "/run/turnero-relay/wake.sock"),
+	STR(relay, publish_socket, "/run/turnero-live/publish.sock"),
+	STR(relay, metrics_file, "/run/turnero-relay/metrics.prom"),
+	{"webhooks", "allow_private", KEY_BOOL, offsetof(struct config, webhooks.allow_private), 0, "false", 0, 0},
+	STR(webhooks, retry_seconds, "5,300,1800,7200,18000,36000"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -131,7 +136,7 @@ void config_defaults(struct config *cfg)
 		if (why)
 			log_err("bad built-in default for [%s] %s: %s", keys[i].section, keys[i].name, why);
 	}
-	int n = config_parse_seconds(cfg->notify.retry_seconds, cfg->notify.retry, CONFIG_RETRY_MAX);
+	int n = config_retry_list(cfg->notify.retry_seconds, cfg->notify.retry);
 	cfg->notify.nretry = n > 0 ? (size_t)n : 0;
 }
 
@@ -178,28 +183,6 @@ static int apply_env(struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-int config_parse_seconds(const char *list, long *out, size_t max)
-{
-	size_t n = 0;
-	const char *p = list;
-	if (!*p)
-		return -1;
-	for (;;) {
-		char *end;
-		errno = 0;
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		long v = strtol(p, &end, 10);
-		if (errno || v < 0 || v > 604800 || n >= max)
-			return -1;
-		out[n++] = v;
-		if (*end == '\0')
-			return (int)n;
-		if (*end != ',')
-			return -1;
-		p = end + 1;
-	}
-}
 
 static bool has_prefix(const char *s, const char *prefix)
 {
@@ -224,13 +207,13 @@ static int check_notify(struct config *cfg, char *err, size_t errlen)
 	bool lang_ok = len >= 2 && len <= 8;
 	for (size_t i = 0; i < len; i++)
 		lang_ok = lang_ok && (isalnum((unsigned char)lang[i]) || lang[i] == '-' || lang[i] == '_');
-	int n = config_parse_seconds(cfg->notify.retry_seconds, cfg->notify.retry, CONFIG_RETRY_MAX);
+	int n = config_retry_list(cfg->notify.retry_seconds, cfg->notify.retry);
 	const char *smtp = cfg->notify.smtp_url, *sms = cfg->notify.sms_url, *base = cfg->notify.public_base_url;
 	const char *why = NULL, *key = NULL;
 	if (!lang_ok)
 		key = "language", why = "must be a language tag such as es or en";
 	else if (n < 0)
-		key = "retry_seconds", why = "must be 1-16 comma-separated seconds (0-604800), e.g. 5,300,1800";
+		key = "retry_seconds", why = "must be 1-16 comma-separated seconds (1-86400), e.g. 5,300,1800";
 	else if (strcmp(cfg->notify.sms_format, "form") != 0 && strcmp(cfg->notify.sms_format, "json") != 0)
 		key = "sms_format", why = "must be form or json";
 	else if (*smtp && !has_prefix(smtp, "smtp://") && !has_prefix(smtp, "smtps://"))
@@ -275,11 +258,46 @@ static int check_semantics(struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "[database] nodes: %s", why);
 		return -1;
 	}
+	long retries[CONFIG_RETRY_MAX];
+	if (config_retry_list(cfg->webhooks.retry_seconds, retries) < 0) {
+		snprintf(err, errlen, "[webhooks] retry_seconds: must be 1-%d comma-separated seconds (1-86400)",
+			 CONFIG_RETRY_MAX);
+		return -1;
+	}
 	if (cfg->database.name[0] == '\0' || cfg->database.user[0] == '\0') {
 		snprintf(err, errlen, "[database] name and user must not be empty");
 		return -1;
 	}
 	return check_notify(cfg, err, errlen);
+}
+
+int config_retry_list(const char *text, long out[CONFIG_RETRY_MAX])
+{
+	int n = 0;
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!isdigit((unsigned char)*p) || n == CONFIG_RETRY_MAX)
+			return -1;
+		errno = 0;
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (errno || v < 1 || v > 86400)
+			return -1;
+		out[n++] = v;
+		p = end;
+		while (*p == ' ')
+			p++;
+		if (*p == ',') {
+			p++;
+			if (!*p)
+				return -1;
+		} else if (*p) {
+			return -1;
+		}
+	}
+	return n > 0 ? n : -1;
 }
 
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen)

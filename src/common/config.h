@@ -60,7 +60,24 @@ struct config {
 		long retry[CONFIG_RETRY_MAX]; /* retry_seconds parsed by config_load */
 		size_t nretry;
 	} notify;
+	struct {
+		char wake_socket[CONFIG_PATH_MAX];    /* datagram socket the workers poke after a commit */
+		char publish_socket[CONFIG_PATH_MAX]; /* nginx's nchan publisher */
+		char metrics_file[CONFIG_PATH_MAX];   /* turnero_relay_* for GET /metrics */
+	} relay;
+	struct {
+		bool allow_private;
+		char retry_seconds[256];
+	} webhooks;
 };
+
+/* Most retries [webhooks] retry_seconds may list. */
+
+/*
+ * Parses a retry list such as "5,300,1800" (1-CONFIG_RETRY_MAX positive integers, at most
+ * 86400 each) into out; returns how many, or -1 when the text is not such a list.
+ */
+int config_retry_list(const char *text, long out[CONFIG_RETRY_MAX]);
 
 /* Fills cfg with the built-in defaults only. */
 void config_defaults(struct config *cfg);
@@ -75,11 +92,6 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 /* Writes the effective configuration in INI form (secrets are file paths, never values). */
 void config_dump(const struct config *cfg, FILE *out);
 
-/*
- * Parses a comma-separated list of seconds ("5,300,1800") into out (at most max values,
- * each 0-604800). Returns how many, or -1 for an empty list, bad number or too many.
- */
-int config_parse_seconds(const char *list, long *out, size_t max);
 
 /* The config path: explicit (from -c) if given, else $TURNERO_CONFIG, else the built-in default. */
 const char *config_default_path(const char *explicit_path);

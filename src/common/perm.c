@@ -3,7 +3,7 @@
 #include <string.h>
 
 static const char *const modules[PERM_MODULE__MAX] = {
-	"users", "roles", "priorities", "queues", "customers", "tickets", "reports",
+	"users", "roles", "priorities", "queues", "customers", "tickets", "reports", "webhooks",
 };
 static const char *const actions[PERM_ACTION__MAX] = {"create", "read", "update", "delete"};
 

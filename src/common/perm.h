@@ -12,6 +12,7 @@ enum perm_module {
 	PERM_CUSTOMERS,
 	PERM_TICKETS,
 	PERM_REPORTS,
+	PERM_WEBHOOKS,
 	PERM_MODULE__MAX,
 	PERM_NONE = -1 /* routes anyone may call */
 };

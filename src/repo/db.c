@@ -26,6 +26,9 @@ struct db {
 	MYSQL_STMT *stmts[STMT__MAX];
 	bool in_tx;
 	bool tx_lost;         /* the connection dropped inside the current transaction */
+	bool tx_relay_work;   /* the current transaction wrote events or deliveries */
+	void (*commit_hook)(void *cls);
+	void *commit_cls;
 	long long next_connect_us;
 	char password[256];
 	bool password_loaded;
@@ -530,6 +533,7 @@ enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struc
 		}
 		db->in_tx = true;
 		db->tx_lost = false;
+		db->tx_relay_work = false;
 		e = cb(db, cls);
 		if (!db->conn && e == APP_OK)
 			e = APP_UNAVAILABLE; /* lost mid-way: nothing was committed */
@@ -559,6 +563,9 @@ enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struc
 		bool lost = db->tx_lost;
 		db->in_tx = false;
 		db->tx_lost = false;
+		if (e == APP_OK && db->tx_relay_work && db->commit_hook)
+			db->commit_hook(db->commit_cls);
+		db->tx_relay_work = false;
 		if (e == APP_RETRY || (e == APP_UNAVAILABLE && lost)) {
 			log_info("%s: retrying transaction (attempt %d)", name, attempt + 2);
 			tx_pause(attempt);
@@ -568,6 +575,20 @@ enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struc
 	}
 	log_warn("%s: gave up after %d attempts", name, TX_MAX_ATTEMPTS);
 	return e == APP_RETRY ? APP_UNAVAILABLE : e;
+}
+
+void db_note_relay_work(struct db *db)
+{
+	if (db->in_tx)
+		db->tx_relay_work = true;
+	else if (db->commit_hook)
+		db->commit_hook(db->commit_cls);
+}
+
+void db_set_commit_hook(struct db *db, void (*fn)(void *cls), void *cls)
+{
+	db->commit_hook = fn;
+	db->commit_cls = cls;
 }
 
 unsigned db_row_columns(const struct db_row *row)

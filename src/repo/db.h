@@ -111,4 +111,13 @@ enum app_err db_tx_run(struct db *db, const char *name, enum app_err (*cb)(struc
 /* True while inside db_tx_run. */
 bool db_in_tx(const struct db *db);
 
+/*
+ * Notes that the current transaction wrote rows turnero-relay acts on (ticket events,
+ * webhook deliveries): the commit hook runs after it commits (at once outside a transaction).
+ */
+void db_note_relay_work(struct db *db);
+
+/* Sets the function run after such a commit (e.g. waking the relay); NULL: none. */
+void db_set_commit_hook(struct db *db, void (*fn)(void *cls), void *cls);
+
 #endif

@@ -278,8 +278,8 @@ static const struct {
 	  " FROM tickets t WHERE t.queue_id = ? AND t.status = 'waiting'"
 	  " ORDER BY " QO_FIFO_KEYS("t") " FOR UPDATE"),
 	S(STMT_EVENT_INSERT,
-	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, to_queue_id, user_id, reason, at)"
-	  " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))"),
+	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, to_queue_id, desk_id, user_id, reason, at)"
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))"),
 	S(STMT_EVENT_LIST,
 	  "SELECT seq, event, from_queue_id, to_queue_id, user_id, reason, at, desk_id FROM ticket_events"
 	  " WHERE ticket_id = ? ORDER BY seq"),
@@ -375,9 +375,6 @@ static const struct {
 	S(STMT_TICKET_CALLED_OF_DESK,
 	  "SELECT t.id, t.queue_id FROM tickets t WHERE t.desk_id = ? AND t.status = 'called'"
 	  " ORDER BY t.called_date FOR UPDATE"),
-	S(STMT_EVENT_INSERT_CALLED,
-	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, to_queue_id, user_id, desk_id, at)"
-	  " VALUES (?, 'called', ?, ?, ?, ?, UTC_TIMESTAMP(3))"),
 	/* notifications (notify_repo.c): what a ticket asked for, and the outbox */
 	S(STMT_NOTIFY_PREFS_INSERT,
 	  "INSERT INTO ticket_notify (ticket_id, email, sms, ahead, near_sent, created_date)"
@@ -491,6 +488,115 @@ static const struct {
 	  " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_READY'),"
 	  " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_CLUSTER_STATUS'),"
 	  " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT')"),
+	/* the event log and turnero-relay (event_repo.c, relay_repo.c) */
+	S(STMT_EVENT_LOG,
+	  "SELECT seq, ticket_id, event, from_queue_id, to_queue_id, desk_id, user_id, reason, at FROM ticket_events"
+	  " WHERE seq > ? ORDER BY seq LIMIT ?"),
+	S(STMT_EVENT_MAX_SEQ, "SELECT COALESCE(MAX(seq), 0) FROM ticket_events"),
+	/* How long the oldest event after a position has waited, in milliseconds. */
+	S(STMT_EVENT_FIRST_AFTER,
+	  "SELECT TIMESTAMPDIFF(MICROSECOND, at, UTC_TIMESTAMP(3)) DIV 1000 FROM ticket_events WHERE seq > ?"
+	  " ORDER BY seq LIMIT 1"),
+	/* Renews the lease for its holder, or takes it over once it expired. */
+	S(STMT_RELAY_LEASE_TAKE,
+	  "UPDATE relay_lease SET holder = ?, expires_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
+	  " WHERE id = 1 AND (holder = ? OR expires_at < UTC_TIMESTAMP(3))"),
+	S(STMT_RELAY_LEASE_RELEASE,
+	  "UPDATE relay_lease SET expires_at = '2000-01-01 00:00:00.000' WHERE id = 1 AND holder = ?"),
+	S(STMT_RELAY_POSITION, "SELECT last_seq FROM relay_state WHERE id = 1"),
+	S(STMT_RELAY_SET_POSITION,
+	  "UPDATE relay_state SET last_seq = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = 1 AND last_seq <= ?"),
+	S(STMT_RELAY_WAITING_IDS,
+	  "SELECT id FROM tickets WHERE queue_id = ? AND status = 'waiting' ORDER BY created_date, id LIMIT ?"),
+
+	/* webhooks (webhook_repo.c): columns always in WEBHOOK_COLUMNS order */
+#define WEBHOOK_COLUMNS                                                                                       \
+	"w.id, w.url, w.events, w.description, w.state, w.secret, w.previous_secret,"                            \
+	" (w.previous_expires_at IS NOT NULL AND w.previous_expires_at > UTC_TIMESTAMP(3)), w.created_date,"    \
+	" w.updated_date"
+	S(STMT_WEBHOOK_INSERT,
+	  "INSERT INTO webhooks (id, url, events, description, state, secret, created_date, updated_date)"
+	  " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
+	S(STMT_WEBHOOK_GET_BY_ID, "SELECT " WEBHOOK_COLUMNS " FROM webhooks w WHERE w.id = ?"),
+	S(STMT_WEBHOOK_LIST,
+	  "SELECT " WEBHOOK_COLUMNS " FROM webhooks w WHERE (? IS NULL OR w.state = ?)"
+	  " ORDER BY CASE WHEN ? = 'created_date' THEN w.created_date END ASC,"
+	  " CASE WHEN ? = '-created_date' THEN w.created_date END DESC,"
+	  " CASE WHEN ? = 'url' THEN w.url END ASC,"
+	  " CASE WHEN ? = '-url' THEN w.url END DESC,"
+	  " w.created_date ASC, w.id ASC LIMIT ? OFFSET ?"),
+	S(STMT_WEBHOOK_COUNT, "SELECT COUNT(*) FROM webhooks w WHERE (? IS NULL OR w.state = ?)"),
+	S(STMT_WEBHOOK_UPDATE,
+	  "UPDATE webhooks SET url = ?, events = ?, description = ?, state = ?, updated_date = UTC_TIMESTAMP(3)"
+	  " WHERE id = ?"),
+	S(STMT_WEBHOOK_SET_STATE, "UPDATE webhooks SET state = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = ?"),
+	/* The old secret keeps signing for 24 hours. */
+	S(STMT_WEBHOOK_ROTATE,
+	  "UPDATE webhooks SET previous_secret = secret, previous_expires_at = UTC_TIMESTAMP(3) + INTERVAL 24 HOUR,"
+	  " secret = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = ?"),
+#undef WEBHOOK_COLUMNS
+	/* A random version-4 UUID made by the server, for rows inserted by INSERT ... SELECT. */
+#define SQL_UUID4                                                                                             \
+	"LOWER(CONCAT(HEX(RANDOM_BYTES(4)), '-', HEX(RANDOM_BYTES(2)), '-4', SUBSTR(HEX(RANDOM_BYTES(2)), 2), '-'," \
+	" HEX(8 + FLOOR(ASCII(RANDOM_BYTES(1)) / 64)), SUBSTR(HEX(RANDOM_BYTES(2)), 2), '-', HEX(RANDOM_BYTES(6))))"
+	/* The outbox rows of the event just inserted (LAST_INSERT_ID() is its seq). */
+	S(STMT_DELIVERY_FOR_EVENT,
+	  "INSERT INTO webhook_deliveries (id, webhook_id, type, seq, ticket_id, status, next_attempt_at, created_date)"
+	  " SELECT " SQL_UUID4 ", w.id, CONCAT('ticket.', ?), LAST_INSERT_ID(), ?, 'pending', UTC_TIMESTAMP(3),"
+	  " UTC_TIMESTAMP(3) FROM webhooks w WHERE w.state = 1"
+	  " AND (w.events = ',*,' OR LOCATE(CONCAT(',ticket.', ?, ','), w.events) > 0)"),
+	/* The daily restart's expired events: seq in [LAST_INSERT_ID(), LAST_INSERT_ID() + count). */
+	S(STMT_DELIVERY_FOR_RESTART,
+	  "INSERT INTO webhook_deliveries (id, webhook_id, type, seq, ticket_id, status, next_attempt_at, created_date)"
+	  " SELECT " SQL_UUID4 ", w.id, 'ticket.expired', e.seq, e.ticket_id, 'pending', UTC_TIMESTAMP(3),"
+	  " UTC_TIMESTAMP(3) FROM ticket_events e JOIN webhooks w ON w.state = 1"
+	  " AND (w.events = ',*,' OR LOCATE(',ticket.expired,', w.events) > 0)"
+	  " WHERE e.seq >= LAST_INSERT_ID() AND e.seq < LAST_INSERT_ID() + ? AND e.event = 'expired'"),
+#undef SQL_UUID4
+	S(STMT_DELIVERY_INSERT_TEST,
+	  "INSERT INTO webhook_deliveries (id, webhook_id, type, payload, status, next_attempt_at, created_date)"
+	  " VALUES (?, ?, 'webhook.test', ?, 'pending', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
+#define DELIVERY_COLUMNS                                                                                      \
+	"d.id, d.type, d.seq, d.status, d.attempts, d.last_status_code, d.last_error, d.next_attempt_at,"        \
+	" d.created_date, d.delivered_date"
+	S(STMT_DELIVERY_LIST,
+	  "SELECT " DELIVERY_COLUMNS " FROM webhook_deliveries d WHERE d.webhook_id = ? AND (? IS NULL OR d.status = ?)"
+	  " ORDER BY d.created_date DESC, d.seq DESC, d.id DESC LIMIT ? OFFSET ?"),
+	S(STMT_DELIVERY_COUNT,
+	  "SELECT COUNT(*) FROM webhook_deliveries d WHERE d.webhook_id = ? AND (? IS NULL OR d.status = ?)"),
+#undef DELIVERY_COLUMNS
+	/* Sends it again with the same id (and so the same webhook-id), also when delivered. */
+	S(STMT_DELIVERY_RETRY,
+	  "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = UTC_TIMESTAMP(3)"
+	  " WHERE id = ? AND webhook_id = ?"),
+	S(STMT_DELIVERY_SET_PAYLOAD,
+	  "UPDATE webhook_deliveries SET payload = ? WHERE seq = ? AND payload IS NULL"),
+	/*
+	 * Due deliveries with their webhook. A payload is filled when the relay reaches the event;
+	 * one still empty after 10 s (its event committed after the relay moved on) is rendered then.
+	 */
+	S(STMT_DELIVERY_DUE,
+	  "SELECT d.id, d.webhook_id, d.type, d.payload, d.ticket_id, d.attempts, w.url, w.state, w.secret,"
+	  " IF(w.previous_expires_at > UTC_TIMESTAMP(3), w.previous_secret, NULL), d.created_date"
+	  " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
+	  " WHERE d.status = 'pending' AND d.next_attempt_at <= UTC_TIMESTAMP(3)"
+	  " AND (d.payload IS NOT NULL OR d.created_date < UTC_TIMESTAMP(3) - INTERVAL 10 SECOND)"
+	  " ORDER BY d.next_attempt_at, d.created_date LIMIT ?"),
+	/* An attempt under way is due again only after ? seconds (when its relay died meanwhile). */
+	S(STMT_DELIVERY_CLAIM,
+	  "UPDATE webhook_deliveries SET next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
+	  " WHERE id = ? AND status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3)"),
+	S(STMT_DELIVERY_DELIVERED,
+	  "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status_code = ?,"
+	  " last_error = NULL, delivered_date = UTC_TIMESTAMP(3), payload = COALESCE(payload, ?) WHERE id = ?"),
+	S(STMT_DELIVERY_RESCHEDULE,
+	  "UPDATE webhook_deliveries SET attempts = attempts + 1, last_status_code = ?, last_error = ?,"
+	  " next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? * 1000 MICROSECOND, payload = COALESCE(payload, ?)"
+	  " WHERE id = ?"),
+	S(STMT_DELIVERY_FAILED,
+	  "UPDATE webhook_deliveries SET status = 'failed', attempts = attempts + ?, last_status_code = ?,"
+	  " last_error = ?, payload = COALESCE(payload, ?) WHERE id = ?"),
+	S(STMT_DELIVERY_PENDING_COUNT, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'"),
 };
 
 const char *stmt_sql(enum stmt_id id)

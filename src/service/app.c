@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/wake.h"
 #include "repo/db.h"
 #include "service/auth_cache.h"
 
@@ -47,6 +48,13 @@ static int set_timezone(const char *tz, char *err, size_t errlen)
 	return 0;
 }
 
+/* After a commit that wrote events: turnero-relay acts now instead of at its next look. */
+static void wake_relay(void *cls)
+{
+	const struct config *cfg = cls;
+	wake_send(cfg->relay.wake_socket);
+}
+
 int svc_app_open(struct svc_app *app, const struct config *cfg, char *err, size_t errlen)
 {
 	memset(app, 0, sizeof *app);
@@ -64,6 +72,7 @@ int svc_app_open(struct svc_app *app, const struct config *cfg, char *err, size_
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	db_set_commit_hook(app->db, wake_relay, (void *)cfg);
 	return 0;
 }
 

@@ -24,8 +24,8 @@ set -u -o pipefail
 
 SRC=${TURNERO_SRC_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BUILD=${TURNERO_BUILD_DIR:-}
-UNITS=(turnero.socket turnero.service turnero-restart.service turnero-restart.timer)
-INSTALLED=(/usr/local/sbin/turnero-fcgi /usr/local/bin/turneroctl)
+UNITS=(turnero.socket turnero.service turnero-restart.service turnero-restart.timer turnero-relay.service)
+INSTALLED=(/usr/local/sbin/turnero-fcgi /usr/local/sbin/turnero-relay /usr/local/bin/turneroctl)
 # Highest acceptable "systemd-analyze security" exposure, times ten (2.0 = "OK").
 MAX_EXPOSURE=20
 ENV_NOISE='cgroup|control group|Failed to connect to (the )?bus|No such file or directory.*/proc/|Failed to (determine|set up|setup) (user|mount) namespace'
@@ -74,6 +74,7 @@ nginx_test() {
 	cp /etc/nginx/fastcgi_params "$dir/" || return 1
 	mkdir -p "$dir/tmp"
 	cat >"$dir/nginx.conf" <<NGINX
+load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
 pid $dir/nginx.pid;
 error_log $dir/error.log;
 events {}
@@ -137,11 +138,14 @@ if need nginx nginx && need openssl openssl; then
 		mkdir -p "$tmp/nginx-prod" "$tmp/nginx-site" "$tmp/nginx-stack"
 		# Production: only the certificate directory, the directory the files
 		# are installed in (nginx -t loads the files) and the cache directory
-		# (which nginx -t would otherwise create on this machine) move.
+		# (which nginx -t would otherwise create on this machine) and the
+		# publisher's socket directory (nginx -t binds unix sockets) move.
+		mkdir -p "$tmp/run-live"
 		for f in "$SRC"/nginx/*.conf; do
 			sed -e '/^[[:space:]]*#/b' -e "s|/etc/turnero/tls/|$tmp/tls/|g" \
 				-e "s|/usr/local/share/turnero/nginx/|$tmp/nginx-prod/|g" \
 				-e "s|/var/cache/turnero-nginx|$tmp/nginx-cache-prod|g" \
+				-e "s|/run/turnero-live/|$tmp/run-live/|g" \
 				"$f" >"$tmp/nginx-prod/${f##*/}"
 		done
 		# 1. The locations inside a site's existing default server.
@@ -153,6 +157,7 @@ $(site_server "$tmp/tls" "		include $tmp/nginx-prod/turnero-locations.conf;")"
 			"$tmp/nginx-prod" "$(site_server "$tmp/tls" "")
 	include $tmp/nginx-prod/turnero.conf;"
 		# 3. The stand-alone server alone, as private stacks render it.
+		mkdir -p "$tmp/run"
 		if stack_render_nginx "$SRC/nginx" "$tmp/nginx-stack" 18443 \
 			"$tmp/tls" "$tmp/run/turnero.sock" 2>"$tmp/render.err"; then
 			ok "stack.sh renders nginx/*.conf (listen, certificates, sockets, includes replaced)"
@@ -220,7 +225,7 @@ if need systemd-analyze systemd; then
 		else
 			fail "systemd-analyze verify (exit $rc): ${UNITS[*]}"
 		fi
-		for unit in turnero.service turnero-restart.service; do
+		for unit in turnero.service turnero-restart.service turnero-relay.service; do
 			out=$(cd "$root/etc/systemd/system" && systemd-analyze security --no-pager --offline=true \
 				--root="$root" --threshold=$MAX_EXPOSURE "$unit" 2>&1)
 			rc=$?

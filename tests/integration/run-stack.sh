@@ -143,10 +143,22 @@ if [ "${TURNERO_VALGRIND:-0}" = 1 ]; then
 	fi
 fi
 
-# A sanitizer report in a worker does not always fail a request: read the server log too.
-if grep -Eq 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$state/log/turnero.log" 2>/dev/null; then
-	echo "== sanitizer reports in turnero.log:"
-	grep -E -A20 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$state/log/turnero.log" | head -n 60
+# A crashed nginx worker (e.g. in the nchan module) is respawned and may go unnoticed.
+if grep -q 'exited on signal' "$state/log/nginx-error.log" 2>/dev/null; then
+	echo "== nginx worker crashes in nginx-error.log:"
+	grep -B5 'exited on signal' "$state/log/nginx-error.log" | head -n 40
+	[ $status -eq 0 ] && status=1
+	failed=1
+fi
+
+# A sanitizer report in a worker (or in turnero-relay) does not always fail a request:
+# read the server logs too. The relay is stopped first, so a leak it reports at exit is in.
+"$stack" relay-stop "$state" >/dev/null 2>&1 || true
+if grep -Eq 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$state/log/turnero.log" \
+	"$state"/log/relay*.log 2>/dev/null; then
+	echo "== sanitizer reports in turnero.log or relay.log:"
+	grep -E -A20 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$state/log/turnero.log" \
+		"$state"/log/relay*.log 2>/dev/null | head -n 60
 	[ $status -eq 0 ] && status=1
 	failed=1
 fi

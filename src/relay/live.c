@@ -1,0 +1,222 @@
+/* Live messages: publishing to nginx's nchan over its unix socket. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/render_queue.h"
+#include "common/log.h"
+#include "relay/relay.h"
+#include "service/ticket.h"
+
+#define BOARD_INTERVAL_US 250000 /* at most 4 board messages a second */
+#define PUBLIC_PER_QUEUE 100      /* public views looked at per queue and event */
+
+static size_t discard(char *ptr, size_t size, size_t nmemb, void *cls)
+{
+	(void)ptr;
+	(void)cls;
+	return size * nmemb;
+}
+
+int live_open(struct relay_live *l, const struct config *cfg, struct relay_stats *stats)
+{
+	memset(l, 0, sizeof *l);
+	l->cfg = cfg;
+	l->stats = stats;
+	l->cache = calloc(LIVE_CACHE_SLOTS, sizeof *l->cache);
+	l->curl = curl_easy_init();
+	if (!l->cache || !l->curl) {
+		live_close(l);
+		return -1;
+	}
+	/* A change of the board is published on start, so a subscriber's first message is current. */
+	l->board_dirty = true;
+	return 0;
+}
+
+void live_close(struct relay_live *l)
+{
+	if (l->curl)
+		curl_easy_cleanup(l->curl);
+	free(l->cache);
+	memset(l, 0, sizeof *l);
+}
+
+bool live_publish(struct relay_live *l, const char *channel, const char *event, const char *body)
+{
+	char url[160], event_header[64];
+	snprintf(url, sizeof url, "http://localhost/pub/%s", channel);
+	snprintf(event_header, sizeof event_header, "X-EventSource-Event: %s", event);
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	struct curl_slist *h2 = h ? curl_slist_append(h, event_header) : NULL;
+	if (!h2) {
+		curl_slist_free_all(h);
+		l->stats->publish_errors++;
+		return false;
+	}
+	h = h2;
+	CURL *c = l->curl;
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, l->cfg->relay.publish_socket);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 3000L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	CURLcode rc = curl_easy_perform(c);
+	long status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(h);
+	if (rc == CURLE_OK && status >= 200 && status < 300) {
+		l->stats->published++;
+		return true;
+	}
+	l->stats->publish_errors++;
+	long long now = ids_mono_us();
+	if (now - l->last_error_log_us > 10000000) {
+		/* One line per 10 s at most: nginx down must not flood the log. */
+		log_warn("relay: publishing to %s failed: %s (HTTP %ld)", channel,
+			 rc == CURLE_OK ? "refused" : curl_easy_strerror(rc), status);
+		l->last_error_log_us = now;
+	}
+	return false;
+}
+
+static unsigned long long fnv1a(const char *s)
+{
+	unsigned long long h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* Publishes a ticket's public view when it differs from the last one sent. */
+static void publish_public(struct relay_live *l, struct svc_app *app, const char *id)
+{
+	struct public_view v;
+	if (svc_ticket_public(app, id, &v) != APP_OK)
+		return;
+	struct json_object *o = render_public_ticket(&v);
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	unsigned long long h = fnv1a(text);
+	struct live_cache_slot *slot = &l->cache[fnv1a(id) % LIVE_CACHE_SLOTS];
+	if (strcmp(slot->id, id) != 0 || slot->hash != h) {
+		char channel[64];
+		snprintf(channel, sizeof channel, "ticket-%.36s", id);
+		if (live_publish(l, channel, "ticket", text)) {
+			memcpy(slot->id, id, UUID_STR_LEN);
+			slot->hash = h;
+		}
+	}
+	json_object_put(o);
+}
+
+static bool seen(char (*list)[UUID_STR_LEN], size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], id) == 0)
+			return true;
+	return false;
+}
+
+/* {type, timestamp, data: {ticket}}; takes a reference of ticket. */
+static char *payload_of(const char *type, const char *at, struct json_object *ticket)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "type", json_object_new_string(type));
+	json_object_object_add(o, "timestamp", json_object_new_string(at));
+	struct json_object *data = json_object_new_object();
+	json_object_object_add(data, "ticket", ticket);
+	json_object_object_add(o, "data", data);
+	char *text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return text;
+}
+
+void live_event(struct relay_live *l, struct svc_app *app, const struct event_log_rec *e, char **payload)
+{
+	*payload = NULL;
+	l->board_dirty = true;
+	struct ticket_view v;
+	if (svc_ticket_get(app, e->ticket_id, &v) != APP_OK)
+		return;
+	struct json_object *ticket = render_ticket(&v);
+	char type[40];
+	snprintf(type, sizeof type, "ticket.%s", e->event);
+	*payload = payload_of(type, e->at, json_object_get(ticket));
+	/* The queues it touches: from, to, and the one it is in now (created, called, ...). */
+	char queues[3][UUID_STR_LEN];
+	size_t nq = 0;
+	const char *cands[3] = {e->from_queue_id, e->to_queue_id, v.t.queue_id};
+	for (size_t i = 0; i < 3; i++)
+		if (cands[i][0] && !seen(queues, nq, cands[i]))
+			memcpy(queues[nq++], cands[i], UUID_STR_LEN);
+
+	struct json_object *msg = json_object_new_object();
+	json_object_object_add(msg, "seq", json_object_new_int64(e->seq));
+	json_object_object_add(msg, "event", json_object_new_string(e->event));
+	json_object_object_add(msg, "ticket", ticket);
+	const char *text = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN);
+	for (size_t i = 0; i < nq; i++) {
+		char channel[64];
+		snprintf(channel, sizeof channel, "queue-%.36s", queues[i]);
+		live_publish(l, channel, "ticket", text);
+	}
+	json_object_put(msg);
+
+	/* Public views: this ticket now; the waiting tickets of those queues after the batch. */
+	publish_public(l, app, e->ticket_id);
+	for (size_t i = 0; i < nq; i++) {
+		if (seen(l->dirty, l->ndirty, queues[i]))
+			continue;
+		if (l->ndirty == LIVE_DIRTY_QUEUES)
+			live_flush_public(l, app);
+		memcpy(l->dirty[l->ndirty++], queues[i], UUID_STR_LEN);
+	}
+}
+
+void live_flush_public(struct relay_live *l, struct svc_app *app)
+{
+	for (size_t i = 0; i < l->ndirty; i++) {
+		char(*ids)[UUID_STR_LEN] = NULL;
+		size_t n = 0;
+		if (repo_relay_waiting_ids(app->db, l->dirty[i], PUBLIC_PER_QUEUE, &ids, &n) >= 0)
+			for (size_t j = 0; j < n; j++)
+				publish_public(l, app, ids[j]);
+		free(ids);
+	}
+	l->ndirty = 0;
+}
+
+long long live_flush_board(struct relay_live *l, struct svc_app *app)
+{
+	if (!l->board_dirty)
+		return -1;
+	long long now = ids_mono_us();
+	if (l->board_sent_us && now - l->board_sent_us < BOARD_INTERVAL_US)
+		return BOARD_INTERVAL_US - (now - l->board_sent_us);
+	struct board_row *rows = NULL;
+	size_t n = 0;
+	if (svc_board(app, &rows, &n) != APP_OK) {
+		free(rows);
+		return BOARD_INTERVAL_US;
+	}
+	struct json_object *o = render_board(rows, n);
+	free(rows);
+	if (live_publish(l, "board", "board", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)))
+		l->board_dirty = false;
+	json_object_put(o);
+	l->board_sent_us = now;
+	return l->board_dirty ? BOARD_INTERVAL_US : -1;
+}
+
+char *relay_event_payload(struct svc_app *app, const char *ticket_id, const char *type, const char *at)
+{
+	struct ticket_view v;
+	if (svc_ticket_get(app, ticket_id, &v) != APP_OK)
+		return NULL;
+	return payload_of(type, at, render_ticket(&v));
+}

@@ -1,0 +1,95 @@
+/*
+ * turnero-relay (SPEC 13): follows ticket_events by seq and turns each committed event
+ * into live messages (nchan, over nginx's publisher socket) and webhook deliveries.
+ * One relay works at a time (a lease row); its position lives in relay_state.
+ */
+#ifndef TURNERO_RELAY_H
+#define TURNERO_RELAY_H
+
+#include <curl/curl.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/config.h"
+#include "common/ids.h"
+#include "repo/event_repo.h"
+#include "service/app.h"
+
+/* Counters for the turnero_relay_* metrics. */
+struct relay_stats {
+	long long published, publish_errors;
+	long long delivered, retried, failed;
+	long long lag_events;
+	double lag_seconds;
+	long long position;
+	long long pending;
+	bool leader;
+};
+
+/* Remembered public views, so a ticket's stream gets a message only when it changes. */
+#define LIVE_CACHE_SLOTS 4096
+struct live_cache_slot {
+	char id[UUID_STR_LEN];
+	unsigned long long hash;
+};
+
+/* Queues whose waiting tickets' public views may have moved, flushed after each batch. */
+#define LIVE_DIRTY_QUEUES 64
+
+struct relay_live {
+	const struct config *cfg;
+	char dirty[LIVE_DIRTY_QUEUES][UUID_STR_LEN];
+	size_t ndirty;
+	CURL *curl; /* one keep-alive connection to the publisher socket */
+	struct relay_stats *stats;
+	bool board_dirty;
+	long long board_sent_us;
+	long long last_error_log_us;
+	struct live_cache_slot *cache; /* LIVE_CACHE_SLOTS entries */
+};
+
+/* 0, or -1 when curl or memory failed. Close with live_close. */
+int live_open(struct relay_live *l, const struct config *cfg, struct relay_stats *stats);
+void live_close(struct relay_live *l);
+
+/*
+ * Publishes the live messages of one event: the queue streams it touches, the ticket's
+ * public view when it changed, and marks the board and the queues' other public views
+ * for live_flush_board and live_flush_public.
+ * [out] payload: the event's webhook body (relay_event_payload's shape), malloc'd; NULL
+ *                when the ticket is gone or memory ran out.
+ */
+void live_event(struct relay_live *l, struct svc_app *app, const struct event_log_rec *e, char **payload);
+
+/*
+ * Publishes the public views of the waiting tickets of the queues events touched since the
+ * last call (once per queue, however many events a batch held), when they changed.
+ */
+void live_flush_public(struct relay_live *l, struct svc_app *app);
+
+/* Publishes the board when it changed and the last one is 250 ms old (at most 4 a second).
+ * Returns the microseconds until it may publish again when still dirty, else -1. */
+long long live_flush_board(struct relay_live *l, struct svc_app *app);
+
+/* Publishes body on channel with the SSE event name; false on failure (counted and logged). */
+bool live_publish(struct relay_live *l, const char *channel, const char *event, const char *body);
+
+/* The webhook body of an event: {type, timestamp, data: {ticket}}; malloc'd, NULL if the ticket is gone. */
+char *relay_event_payload(struct svc_app *app, const char *ticket_id, const char *type, const char *at);
+
+/* ---- webhook deliveries (relay/webhook.c) ---- */
+
+struct relay_hooks;
+
+/* NULL on failure. Free with hooks_close (in-flight attempts are abandoned; their claim expires). */
+struct relay_hooks *hooks_open(const struct config *cfg, struct relay_stats *stats);
+void hooks_close(struct relay_hooks *h);
+/* The multi handle, for waiting on its sockets. */
+CURLM *hooks_multi(struct relay_hooks *h);
+/* Starts due deliveries while fewer than the limit are in flight. */
+void hooks_dispatch(struct relay_hooks *h, struct svc_app *app);
+/* Drives transfers and records finished attempts. */
+void hooks_progress(struct relay_hooks *h, struct svc_app *app);
+size_t hooks_in_flight(const struct relay_hooks *h);
+
+#endif

@@ -1,0 +1,314 @@
+/* Webhook deliveries: Standard Webhooks over libcurl's multi interface, many at once. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "common/random.h"
+#include "relay/relay.h"
+#include "repo/db.h"
+#include "repo/webhook_repo.h"
+#include "service/webhook.h"
+
+#define MAX_IN_FLIGHT 64
+#define ATTEMPT_TIMEOUT_S 15L /* a 2xx within 15 s delivers */
+#define CLAIM_SECONDS 30      /* an attempt of a relay that died is due again after this */
+
+struct attempt {
+	CURL *easy;
+	struct curl_slist *headers;
+	char id[UUID_STR_LEN];
+	char webhook_id[UUID_STR_LEN];
+	char *payload;      /* owned */
+	bool rendered_here; /* the row had no payload: store the one sent */
+	long long attempts; /* before this one */
+	long retry_after_s; /* from the answer, 0 when none */
+	char error[CURL_ERROR_SIZE];
+	char resolve[330];
+	struct curl_slist *resolve_list;
+};
+
+struct relay_hooks {
+	const struct config *cfg;
+	struct relay_stats *stats;
+	CURLM *multi;
+	struct attempt *slots[MAX_IN_FLIGHT];
+	size_t n;
+	long retries[CONFIG_RETRY_MAX];
+	int nretries;
+};
+
+struct relay_hooks *hooks_open(const struct config *cfg, struct relay_stats *stats)
+{
+	struct relay_hooks *h = calloc(1, sizeof *h);
+	if (!h)
+		return NULL;
+	h->cfg = cfg;
+	h->stats = stats;
+	h->nretries = config_retry_list(cfg->webhooks.retry_seconds, h->retries);
+	h->multi = curl_multi_init();
+	if (!h->multi || h->nretries < 0) {
+		hooks_close(h);
+		return NULL;
+	}
+	return h;
+}
+
+static void attempt_free(struct attempt *a)
+{
+	if (!a)
+		return;
+	if (a->easy)
+		curl_easy_cleanup(a->easy);
+	curl_slist_free_all(a->headers);
+	curl_slist_free_all(a->resolve_list);
+	free(a->payload);
+	free(a);
+}
+
+void hooks_close(struct relay_hooks *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->n; i++) {
+		curl_multi_remove_handle(h->multi, h->slots[i]->easy);
+		attempt_free(h->slots[i]);
+	}
+	if (h->multi)
+		curl_multi_cleanup(h->multi);
+	free(h);
+}
+
+CURLM *hooks_multi(struct relay_hooks *h)
+{
+	return h->multi;
+}
+
+size_t hooks_in_flight(const struct relay_hooks *h)
+{
+	return h->n;
+}
+
+static size_t discard(char *ptr, size_t size, size_t nmemb, void *cls)
+{
+	(void)ptr;
+	(void)cls;
+	return size * nmemb;
+}
+
+/* Keeps Retry-After when it is a number of seconds. */
+static size_t on_header(char *buf, size_t size, size_t nitems, void *cls)
+{
+	struct attempt *a = cls;
+	size_t len = size * nitems;
+	static const char name[] = "retry-after:";
+	if (len > sizeof name - 1 && strncasecmp(buf, name, sizeof name - 1) == 0) {
+		const char *p = buf + sizeof name - 1;
+		const char *end = buf + len;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		long v = 0;
+		while (p < end && isdigit((unsigned char)*p) && v < 864000)
+			v = v * 10 + (*p++ - '0');
+		a->retry_after_s = v;
+	}
+	return len;
+}
+
+static bool add_header(struct attempt *a, const char *name, const char *value)
+{
+	char line[512];
+	snprintf(line, sizeof line, "%s: %s", name, value);
+	struct curl_slist *n = curl_slist_append(a->headers, line);
+	if (!n)
+		return false;
+	a->headers = n;
+	return true;
+}
+
+/* Milliseconds until the next attempt after `attempts` failures: the schedule with +-10% jitter. */
+static long long backoff_ms(const struct relay_hooks *h, long long attempts, long retry_after_s)
+{
+	long base = h->retries[attempts - 1 < h->nretries ? attempts - 1 : h->nretries - 1];
+	unsigned short r = 0;
+	(void)random_bytes(&r, sizeof r);
+	double jitter = 0.9 + 0.2 * (r / 65535.0);
+	long long ms = (long long)(base * 1000.0 * jitter);
+	if (retry_after_s > 0 && retry_after_s * 1000LL > ms)
+		ms = retry_after_s * 1000LL; /* never sooner than the receiver asked */
+	return ms;
+}
+
+/* A failure of the attempt (or before it): retried on the schedule, then failed. */
+static void record_failure(struct relay_hooks *h, struct svc_app *app, const char *id, long long attempts,
+			   long status, const char *error, long retry_after_s, const char *payload)
+{
+	long long done = attempts + 1;
+	if (done > h->nretries) {
+		repo_delivery_failed(app->db, id, true, status, error, payload);
+		h->stats->failed++;
+		log_info("relay: webhook delivery %s failed after %lld attempts: %s", id, done, error);
+	} else {
+		repo_delivery_reschedule(app->db, id, status, error, backoff_ms(h, done, retry_after_s), payload);
+		h->stats->retried++;
+	}
+}
+
+static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_due *d)
+{
+	if (!d->webhook_state) {
+		repo_delivery_failed(app->db, d->id, false, 0, "webhook is deactivated", NULL);
+		h->stats->failed++;
+		return;
+	}
+	struct webhook_target target;
+	const char *why = webhook_url_check(d->url, h->cfg->webhooks.allow_private, true, &target);
+	if (repo_delivery_claim(app->db, d->id, CLAIM_SECONDS) != 1)
+		return; /* another relay took it meanwhile */
+	struct attempt *a = calloc(1, sizeof *a);
+	if (!a)
+		return; /* the claim expires and it is tried again */
+	memcpy(a->id, d->id, sizeof a->id);
+	memcpy(a->webhook_id, d->webhook_id, sizeof a->webhook_id);
+	a->attempts = d->attempts;
+	if (d->payload) {
+		a->payload = d->payload;
+		d->payload = NULL;
+	} else {
+		/* Its event committed after the relay passed it: render the ticket now. */
+		char now[TS_STR_LEN];
+		ids_format_ms(ids_now_ms(), now);
+		a->payload = relay_event_payload(app, d->ticket_id, d->type, now);
+		a->rendered_here = true;
+		if (!a->payload) {
+			repo_delivery_failed(app->db, d->id, false, 0, "the ticket no longer exists", NULL);
+			h->stats->failed++;
+			attempt_free(a);
+			return;
+		}
+	}
+	if (why) {
+		/* Checked again at each delivery: DNS may have changed since the webhook was made. */
+		record_failure(h, app, a->id, a->attempts, 0, why, 0, a->rendered_here ? a->payload : NULL);
+		attempt_free(a);
+		return;
+	}
+	long long ts = (long long)time(NULL);
+	char ts_text[24], sig[200], sig2[200] = "";
+	snprintf(ts_text, sizeof ts_text, "%lld", ts);
+	size_t len = strlen(a->payload);
+	if (webhook_sign(d->secret, a->id, ts, a->payload, len, sig, sizeof sig) < 0 ||
+	    (d->previous_secret[0] &&
+	     webhook_sign(d->previous_secret, a->id, ts, a->payload, len, sig2, sizeof sig2) < 0)) {
+		repo_delivery_failed(app->db, a->id, false, 0, "the webhook's secret is malformed", NULL);
+		h->stats->failed++;
+		attempt_free(a);
+		return;
+	}
+	/* Both signatures while the previous secret still signs: "v1,new v1,old". */
+	char signature[420];
+	snprintf(signature, sizeof signature, "%s%s%s", sig, sig2[0] ? " " : "", sig2);
+	a->easy = curl_easy_init();
+	bool ok = a->easy && add_header(a, "Content-Type", "application/json") && add_header(a, "webhook-id", a->id) &&
+		  add_header(a, "webhook-timestamp", ts_text) && add_header(a, "webhook-signature", signature) &&
+		  add_header(a, "User-Agent", "turnero-relay") && add_header(a, "Expect", "");
+	if (ok && target.address[0] && !h->cfg->webhooks.allow_private) {
+		/* Connect to the address that was checked, not to whatever a second lookup says. */
+		snprintf(a->resolve, sizeof a->resolve, "%.255s:%d:%s%.50s%s", target.host, target.port,
+			 strchr(target.address, ':') ? "[" : "", target.address, strchr(target.address, ':') ? "]" : "");
+		a->resolve_list = curl_slist_append(NULL, a->resolve);
+		ok = a->resolve_list != NULL;
+	}
+	if (!ok) {
+		attempt_free(a); /* out of memory: the claim expires and it is tried again */
+		return;
+	}
+	CURL *c = a->easy;
+	curl_easy_setopt(c, CURLOPT_URL, d->url);
+	curl_easy_setopt(c, CURLOPT_PRIVATE, a);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, a->headers);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, a->payload);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, a->error);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, ATTEMPT_TIMEOUT_S);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* a redirect could lead anywhere */
+	curl_easy_setopt(c, CURLOPT_PROXY, "");         /* no proxy from the environment: connect to what was checked */
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, h->cfg->webhooks.allow_private ? "http,https" : "https");
+	if (a->resolve_list)
+		curl_easy_setopt(c, CURLOPT_RESOLVE, a->resolve_list);
+	if (curl_multi_add_handle(h->multi, c) != CURLM_OK) {
+		attempt_free(a);
+		return;
+	}
+	h->slots[h->n++] = a;
+}
+
+void hooks_dispatch(struct relay_hooks *h, struct svc_app *app)
+{
+	if (h->n >= MAX_IN_FLIGHT)
+		return;
+	struct delivery_due *due = NULL;
+	size_t n = 0;
+	if (repo_delivery_due(app->db, (long long)(MAX_IN_FLIGHT - h->n), &due, &n) < 0)
+		return;
+	for (size_t i = 0; i < n && h->n < MAX_IN_FLIGHT; i++)
+		start(h, app, &due[i]);
+	delivery_due_free(due, n);
+}
+
+static void finish(struct relay_hooks *h, struct svc_app *app, struct attempt *a, CURLcode result)
+{
+	long status = 0;
+	curl_easy_getinfo(a->easy, CURLINFO_RESPONSE_CODE, &status);
+	const char *kept = a->rendered_here ? a->payload : NULL;
+	if (result == CURLE_OK && status >= 200 && status < 300) {
+		repo_delivery_delivered(app->db, a->id, status, kept);
+		h->stats->delivered++;
+	} else if (result == CURLE_OK && status == 410) {
+		/* Gone: the receiver asks us to stop. */
+		repo_delivery_failed(app->db, a->id, true, status, "410 Gone: webhook deactivated", kept);
+		repo_webhook_set_state(app->db, a->webhook_id, false);
+		h->stats->failed++;
+		log_info("relay: webhook %s answered 410 Gone and was deactivated", a->webhook_id);
+	} else {
+		char error[256];
+		if (result != CURLE_OK)
+			snprintf(error, sizeof error, "%s", a->error[0] ? a->error : curl_easy_strerror(result));
+		else
+			snprintf(error, sizeof error, "HTTP %ld", status);
+		record_failure(h, app, a->id, a->attempts, result == CURLE_OK ? status : 0, error, a->retry_after_s, kept);
+	}
+}
+
+void hooks_progress(struct relay_hooks *h, struct svc_app *app)
+{
+	int running = 0;
+	curl_multi_perform(h->multi, &running);
+	CURLMsg *m;
+	int left;
+	while ((m = curl_multi_info_read(h->multi, &left))) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		CURL *easy = m->easy_handle;
+		CURLcode result = m->data.result;
+		struct attempt *a = NULL;
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&a);
+		curl_multi_remove_handle(h->multi, easy);
+		for (size_t i = 0; i < h->n; i++) {
+			if (h->slots[i] == a) {
+				h->slots[i] = h->slots[--h->n];
+				break;
+			}
+		}
+		if (a) {
+			finish(h, app, a, result);
+			attempt_free(a);
+		}
+	}
+}

@@ -1,0 +1,409 @@
+/*
+ * Live updates and the event log (SPEC 10) through the real stack: nginx with nchan,
+ * the workers answering the authorization subrequests, and turnero-relay publishing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "live_client.h"
+
+#define MEDIA "0b5e7d2a-5c1e-4f7a-8d3b-000000000002"
+#define DISPLAY_ROLE "6f1c0a3e-0a51-4c55-9a0e-000000000005"
+#define MISSING_ID "00000000-0000-4000-8000-000000000000"
+#define WAIT_MS 8000 /* generous: a message normally arrives well within a second */
+
+static char admin_token[4096];
+static char display_token[4096];
+
+static long long jint(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	ck_assert_msg(o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int),
+		      "%s is not an integer in %s", key, o ? json_object_to_json_string(o) : "(null)");
+	return json_object_get_int64(v);
+}
+
+static void new_queue(const char *name, char id[64])
+{
+	char prefix[4];
+	ck_assert_int_eq(it_create_queue(admin_token, it_unique(name), "fifo", "[\"" MEDIA "\"]", id, prefix), 0);
+}
+
+/* Issues a ticket in queue_id; returns its id in out. */
+static void new_ticket(const char *queue_id, char out[64])
+{
+	char body[512];
+	struct it_response r;
+	snprintf(body, sizeof body,
+		 "{\"priority_id\":\"" MEDIA "\",\"queue_id\":\"%s\",\"customer\":{\"first_name\":\"Luz\",\"last_name\":\"Vivo\"}}",
+		 queue_id);
+	it_json("POST", "/api/v1/tickets", admin_token, body, &r);
+	ck_assert_msg(r.status == 201, "create ticket: %ld %s", r.status, r.body);
+	snprintf(out, 64, "%s", it_str(&r, "id"));
+	it_response_free(&r);
+}
+
+static void call_next(const char *queue_id)
+{
+	char path[128];
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/queues/%s/call-next", queue_id);
+	it_json("POST", path, admin_token, NULL, &r);
+	ck_assert_msg(r.status == 200, "call-next: %ld %s", r.status, r.body);
+	it_response_free(&r);
+}
+
+/* The highest seq in the log right now (pages through GET /events). */
+static long long last_seq(void)
+{
+	long long after = 0;
+	for (;;) {
+		char path[96];
+		struct it_response r;
+		snprintf(path, sizeof path, "/api/v1/events?after=%lld&limit=500", after);
+		it_json("GET", path, admin_token, NULL, &r);
+		ck_assert_int_eq(r.status, 200);
+		long long next = jint(r.json, "next_after");
+		struct json_object *items;
+		ck_assert(json_object_object_get_ex(r.json, "items", &items));
+		size_t n = json_object_array_length(items);
+		it_response_free(&r);
+		if (n == 0 || next == after)
+			return after;
+		after = next;
+	}
+}
+
+START_TEST(test_events_log_pages_oldest_first)
+{
+	char queue[64], t1[64], t2[64];
+	long long before = last_seq();
+	new_queue("live-log", queue);
+	new_ticket(queue, t1);
+	new_ticket(queue, t2);
+	call_next(queue);
+
+	char path[96];
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/events?after=%lld&limit=2", before);
+	it_json("GET", path, admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	struct json_object *items;
+	ck_assert(json_object_object_get_ex(r.json, "items", &items));
+	ck_assert_int_eq(json_object_array_length(items), 2);
+	struct json_object *first = json_object_array_get_idx(items, 0), *second = json_object_array_get_idx(items, 1);
+	long long s1 = jint(first, "seq"), s2 = jint(second, "seq");
+	ck_assert_int_gt(s1, before);
+	ck_assert_int_gt(s2, s1);
+	ck_assert_int_eq(jint(r.json, "next_after"), s2);
+	/* Every field of the contract is there, absent values as null. */
+	static const char *const fields[] = {"seq", "ticket_id", "event", "from_queue_id", "to_queue_id", "desk_id",
+					     "user_id", "reason", "at", NULL};
+	for (int i = 0; fields[i]; i++)
+		ck_assert_msg(json_object_object_get_ex(first, fields[i], NULL), "event has %s", fields[i]);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(first, "event")), "created");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(first, "ticket_id")), t1);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(first, "to_queue_id")), queue);
+	ck_assert_ptr_null(json_object_object_get(first, "desk_id"));
+	it_response_free(&r);
+
+	/* The next page starts after next_after: t2 created, then t1 called. */
+	snprintf(path, sizeof path, "/api/v1/events?after=%lld&limit=500", s2);
+	it_json("GET", path, admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert(json_object_object_get_ex(r.json, "items", &items));
+	ck_assert_int_ge(json_object_array_length(items), 1);
+	struct json_object *third = json_object_array_get_idx(items, 0);
+	ck_assert_int_gt(jint(third, "seq"), s2);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(third, "event")), "called");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(third, "ticket_id")), t1);
+	it_response_free(&r);
+
+	/* Past the end: empty, and next_after stays where it was. */
+	snprintf(path, sizeof path, "/api/v1/events?after=%lld", last_seq() + 1000);
+	it_json("GET", path, admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert(json_object_object_get_ex(r.json, "items", &items));
+	ck_assert_int_eq(json_object_array_length(items), 0);
+	it_response_free(&r);
+}
+END_TEST
+
+START_TEST(test_events_validation_and_permission)
+{
+	static const struct {
+		const char *query, *field;
+	} bad[] = {
+		{"after=-1", "after"}, {"after=abc", "after"}, {"after=1.5", "after"}, {"limit=0", "limit"},
+		{"limit=501", "limit"}, {"limit=x", "limit"}, {"offset=3", "offset"}, {"after=1&after=2", "after"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char path[128], needle[64];
+		struct it_response r;
+		snprintf(path, sizeof path, "/api/v1/events?%s", bad[i].query);
+		it_json("GET", path, admin_token, NULL, &r);
+		it_assert_problem(&r, 422);
+		snprintf(needle, sizeof needle, "\"field\":\"%s\"", bad[i].field);
+		ck_assert_msg(strstr(r.body, needle), "%s: 422 names %s: %s", bad[i].query, bad[i].field, r.body);
+		it_response_free(&r);
+	}
+	struct it_response r;
+	it_json("GET", "/api/v1/events", NULL, NULL, &r);
+	it_assert_problem(&r, 401);
+	it_response_free(&r);
+	it_json("GET", "/api/v1/events", display_token, NULL, &r);
+	it_assert_problem(&r, 403);
+	it_response_free(&r);
+}
+END_TEST
+
+/* Asserts the stream at path answers status with a problem+json body. */
+static void assert_stream_refused(const char *path, const char *token, long status)
+{
+	struct sse s;
+	sse_open(&s, path, token, NULL);
+	ck_assert_msg(sse_status(&s) == status, "%s: expected %ld, got %ld", path, status, sse_status(&s));
+	ck_assert_msg(sse_wait(&s, 0, "\"status\":", 5000), "%s: a problem body: %s", path, s.buf);
+	char needle[32];
+	snprintf(needle, sizeof needle, "\"status\":%ld", status);
+	ck_assert_msg(strstr(s.buf, needle), "%s: problem with status %ld: %s", path, status, s.buf);
+	ck_assert_msg(strcasestr(s.head, "content-type: application/problem+json"), "%s: problem+json: %s", path,
+		      s.head);
+	if (status == 401)
+		ck_assert_msg(strcasestr(s.head, "www-authenticate: Bearer"), "401 carries WWW-Authenticate: %s", s.head);
+	sse_close(&s);
+}
+
+START_TEST(test_stream_authorization)
+{
+	char queue[64], ticket[64], path[160];
+	new_queue("live-auth", queue);
+	new_ticket(queue, ticket);
+
+	assert_stream_refused("/api/v1/live/board", NULL, 401);
+	assert_stream_refused("/api/v1/live/board", "not.a.token", 401);
+	snprintf(path, sizeof path, "/api/v1/live/queues/%s", queue);
+	assert_stream_refused(path, NULL, 401);
+	/* display holds queues:read only: the board yes, a queue's tickets no. */
+	assert_stream_refused(path, display_token, 403);
+	assert_stream_refused("/api/v1/live/queues/" MISSING_ID, admin_token, 404);
+	assert_stream_refused("/api/v1/live/queues/not-a-uuid", admin_token, 404);
+	assert_stream_refused("/api/v1/public/live/tickets/" MISSING_ID, NULL, 404);
+
+	struct sse s;
+	sse_open(&s, "/api/v1/live/board", display_token, NULL);
+	ck_assert_int_eq(sse_status(&s), 200);
+	ck_assert_msg(strcasestr(s.head, "content-type: text/event-stream"), "SSE content type: %s", s.head);
+	sse_close(&s);
+	sse_open(&s, path, admin_token, NULL);
+	ck_assert_int_eq(sse_status(&s), 200);
+	sse_close(&s);
+	/* Only the site's own origin may read a stream from a browser; nchan would allow any. */
+	sse_extra_header = "Origin: https://elsewhere.example";
+	sse_open(&s, "/api/v1/live/board", admin_token, NULL);
+	sse_extra_header = NULL;
+	ck_assert_int_eq(sse_status(&s), 403);
+	ck_assert_msg(!strstr(s.buf, "event:"), "no stream for another origin: %s", s.buf);
+	sse_close(&s);
+	char origin[300];
+	snprintf(origin, sizeof origin, "Origin: %s", getenv("TURNERO_TEST_URL"));
+	sse_extra_header = origin;
+	sse_open(&s, "/api/v1/live/board", admin_token, NULL);
+	sse_extra_header = NULL;
+	ck_assert_int_eq(sse_status(&s), 200);
+	sse_close(&s);
+	/* The public stream needs no token: the random id is the capability. */
+	snprintf(path, sizeof path, "/api/v1/public/live/tickets/%s", ticket);
+	sse_open(&s, path, NULL, NULL);
+	ck_assert_int_eq(sse_status(&s), 200);
+	sse_close(&s);
+}
+END_TEST
+
+START_TEST(test_queue_and_board_messages_after_call_next)
+{
+	char queue[64], ticket[64], path[160], needle[200];
+	new_queue("live-msg", queue);
+	snprintf(path, sizeof path, "/api/v1/live/queues/%s", queue);
+	struct sse q, b;
+	sse_open(&q, path, admin_token, NULL);
+	ck_assert_int_eq(sse_status(&q), 200);
+	sse_open(&b, "/api/v1/live/board", admin_token, NULL);
+	ck_assert_int_eq(sse_status(&b), 200);
+	size_t board_from = b.len;
+
+	new_ticket(queue, ticket);
+	snprintf(needle, sizeof needle, "\"event\":\"created\",\"ticket\":{\"id\":\"%s\"", ticket);
+	ck_assert_msg(sse_wait(&q, 0, needle, WAIT_MS), "created message on the queue stream: %s", q.buf);
+	ck_assert_msg(strstr(q.buf, "event: ticket\n"), "SSE event name ticket: %s", q.buf);
+	ck_assert_msg(strstr(q.buf, "\"status\":\"waiting\",\"position\":1"), "ticket as GET shows it: %s", q.buf);
+	ck_assert_msg(strstr(q.buf, "\nid: "), "messages carry an id: %s", q.buf);
+	size_t from = q.len;
+	call_next(queue);
+	snprintf(needle, sizeof needle, "\"event\":\"called\",\"ticket\":{\"id\":\"%s\"", ticket);
+	ck_assert_msg(sse_wait(&q, from, needle, WAIT_MS), "called message: %s", q.buf + from);
+	ck_assert_msg(strstr(q.buf + from, "\"status\":\"called\""), "ticket after the change: %s", q.buf + from);
+
+	/* The board shows the queue serving that ticket's code. */
+	snprintf(needle, sizeof needle, "\"queue_id\":\"%s\"", queue);
+	ck_assert_msg(sse_wait(&b, board_from, needle, WAIT_MS), "board message names the queue: %s", b.buf);
+	snprintf(needle, sizeof needle, "\"serving\":{\"ticket_id\":\"%s\"", ticket);
+	ck_assert_msg(sse_wait(&b, board_from, needle, WAIT_MS), "board shows the called ticket: %s", b.buf + board_from);
+	ck_assert_msg(strstr(b.buf, "event: board\n"), "SSE event name board: %s", b.buf);
+	sse_close(&q);
+	sse_close(&b);
+
+	/* A new subscriber's first message is the latest one published on the stream. */
+	sse_open(&q, path, admin_token, NULL);
+	snprintf(needle, sizeof needle, "\"event\":\"called\",\"ticket\":{\"id\":\"%s\"", ticket);
+	ck_assert_msg(sse_wait(&q, 0, needle, WAIT_MS), "first message = latest: %s", q.buf);
+	ck_assert_msg(!strstr(q.buf, "\"event\":\"created\""), "only the latest, not the history: %s", q.buf);
+	sse_close(&q);
+}
+END_TEST
+
+START_TEST(test_public_stream_follows_status_and_position)
+{
+	char queue[64], t1[64], t2[64], path[160], needle[200];
+	new_queue("live-pub", queue);
+	new_ticket(queue, t1);
+	new_ticket(queue, t2);
+	snprintf(path, sizeof path, "/api/v1/public/live/tickets/%s", t2);
+	struct sse s;
+	sse_open(&s, path, NULL, NULL);
+	ck_assert_int_eq(sse_status(&s), 200);
+	/* Latest published view: second in line. */
+	snprintf(needle, sizeof needle, "{\"id\":\"%s\"", t2);
+	ck_assert_msg(sse_wait(&s, 0, "\"position\":2", WAIT_MS), "public view, position 2: %s", s.buf);
+	ck_assert_msg(strstr(s.buf, needle), "the ticket's own view: %s", s.buf);
+	ck_assert_msg(!strstr(s.buf, "customer"), "nothing about the customer: %s", s.buf);
+	size_t from = s.len;
+	call_next(queue); /* t1 called: t2 moves to position 1 */
+	ck_assert_msg(sse_wait(&s, from, "\"position\":1", WAIT_MS), "moved up: %s", s.buf + from);
+	ck_assert_msg(strstr(s.buf + from, "\"status\":\"waiting\""), "still waiting: %s", s.buf + from);
+	from = s.len;
+	call_next(queue); /* t1 served, t2 called */
+	ck_assert_msg(sse_wait(&s, from, "\"status\":\"called\"", WAIT_MS), "called: %s", s.buf + from);
+	ck_assert_msg(strstr(s.buf, "event: ticket\n"), "SSE event name ticket: %s", s.buf);
+	sse_close(&s);
+}
+END_TEST
+
+/* The seq of the ticket's message in a queue stream's text, or 0. */
+static long long seq_of(const char *text, const char *ticket)
+{
+	char needle[128];
+	snprintf(needle, sizeof needle, "\"ticket\":{\"id\":\"%s\"", ticket);
+	const char *hit = strstr(text, needle);
+	if (!hit)
+		return 0;
+	const char *line = hit;
+	while (line > text && line[-1] != '\n')
+		line--;
+	const char *seq = strstr(line, "{\"seq\":");
+	return seq && seq < hit ? strtoll(seq + 7, NULL, 10) : 0;
+}
+
+START_TEST(test_resume_with_last_event_id)
+{
+	char queue[64], t1[64], t2[64], t3[64], t4[64], path[160], needle[200], id1[128], id2[128];
+	new_queue("live-resume", queue);
+	snprintf(path, sizeof path, "/api/v1/live/queues/%s", queue);
+	struct sse s;
+	sse_open(&s, path, admin_token, NULL);
+	new_ticket(queue, t1);
+	snprintf(needle, sizeof needle, "\"ticket\":{\"id\":\"%s\"", t1);
+	ck_assert_msg(sse_wait(&s, 0, needle, WAIT_MS), "first message: %s", s.buf);
+	ck_assert_msg(sse_id_of(&s, 0, needle, id1, sizeof id1), "the message has an id: %s", s.buf);
+	sse_close(&s);
+
+	/* One change while disconnected: the resumed stream starts with it, not with t1 again. */
+	new_ticket(queue, t2);
+	it_sleep_ms(300);
+	sse_open(&s, path, admin_token, id1);
+	ck_assert_int_eq(sse_status(&s), 200);
+	snprintf(needle, sizeof needle, "\"ticket\":{\"id\":\"%s\"", t2);
+	ck_assert_msg(sse_wait(&s, 0, needle, WAIT_MS), "resumed with t2: %s", s.buf);
+	ck_assert_msg(!strstr(s.buf, t1), "not the message already seen: %s", s.buf);
+	ck_assert_msg(sse_id_of(&s, 0, needle, id2, sizeof id2), "t2 has an id: %s", s.buf);
+	long long seq2 = seq_of(s.buf, t2);
+	ck_assert_int_gt(seq2, 0);
+	sse_close(&s);
+
+	/*
+	 * Two changes while disconnected: nginx holds the latest message of a stream, so the
+	 * client gets t4, sees the gap in seq and finds t3 in the event log.
+	 */
+	new_ticket(queue, t3);
+	new_ticket(queue, t4);
+	it_sleep_ms(300);
+	sse_open(&s, path, admin_token, id2);
+	snprintf(needle, sizeof needle, "\"ticket\":{\"id\":\"%s\"", t4);
+	ck_assert_msg(sse_wait(&s, 0, needle, WAIT_MS), "resumed with the latest, t4: %s", s.buf);
+	ck_assert_msg(!strstr(s.buf, t2), "not t2 again: %s", s.buf);
+	long long seq4 = seq_of(s.buf, t4);
+	ck_assert_int_gt(seq4, seq2 + 1);
+	sse_close(&s);
+	char query[96];
+	struct it_response r;
+	snprintf(query, sizeof query, "/api/v1/events?after=%lld&limit=500", seq2);
+	it_json("GET", query, admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_msg(strstr(r.body, t3), "the missed event is in the log: %s", r.body);
+	it_response_free(&r);
+}
+END_TEST
+
+START_TEST(test_websocket_upgrade)
+{
+	char queue[64], path[160];
+	new_queue("live-ws", queue);
+	ck_assert_int_eq(ws_upgrade_status("/api/v1/live/board", admin_token), 101);
+	snprintf(path, sizeof path, "/api/v1/live/queues/%s", queue);
+	ck_assert_int_eq(ws_upgrade_status(path, admin_token), 101);
+	ck_assert_int_eq(ws_upgrade_status(path, NULL), 401);
+	ck_assert_int_eq(ws_upgrade_status(path, display_token), 403);
+}
+END_TEST
+
+static void setup_users(void)
+{
+	char body[512];
+	struct it_response r;
+	const char *name = it_unique("live.display");
+	snprintf(body, sizeof body,
+		 "{\"user_name\":\"%s\",\"first_name\":\"Dis\",\"last_name\":\"Play\",\"password\":\"display password 1\","
+		 "\"role_id\":\"" DISPLAY_ROLE "\"}",
+		 name);
+	it_json("POST", "/api/v1/users", admin_token, body, &r);
+	ck_assert_msg(r.status == 201 || r.status == 409, "create display user: %ld %s", r.status, r.body);
+	it_response_free(&r);
+	ck_assert_int_eq(it_login(name, "display password 1", display_token, sizeof display_token, NULL, 0), 200);
+}
+
+int main(void)
+{
+	it_init();
+	if (it_admin_login(admin_token, sizeof admin_token) < 0)
+		return 1;
+	Suite *s = suite_create("live");
+	TCase *tc = tcase_create("live");
+	tcase_set_timeout(tc, 120);
+	tcase_add_unchecked_fixture(tc, setup_users, NULL);
+	tcase_add_test(tc, test_events_log_pages_oldest_first);
+	tcase_add_test(tc, test_events_validation_and_permission);
+	tcase_add_test(tc, test_stream_authorization);
+	tcase_add_test(tc, test_queue_and_board_messages_after_call_next);
+	tcase_add_test(tc, test_public_stream_follows_status_and_position);
+	tcase_add_test(tc, test_resume_with_last_event_id);
+	tcase_add_test(tc, test_websocket_upgrade);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,766 @@
+/*
+ * Webhooks (SPEC 11) and turnero-relay (SPEC 13) through the real stack: a receiver in
+ * this process (127.0.0.1, a thread) checks every delivery's signature with its own HMAC.
+ * The stack sets [webhooks] allow_private, so http://127.0.0.1 receivers are allowed; the
+ * address rules themselves are unit-tested (tests/unit/check_webhook.c).
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "live_client.h"
+
+#define MEDIA "0b5e7d2a-5c1e-4f7a-8d3b-000000000002"
+#define MISSING_ID "00000000-0000-4000-8000-000000000000"
+
+static char admin_token[4096];
+static int receiver_port;
+
+/* ---- the receiver -------------------------------------------------------------------- */
+
+struct hit {
+	char path[600];
+	char id[128], timestamp[32], signature[512], content_type[128];
+	char *body;
+	int answered;
+};
+
+static pthread_mutex_t hits_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct hit hits[1024];
+static size_t nhits;
+
+static void header_value(const char *head, const char *name, char *out, size_t size)
+{
+	out[0] = '\0';
+	size_t nlen = strlen(name);
+	for (const char *p = head; (p = strstr(p, "\r\n")); p += 2) {
+		if (strncasecmp(p + 2, name, nlen) == 0 && p[2 + nlen] == ':') {
+			const char *v = p + 3 + nlen;
+			while (*v == ' ')
+				v++;
+			size_t n = strcspn(v, "\r\n");
+			snprintf(out, size, "%.*s", (int)n, v);
+			return;
+		}
+	}
+}
+
+/* How many earlier requests carried this webhook-id (the caller holds the lock). */
+static int seen_before(const char *id)
+{
+	int n = 0;
+	for (size_t i = 0; i < nhits; i++)
+		if (strcmp(hits[i].id, id) == 0)
+			n++;
+	return n;
+}
+
+static void serve(int fd)
+{
+	char buf[65536];
+	size_t len = 0;
+	char *end = NULL;
+	while (len < sizeof buf - 1 && !(end = strstr(buf, "\r\n\r\n"))) {
+		ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
+		if (n <= 0)
+			return;
+		len += (size_t)n;
+		buf[len] = '\0';
+	}
+	if (!end)
+		return;
+	size_t head_len = (size_t)(end - buf) + 4;
+	char cl[32];
+	header_value(buf, "Content-Length", cl, sizeof cl);
+	size_t body_len = (size_t)strtoul(cl, NULL, 10);
+	while (len < head_len + body_len && len < sizeof buf - 1) {
+		ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
+		if (n <= 0)
+			return;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	struct hit h;
+	memset(&h, 0, sizeof h);
+	sscanf(buf, "POST %255s", h.path);
+	header_value(buf, "webhook-id", h.id, sizeof h.id);
+	header_value(buf, "webhook-timestamp", h.timestamp, sizeof h.timestamp);
+	header_value(buf, "webhook-signature", h.signature, sizeof h.signature);
+	header_value(buf, "Content-Type", h.content_type, sizeof h.content_type);
+	h.body = strndup(buf + head_len, body_len);
+	pthread_mutex_lock(&hits_lock);
+	int status = 200;
+	if (strncmp(h.path, "/fail-once/", 11) == 0 && seen_before(h.id) == 0)
+		status = 500;
+	else if (strncmp(h.path, "/gone/", 6) == 0)
+		status = 410;
+	h.answered = status;
+	if (nhits < sizeof hits / sizeof hits[0])
+		hits[nhits++] = h;
+	else
+		free(h.body);
+	pthread_mutex_unlock(&hits_lock);
+	char resp[128];
+	int n = snprintf(resp, sizeof resp, "HTTP/1.1 %d X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
+	(void)!write(fd, resp, (size_t)n);
+}
+
+static void *connection(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	serve(fd);
+	close(fd);
+	return NULL;
+}
+
+/* One thread per connection: the relay sends many deliveries at once. */
+static void *receiver(void *arg)
+{
+	int lfd = *(int *)arg;
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			continue;
+		pthread_t t;
+		if (pthread_create(&t, NULL, connection, (void *)(intptr_t)fd) != 0) {
+			close(fd);
+			continue;
+		}
+		pthread_detach(t);
+	}
+	return NULL;
+}
+
+static void start_receiver(void)
+{
+	static int lfd;
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lfd, 64) < 0) {
+		perror("receiver");
+		exit(1);
+	}
+	socklen_t sl = sizeof sa;
+	getsockname(lfd, (struct sockaddr *)&sa, &sl);
+	receiver_port = ntohs(sa.sin_port);
+	pthread_t t;
+	pthread_create(&t, NULL, receiver, &lfd);
+	pthread_detach(t);
+}
+
+/* Requests received on paths starting with prefix, copied into out (bodies borrowed). */
+static size_t hits_for(const char *prefix, struct hit *out, size_t max)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&hits_lock);
+	for (size_t i = 0; i < nhits && n < max; i++)
+		if (strncmp(hits[i].path, prefix, strlen(prefix)) == 0)
+			out[n++] = hits[i];
+	pthread_mutex_unlock(&hits_lock);
+	return n;
+}
+
+/* Waits until at least count requests arrived on prefix; returns how many did. */
+static size_t wait_hits(const char *prefix, size_t count, long timeout_ms, struct hit *out, size_t max)
+{
+	long long until = it_now_ms() + timeout_ms;
+	size_t n;
+	while ((n = hits_for(prefix, out, max)) < count && it_now_ms() < until)
+		it_sleep_ms(100);
+	return n;
+}
+
+/* ---- signatures, computed here independently of the server ---------------------------- */
+
+static void expected_signature(const char *secret, const struct hit *h, char out[128])
+{
+	unsigned char key[64];
+	const char *b64 = secret + 6;
+	int klen = EVP_DecodeBlock(key, (const unsigned char *)b64, (int)strlen(b64));
+	ck_assert_int_ge(klen, 32);
+	klen = 32; /* 44 base64 characters with one '=' of padding: 32 bytes */
+	char *msg = NULL;
+	ck_assert_int_gt(asprintf(&msg, "%s.%s.%s", h->id, h->timestamp, h->body), 0);
+	unsigned char mac[32];
+	unsigned int mlen = 0;
+	HMAC(EVP_sha256(), key, klen, (unsigned char *)msg, strlen(msg), mac, &mlen);
+	free(msg);
+	memcpy(out, "v1,", 3);
+	EVP_EncodeBlock((unsigned char *)out + 3, mac, (int)mlen);
+}
+
+/* True when the signature header holds a v1 signature made with secret. */
+static bool signed_with(const struct hit *h, const char *secret)
+{
+	char want[128];
+	expected_signature(secret, h, want);
+	char sigs[512];
+	snprintf(sigs, sizeof sigs, "%s", h->signature);
+	for (char *save = NULL, *tok = strtok_r(sigs, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		if (strcmp(tok, want) == 0)
+			return true;
+	return false;
+}
+
+/* ---- API helpers ---------------------------------------------------------------------- */
+
+struct webhook {
+	char id[64];
+	char secret[128];
+	char prefix[96]; /* the receiver path prefix of this webhook */
+};
+
+/* Webhooks of the running test, deactivated by its teardown even when it fails. */
+static char created[64][64];
+static size_t ncreated;
+
+static void create_webhook(const char *kind, const char *events_json, struct webhook *w)
+{
+	static unsigned n;
+	snprintf(w->prefix, sizeof w->prefix, "/%s/%d-%u/", kind, (int)getpid(), n++);
+	char body[512];
+	snprintf(body, sizeof body, "{\"url\":\"http://127.0.0.1:%d%shook\",\"events\":%s,\"description\":\"it\"}",
+		 receiver_port, w->prefix, events_json);
+	struct it_response r;
+	it_json("POST", "/api/v1/webhooks", admin_token, body, &r);
+	ck_assert_msg(r.status == 201, "create webhook: %ld %s", r.status, r.body);
+	snprintf(w->id, sizeof w->id, "%s", it_str(&r, "id"));
+	snprintf(w->secret, sizeof w->secret, "%s", it_str(&r, "secret"));
+	it_response_free(&r);
+	if (ncreated < 64)
+		snprintf(created[ncreated++], 64, "%s", w->id);
+}
+
+static void deactivate_created(void)
+{
+	for (size_t i = 0; i < ncreated; i++) {
+		char path[128];
+		struct it_response r;
+		snprintf(path, sizeof path, "/api/v1/webhooks/%.36s", created[i]);
+		it_json("DELETE", path, admin_token, NULL, &r);
+		it_response_free(&r);
+	}
+	ncreated = 0;
+}
+
+static void delete_webhook(const struct webhook *w)
+{
+	char path[128];
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/webhooks/%s", w->id);
+	it_json("DELETE", path, admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 204);
+	it_response_free(&r);
+}
+
+static void new_queue(const char *name, char id[64])
+{
+	char prefix[4];
+	ck_assert_int_eq(it_create_queue(admin_token, it_unique(name), "fifo", "[\"" MEDIA "\"]", id, prefix), 0);
+}
+
+static void new_ticket(const char *queue_id, char out[64])
+{
+	char body[512];
+	struct it_response r;
+	snprintf(body, sizeof body,
+		 "{\"priority_id\":\"" MEDIA "\",\"queue_id\":\"%s\",\"customer\":{\"first_name\":\"Web\",\"last_name\":\"Hook\"}}",
+		 queue_id);
+	it_json("POST", "/api/v1/tickets", admin_token, body, &r);
+	ck_assert_msg(r.status == 201, "create ticket: %ld %s", r.status, r.body);
+	if (out)
+		snprintf(out, 64, "%s", it_str(&r, "id"));
+	it_response_free(&r);
+}
+
+static void call_next(const char *queue_id)
+{
+	char path[128];
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/queues/%s/call-next", queue_id);
+	it_json("POST", path, admin_token, NULL, &r);
+	ck_assert_msg(r.status == 200, "call-next: %ld %s", r.status, r.body);
+	it_response_free(&r);
+}
+
+/* GET /webhooks/{id}/deliveries (the first page of 500) into r. */
+static void deliveries(const struct webhook *w, struct it_response *r)
+{
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/webhooks/%s/deliveries?limit=500", w->id);
+	it_json("GET", path, admin_token, NULL, r);
+	ck_assert_msg(r->status == 200, "deliveries: %ld %s", r->status, r->body);
+}
+
+static const char *jget(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	if (!o || !json_object_object_get_ex(o, key, &v) || !v)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* Waits until delivery id of w has status; returns its JSON text (malloc'd) or NULL. */
+static char *wait_delivery(const struct webhook *w, const char *id, const char *status, long timeout_ms)
+{
+	long long until = it_now_ms() + timeout_ms;
+	do {
+		struct it_response r;
+		deliveries(w, &r);
+		struct json_object *items = json_object_object_get(r.json, "items");
+		for (size_t i = 0; i < json_object_array_length(items); i++) {
+			struct json_object *d = json_object_array_get_idx(items, i);
+			const char *st = jget(d, "status");
+			if (strcmp(jget(d, "id"), id) == 0 && st && strcmp(st, status) == 0) {
+				char *text = strdup(json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN));
+				it_response_free(&r);
+				return text;
+			}
+		}
+		it_response_free(&r);
+		it_sleep_ms(200);
+	} while (it_now_ms() < until);
+	return NULL;
+}
+
+/* ---- tests ---------------------------------------------------------------------------- */
+
+START_TEST(test_webhook_crud_and_validation)
+{
+	struct webhook w;
+	create_webhook("ok", "[\"ticket.called\",\"ticket.served\"]", &w);
+	ck_assert_msg(strncmp(w.secret, "whsec_", 6) == 0 && strlen(w.secret) == 6 + 44, "secret format: %s", w.secret);
+	unsigned char raw[48];
+	ck_assert_int_eq(EVP_DecodeBlock(raw, (const unsigned char *)w.secret + 6, 44), 33); /* 32 bytes + padding */
+
+	char path[160];
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/webhooks/%s", w.id);
+	it_json("GET", path, admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_msg(!strstr(r.body, "secret") && !strstr(r.body, "whsec_"), "the secret is shown once: %s", r.body);
+	ck_assert_msg(strstr(r.body, "\"events\":[\"ticket.called\",\"ticket.served\"]"), "events: %s", r.body);
+	ck_assert_msg(strstr(r.body, "\"state\":true"), "active: %s", r.body);
+	it_response_free(&r);
+
+	it_json("PATCH", path, admin_token, "{\"events\":[\"*\"],\"description\":\"all of them\"}", &r);
+	ck_assert_msg(r.status == 200, "patch: %ld %s", r.status, r.body);
+	ck_assert_msg(strstr(r.body, "\"events\":[\"*\"]") && strstr(r.body, "\"description\":\"all of them\""),
+		      "patched: %s", r.body);
+	it_response_free(&r);
+
+	it_json("GET", "/api/v1/webhooks?state=true&limit=500", admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_msg(strstr(r.body, w.id) && strstr(r.body, "\"total\":"), "listed: %s", r.body);
+	ck_assert_msg(!strstr(r.body, "whsec_"), "no secrets in lists: %s", r.body);
+	it_response_free(&r);
+
+	static const struct {
+		const char *body, *field;
+	} bad[] = {
+		{"{\"events\":[\"*\"]}", "url"},
+		{"{\"url\":\"ftp://127.0.0.1/x\",\"events\":[\"*\"]}", "url"},
+		{"{\"url\":\"http://user:pw@127.0.0.1/x\",\"events\":[\"*\"]}", "url"},
+		{"{\"url\":\"not a url\",\"events\":[\"*\"]}", "url"},
+		{"{\"url\":\"http://127.0.0.1:99999/x\",\"events\":[\"*\"]}", "url"},
+		{"{\"url\":\"http://127.0.0.1/x\"}", "events"},
+		{"{\"url\":\"http://127.0.0.1/x\",\"events\":[]}", "events"},
+		{"{\"url\":\"http://127.0.0.1/x\",\"events\":[\"ticket.exploded\"]}", "events"},
+		{"{\"url\":\"http://127.0.0.1/x\",\"events\":[\"*\",\"ticket.called\"]}", "events"},
+		{"{\"url\":\"http://127.0.0.1/x\",\"events\":[\"ticket.called\",\"ticket.called\"]}", "events"},
+		{"{\"url\":\"http://127.0.0.1/x\",\"events\":\"ticket.called\"}", "events"},
+		{"{\"url\":\"http://127.0.0.1/x\",\"events\":[\"*\"],\"secret\":\"whsec_x\"}", "secret"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char needle[64];
+		it_json("POST", "/api/v1/webhooks", admin_token, bad[i].body, &r);
+		it_assert_problem(&r, 422);
+		snprintf(needle, sizeof needle, "\"field\":\"%s\"", bad[i].field);
+		ck_assert_msg(strstr(r.body, needle), "%s: names %s: %s", bad[i].body, bad[i].field, r.body);
+		it_response_free(&r);
+	}
+	/* Both problems at once. */
+	it_json("POST", "/api/v1/webhooks", admin_token, "{\"url\":\"gopher://x\",\"events\":[\"nope\"]}", &r);
+	it_assert_problem(&r, 422);
+	ck_assert_msg(strstr(r.body, "\"field\":\"url\"") && strstr(r.body, "\"field\":\"events\""), "all errors: %s",
+		      r.body);
+	it_response_free(&r);
+
+	it_json("GET", "/api/v1/webhooks/" MISSING_ID, admin_token, NULL, &r);
+	it_assert_problem(&r, 404);
+	it_response_free(&r);
+	it_json("GET", "/api/v1/webhooks", NULL, NULL, &r);
+	it_assert_problem(&r, 401);
+	it_response_free(&r);
+
+	delete_webhook(&w);
+	it_json("GET", path, admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_msg(strstr(r.body, "\"state\":false"), "DELETE deactivates: %s", r.body);
+	it_response_free(&r);
+}
+END_TEST
+
+START_TEST(test_signed_delivery_of_subscribed_events)
+{
+	struct webhook w;
+	char queue[64], ticket[64];
+	create_webhook("ok", "[\"ticket.called\"]", &w);
+	new_queue("hook-sign", queue);
+	new_ticket(queue, ticket);
+	call_next(queue);
+
+	struct hit h[8];
+	ck_assert_msg(wait_hits(w.prefix, 1, 15000, h, 8) >= 1, "a delivery arrived");
+	ck_assert_str_eq(h[0].content_type, "application/json");
+	ck_assert_msg(signed_with(&h[0], w.secret), "signature %s verifies with the secret", h[0].signature);
+	long long ts = strtoll(h[0].timestamp, NULL, 10);
+	ck_assert_msg(llabs(ts - (long long)time(NULL)) < 120, "webhook-timestamp is unix seconds: %s", h[0].timestamp);
+	struct json_object *body = json_tokener_parse(h[0].body);
+	ck_assert_msg(body, "JSON body: %s", h[0].body);
+	ck_assert_str_eq(jget(body, "type"), "ticket.called");
+	ck_assert_ptr_nonnull(jget(body, "timestamp"));
+	struct json_object *data = json_object_object_get(body, "data");
+	struct json_object *t = json_object_object_get(data, "ticket");
+	ck_assert_str_eq(jget(t, "id"), ticket);
+	ck_assert_str_eq(jget(t, "status"), "called");
+	json_object_put(body);
+
+	/* Only the subscribed type: the outbox was written with the events, so this is final. */
+	struct it_response r;
+	deliveries(&w, &r);
+	struct json_object *items = json_object_object_get(r.json, "items");
+	ck_assert_int_eq(json_object_array_length(items), 1);
+	struct json_object *d = json_object_array_get_idx(items, 0);
+	ck_assert_str_eq(jget(d, "id"), h[0].id); /* webhook-id is the delivery id */
+	ck_assert_str_eq(jget(d, "type"), "ticket.called");
+	ck_assert_ptr_nonnull(jget(d, "seq"));
+	it_response_free(&r);
+	char *done = wait_delivery(&w, h[0].id, "delivered", 10000);
+	ck_assert_msg(done, "the delivery is marked delivered");
+	ck_assert_msg(strstr(done, "\"attempts\":1") && strstr(done, "\"last_status_code\":200"), "recorded: %s", done);
+	ck_assert_msg(strstr(done, "\"delivered_date\":\"20"), "delivered_date: %s", done);
+	free(done);
+	delete_webhook(&w);
+
+	/* The relay's metrics come with the workers' (it rewrites its file every second). */
+	bool seen = false;
+	for (int i = 0; i < 50 && !seen; i++) {
+		it_json("GET", "/api/v1/metrics", NULL, NULL, &r);
+		ck_assert_int_eq(r.status, 200);
+		const char *p = strstr(r.body, "\nturnero_relay_deliveries_total{status=\"delivered\"} ");
+		seen = p && strtoll(p + strlen("\nturnero_relay_deliveries_total{status=\"delivered\"} "), NULL, 10) >= 1 &&
+		       strstr(r.body, "\nturnero_relay_lag_events ") && strstr(r.body, "\nturnero_relay_lag_seconds ") &&
+		       strstr(r.body, "\nturnero_relay_leader 1\n");
+		if (!seen)
+			it_sleep_ms(100);
+		if (!seen && i == 49)
+			ck_abort_msg("relay metrics in GET /metrics: %s", r.body);
+		it_response_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(test_retry_after_500_keeps_the_webhook_id)
+{
+	struct webhook w;
+	char queue[64];
+	char ticket[64];
+	create_webhook("fail-once", "[\"ticket.created\"]", &w);
+	new_queue("hook-retry", queue);
+	new_ticket(queue, ticket);
+	struct hit h[8];
+	/* The first answer is 500; the retry comes after [webhooks] retry_seconds' first step (5 s). */
+	size_t n = wait_hits(w.prefix, 2, 30000, h, 8);
+	ck_assert_msg(n >= 2, "retried after a 500 (%zu requests)", n);
+	ck_assert_msg(strstr(h[0].body, ticket), "the ticket's event: %s", h[0].body);
+	ck_assert_int_eq(h[0].answered, 500);
+	ck_assert_int_eq(h[1].answered, 200);
+	ck_assert_str_eq(h[0].id, h[1].id);
+	ck_assert_str_eq(h[0].body, h[1].body);
+	ck_assert(signed_with(&h[0], w.secret));
+	ck_assert(signed_with(&h[1], w.secret));
+	char *done = wait_delivery(&w, h[0].id, "delivered", 10000);
+	ck_assert_msg(done && strstr(done, "\"attempts\":2"), "two attempts recorded: %s", done ? done : "(none)");
+	free(done);
+	delete_webhook(&w);
+}
+END_TEST
+
+START_TEST(test_410_deactivates_the_webhook)
+{
+	struct webhook w;
+	char queue[64], path[160];
+	create_webhook("gone", "[\"ticket.created\"]", &w);
+	new_queue("hook-gone", queue);
+	new_ticket(queue, NULL);
+	struct hit h[8];
+	ck_assert(wait_hits(w.prefix, 1, 15000, h, 8) >= 1);
+	char *failed = wait_delivery(&w, h[0].id, "failed", 10000);
+	ck_assert_msg(failed && strstr(failed, "\"last_status_code\":410"), "failed with 410: %s",
+		      failed ? failed : "(none)");
+	free(failed);
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/webhooks/%s", w.id);
+	it_json("GET", path, admin_token, NULL, &r);
+	ck_assert_msg(strstr(r.body, "\"state\":false"), "deactivated: %s", r.body);
+	it_response_free(&r);
+	/* A deactivated webhook gets no new deliveries. */
+	new_ticket(queue, NULL);
+	deliveries(&w, &r);
+	ck_assert_int_eq(json_object_array_length(json_object_object_get(r.json, "items")), 1);
+	it_response_free(&r);
+}
+END_TEST
+
+START_TEST(test_test_event_and_manual_retry)
+{
+	struct webhook w;
+	char path[600];
+	create_webhook("ok", "[\"ticket.served\"]", &w);
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/webhooks/%s/test", w.id);
+	it_json("POST", path, admin_token, NULL, &r);
+	ck_assert_msg(r.status == 202, "test: %ld %s", r.status, r.body);
+	char delivery[64];
+	snprintf(delivery, sizeof delivery, "%s", it_str(&r, "delivery_id"));
+	it_response_free(&r);
+	struct hit h[8];
+	ck_assert(wait_hits(w.prefix, 1, 15000, h, 8) >= 1);
+	ck_assert_str_eq(h[0].id, delivery);
+	ck_assert_msg(strstr(h[0].body, "\"type\":\"webhook.test\""), "webhook.test: %s", h[0].body);
+	ck_assert(signed_with(&h[0], w.secret));
+	char *done = wait_delivery(&w, delivery, "delivered", 10000);
+	ck_assert_ptr_nonnull(done);
+	free(done);
+
+	/* A delivered one is sent again, with the same webhook-id. */
+	snprintf(path, sizeof path, "/api/v1/webhooks/%s/deliveries/%s/retry", w.id, delivery);
+	it_json("POST", path, admin_token, NULL, &r);
+	ck_assert_msg(r.status == 202, "retry: %ld %s", r.status, r.body);
+	it_response_free(&r);
+	ck_assert(wait_hits(w.prefix, 2, 15000, h, 8) >= 2);
+	ck_assert_str_eq(h[1].id, delivery);
+	ck_assert_str_eq(h[1].body, h[0].body);
+
+	snprintf(path, sizeof path, "/api/v1/webhooks/%s/deliveries/" MISSING_ID "/retry", w.id);
+	it_json("POST", path, admin_token, NULL, &r);
+	it_assert_problem(&r, 404);
+	it_response_free(&r);
+	it_json("POST", "/api/v1/webhooks/" MISSING_ID "/test", admin_token, NULL, &r);
+	it_assert_problem(&r, 404);
+	it_response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/webhooks/%s/deliveries?status=lost", w.id);
+	it_json("GET", path, admin_token, NULL, &r);
+	it_assert_problem(&r, 422);
+	it_response_free(&r);
+	delete_webhook(&w);
+}
+END_TEST
+
+START_TEST(test_rotated_secret_signs_with_both_for_a_day)
+{
+	struct webhook w;
+	char path[256], fresh[128];
+	create_webhook("ok", "[\"ticket.served\"]", &w);
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/webhooks/%s/rotate-secret", w.id);
+	it_json("POST", path, admin_token, NULL, &r);
+	ck_assert_msg(r.status == 200, "rotate: %ld %s", r.status, r.body);
+	snprintf(fresh, sizeof fresh, "%s", it_str(&r, "secret"));
+	it_response_free(&r);
+	ck_assert_msg(strncmp(fresh, "whsec_", 6) == 0 && strcmp(fresh, w.secret) != 0, "a new secret: %s", fresh);
+	snprintf(path, sizeof path, "/api/v1/webhooks/%s/test", w.id);
+	it_json("POST", path, admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 202);
+	it_response_free(&r);
+	struct hit h[8];
+	ck_assert(wait_hits(w.prefix, 1, 15000, h, 8) >= 1);
+	ck_assert_msg(strchr(h[0].signature, ' '), "two signatures: %s", h[0].signature);
+	ck_assert_msg(signed_with(&h[0], fresh), "signed with the new secret: %s", h[0].signature);
+	ck_assert_msg(signed_with(&h[0], w.secret), "and with the old one: %s", h[0].signature);
+	delete_webhook(&w);
+}
+END_TEST
+
+/* Everything committed while the relay is dead is published and delivered after it restarts. */
+START_TEST(test_relay_killed_during_a_burst_loses_nothing)
+{
+	struct webhook w;
+	char queue[64], path[160];
+	create_webhook("ok", "[\"*\"]", &w);
+	new_queue("hook-burst", queue);
+	snprintf(path, sizeof path, "/api/v1/live/queues/%s", queue);
+	struct sse s;
+	sse_open(&s, path, admin_token, NULL);
+	ck_assert_int_eq(sse_status(&s), 200);
+
+	FILE *f = fopen(it_state_path("run/turnero-relay.pid"), "r");
+	ck_assert_ptr_nonnull(f);
+	int pid = 0;
+	ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	enum { TICKETS = 12, CALLS = 4 };
+	char ids[TICKETS][64];
+	for (int i = 0; i < TICKETS; i++) {
+		new_ticket(queue, ids[i]);
+		if (i == 3)
+			ck_assert_int_eq(kill(pid, SIGKILL), 0); /* in the middle of the burst */
+	}
+	for (int i = 0; i < CALLS; i++)
+		call_next(queue);
+	ck_assert_int_eq(it_stack("relay-start"), 0);
+
+	/* TICKETS created + CALLS called + (CALLS - 1) served events, each delivered once at least. */
+	const size_t events = TICKETS + CALLS + (CALLS - 1);
+	struct hit *h = calloc(256, sizeof *h);
+	size_t n = wait_hits(w.prefix, events, 60000, h, 256);
+	ck_assert_msg(n >= events, "%zu of %zu events delivered", n, events);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(signed_with(&h[i], w.secret), "delivery %zu signed", i);
+	for (int i = 0; i < TICKETS; i++) {
+		char needle[128];
+		snprintf(needle, sizeof needle, "\"type\":\"ticket.created\",");
+		bool found = false;
+		for (size_t j = 0; j < n && !found; j++)
+			found = strstr(h[j].body, needle) && strstr(h[j].body, ids[i]);
+		ck_assert_msg(found, "ticket.created of ticket %d delivered", i);
+	}
+	free(h);
+	/* And the queue stream got a message for every one of those events. */
+	for (int i = 0; i < TICKETS; i++) {
+		char needle[160];
+		snprintf(needle, sizeof needle, "\"event\":\"created\",\"ticket\":{\"id\":\"%.36s\"", ids[i]);
+		ck_assert_msg(sse_wait(&s, 0, needle, 30000), "created message of ticket %d published", i);
+	}
+	for (int i = 0; i < CALLS; i++) {
+		char needle[160];
+		snprintf(needle, sizeof needle, "\"event\":\"called\",\"ticket\":{\"id\":\"%.36s\"", ids[i]);
+		ck_assert_msg(sse_wait(&s, 0, needle, 30000), "called message of ticket %d published", i);
+	}
+	sse_close(&s);
+	delete_webhook(&w);
+}
+END_TEST
+
+/* The contents of a file of the stack's state directory (malloc'd), or NULL. */
+static char *read_state_file(const char *rel)
+{
+	FILE *f = fopen(it_state_path(rel), "r");
+	if (!f)
+		return NULL;
+	char *buf = calloc(1, 65536);
+	size_t n = buf ? fread(buf, 1, 65535, f) : 0;
+	(void)n;
+	fclose(f);
+	return buf;
+}
+
+static int relay_pid(void)
+{
+	char *text = read_state_file("run/turnero-relay.pid");
+	int pid = text ? atoi(text) : 0;
+	free(text);
+	return pid;
+}
+
+/* A second relay, as on a second host, waits; it takes the work over when the first dies. */
+START_TEST(test_standby_relay_takes_over_the_lease)
+{
+	char metrics[1024], wake[1024], log[1024];
+	snprintf(metrics, sizeof metrics, "%s", it_state_path("run/relay2.prom"));
+	snprintf(wake, sizeof wake, "%s", it_state_path("run/relay2.wake"));
+	snprintf(log, sizeof log, "%s", it_state_path("log/relay2.log"));
+	pid_t standby = fork();
+	ck_assert_int_ge(standby, 0);
+	if (standby == 0) {
+		char exe[1024];
+		snprintf(exe, sizeof exe, "%s/turnero-relay", getenv("TURNERO_BUILD_DIR"));
+		setenv("TURNERO_RELAY_METRICS_FILE", metrics, 1);
+		setenv("TURNERO_RELAY_WAKE_SOCKET", wake, 1);
+		if (!freopen(log, "a", stderr) || !freopen("/dev/null", "r", stdin))
+			_exit(127);
+		execl(exe, exe, "-c", it_state_path("turnero.conf"), (char *)NULL);
+		_exit(127);
+	}
+	/* The standby reports that it does not lead. */
+	bool waiting = false;
+	for (int i = 0; i < 100 && !waiting; i++) {
+		char *m = read_state_file("run/relay2.prom");
+		waiting = m && strstr(m, "\nturnero_relay_leader 0\n");
+		free(m);
+		if (!waiting)
+			it_sleep_ms(100);
+	}
+	if (!waiting) {
+		kill(standby, SIGTERM);
+		waitpid(standby, NULL, 0);
+	}
+	ck_assert_msg(waiting, "the second relay waits (turnero_relay_leader 0)");
+
+	struct webhook w;
+	char queue[64], ticket[64];
+	create_webhook("ok", "[\"ticket.created\"]", &w);
+	new_queue("hook-standby", queue);
+	int first = relay_pid();
+	ck_assert_int_gt(first, 0);
+	ck_assert_int_eq(kill(first, SIGKILL), 0);
+	new_ticket(queue, ticket);
+
+	/* Its lease expires within 6 s; give the takeover a generous bound. */
+	struct hit h[8];
+	size_t n = wait_hits(w.prefix, 1, 30000, h, 8);
+	bool leads = false;
+	char *m = read_state_file("run/relay2.prom");
+	leads = m && strstr(m, "\nturnero_relay_leader 1\n");
+	free(m);
+	kill(standby, SIGTERM);
+	waitpid(standby, NULL, 0);
+	ck_assert_int_eq(it_stack("relay-start"), 0); /* the stack's own relay again */
+	ck_assert_msg(n >= 1 && strstr(h[0].body, ticket), "the standby delivered the event (%zu requests)", n);
+	ck_assert_msg(leads, "the standby took the lease");
+	ck_assert(signed_with(&h[0], w.secret));
+}
+END_TEST
+
+int main(void)
+{
+	it_init();
+	signal(SIGPIPE, SIG_IGN);
+	if (it_admin_login(admin_token, sizeof admin_token) < 0)
+		return 1;
+	start_receiver();
+	Suite *s = suite_create("webhooks");
+	TCase *tc = tcase_create("webhooks");
+	tcase_set_timeout(tc, 300);
+	tcase_add_checked_fixture(tc, NULL, deactivate_created);
+	tcase_add_test(tc, test_webhook_crud_and_validation);
+	tcase_add_test(tc, test_signed_delivery_of_subscribed_events);
+	tcase_add_test(tc, test_retry_after_500_keeps_the_webhook_id);
+	tcase_add_test(tc, test_410_deactivates_the_webhook);
+	tcase_add_test(tc, test_test_event_and_manual_retry);
+	tcase_add_test(tc, test_rotated_secret_signs_with_both_for_a_day);
+	tcase_add_test(tc, test_relay_killed_during_a_burst_loses_nothing);
+	tcase_add_test(tc, test_standby_relay_takes_over_the_lease);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
