@@ -319,9 +319,20 @@ describe('turnero web app', () => {
 		const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: '00:00', to: '23:59' }));
 		const s = await api(admin, 'PUT', `/queues/${queue.id}/schedule`, { slot_minutes: 5, capacity: 5, weeks_ahead: 1, late_grace_minutes: 10, hours, closed_dates: [] });
 		assert.equal(s.status, 200, JSON.stringify(s.body));
-		const today = new Date().toLocaleDateString('sv');
-		const av = await (await fetch(`${BASE}/api/v1/public/queues/${queue.id}/availability?from=${today}&to=${today}`)).json();
-		const slot = av.slots.find((x) => x.free > 0);
+		// nginx caches availability for 5 s (the booking page just read today's under the old
+		// schedule): asked again until the new slots show. After 23:50 (the stack's queues are
+		// in UTC) no slot is left today: the test waits for the next day instead.
+		let slot = null, av = null;
+		for (let i = 0; i < 60 && !slot; i++) {
+			const now = new Date();
+			if (now.getUTCHours() === 23 && now.getUTCMinutes() >= 50) {
+				await new Promise((r) => setTimeout(r, 86400000 - (now.getTime() % 86400000) + 1000));
+			}
+			const today = new Date().toISOString().slice(0, 10);
+			av = await (await fetch(`${BASE}/api/v1/public/queues/${queue.id}/availability?from=${today}&to=${today}`)).json();
+			slot = av.slots.find((x) => x.free > 0);
+			if (!slot) await new Promise((r) => setTimeout(r, 500));
+		}
 		assert.ok(slot, `a free slot left today: ${JSON.stringify(av)}`);
 		const dni = String(Date.now() + 7).slice(-8);
 		const appt = await api(admin, 'POST', '/appointments', { queue_id: queue.id, start: slot.start, priority_id: MEDIA,
