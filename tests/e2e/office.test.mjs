@@ -208,8 +208,10 @@ describe('turnero web app', () => {
 		assert.equal(await transport(board), 'sse');
 		assert.ok(await sseEvents(board) > eventsBefore, 'the board got the call as an SSE message');
 
-		// The phone: it's your turn.
+		// The phone: it's your turn. The phone and the counter follow their streams too.
 		await phone.getByRole('status').filter({ hasText: 'Es su turno' }).waitFor({ timeout: 10000 });
+		assert.equal(await phone.locator('main').getAttribute('data-transport'), 'sse');
+		assert.equal(await counter.locator('main').getAttribute('data-transport'), 'sse');
 		await shot(phone, 'ticket-called');
 	});
 
