@@ -35,6 +35,12 @@ const spoken = (code) => {
 };
 
 // How many boards the board page got through its event stream, and its transport.
+// Nothing wider than the screen (no sideways scrolling on a phone).
+async function fitsWidth(page, name) {
+	const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+	assert.ok(scroll <= width, `${name}: ${scroll} px wide on a ${width} px screen`);
+}
+
 const transport = (page) => page.locator('main.board').getAttribute('data-transport');
 const sseEvents = async (page) => Number(await page.locator('main.board').getAttribute('data-sse-events'));
 
@@ -119,6 +125,7 @@ describe('turnero web app', () => {
 		await byEmail.check();
 		violations.push(...await axe(page, 'kiosk'));
 		await shot(page, 'kiosk');
+		await fitsWidth(page, 'kiosk');
 		// The API refuses the address (422): said in words beside the field, nothing issued.
 		await page.getByRole('button', { name: 'Dar turno' }).click();
 		await page.locator('.has-error').filter({ hasText: 'Correo electrónico' }).locator('.field-error').waitFor();
@@ -165,6 +172,7 @@ describe('turnero web app', () => {
 		assert.ok(!text.includes('Rosa') && !text.includes('Luna'), 'no data about the person');
 		violations.push(...await axe(phone, 'ticket'));
 		await shot(phone, 'ticket-waiting');
+		await fitsWidth(phone, 'ticket');
 	});
 
 	it('opens a desk at the counter and calls; the board shows the code at that desk without a reload', async () => {
@@ -308,6 +316,7 @@ describe('turnero web app', () => {
 		await page.getByLabel('Correo electrónico').fill('ana@example.org');
 		violations.push(...await axe(page, 'book'));
 		await shot(page, 'book');
+		await fitsWidth(page, 'book');
 		await page.getByRole('button', { name: 'Confirmar turno' }).click();
 		await page.waitForURL(/\/book\/[0-9a-f-]{36}$/);
 		await page.getByRole('heading', { name: 'Turno reservado' }).waitFor();
@@ -356,6 +365,7 @@ describe('turnero web app', () => {
 		assert.equal(await checkIn.count(), 1);
 		violations.push(...await axe(page, 'kiosk-appointment'));
 		await shot(page, 'kiosk-appointment');
+		await fitsWidth(page, 'kiosk-appointment');
 		await checkIn.click();
 		const code = (await page.locator('#slip-code').textContent()).trim();
 		const after = await api(admin, 'GET', `/appointments/${appt.body.id}`);
