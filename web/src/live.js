@@ -2,7 +2,7 @@
 // Authorization header, never in a URL), with polling of the REST snapshot when the
 // stream is not there (404) and retries with back-off through network and server outages.
 //
-//   const stop = live({url, auth, snapshot, onEvent, onStatus, pollMs})
+//   const stop = live({url, auth, snapshot, onEvent, onStatus, pollMs, idleMs, retryMs})
 // snapshot(): reads the REST resource (called at start, after every reconnect, on a
 // gap in seq, and every pollMs while polling). onStatus('live' | 'polling' | 'reconnecting'):
 // 'live' is an open event stream (SSE), 'polling' the fallback when the server has none.
@@ -10,7 +10,7 @@
 // dropped: a connection that died without a word is noticed and reopened.
 import { authHeader, refresh, ApiError } from './api.js';
 
-export function live({ url, auth = true, snapshot, onEvent, onStatus = () => {}, pollMs = 3000, idleMs = 75000 }) {
+export function live({ url, auth = true, snapshot, onEvent, onStatus = () => {}, pollMs = 3000, idleMs = 75000, retryMs = 1000 }) {
 	let stopped = false;
 	let controller = null;
 	let timer = null;
@@ -18,7 +18,9 @@ export function live({ url, auth = true, snapshot, onEvent, onStatus = () => {},
 	let lastId = null;
 	let lastSeq = null;
 	let mode = null;
-	const backoff = () => Math.min(30000, 1000 * 2 ** Math.min(failures, 5)) * (0.75 + Math.random() * 0.5);
+	// Retries after retryMs, doubling per failure up to 30 s, with jitter so that the screens
+	// of an office do not all come back in the same instant.
+	const backoff = () => Math.min(30000, retryMs * 2 ** Math.min(failures, 5)) * (0.75 + Math.random() * 0.5);
 	const status = (s) => {
 		if (s !== mode) {
 			mode = s;
