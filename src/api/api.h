@@ -151,6 +151,11 @@ void api_webhooks_rotate_secret(struct api_ctx *ctx);
 void api_webhooks_deliveries(struct api_ctx *ctx);
 void api_webhooks_delivery_retry(struct api_ctx *ctx);
 void api_webhooks_test(struct api_ctx *ctx);
+/* SPEC 14: explanations and forecasts */
+void api_queues_order(struct api_ctx *ctx);
+void api_tickets_quote(struct api_ctx *ctx);
+void api_reports_estimates(struct api_ctx *ctx);
+void api_reports_fairness(struct api_ctx *ctx);
 
 struct customer_input;
 struct field_errors;

@@ -29,6 +29,14 @@ struct json_object *render_queue(const struct queue_rec *q)
 	return o;
 }
 
+struct json_object *render_wait_range(const struct forecast_range *r)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "low", json_object_new_int64(r->low));
+	json_object_object_add(o, "high", json_object_new_int64(r->high));
+	return o;
+}
+
 struct json_object *render_ticket(const struct ticket_view *v)
 {
 	const struct ticket_rec *t = &v->t;
@@ -46,7 +54,15 @@ struct json_object *render_ticket(const struct ticket_view *v)
 	json_object_object_add(o, "position", waiting ? json_object_new_int64(v->position) : NULL);
 	json_object_object_add(o, "estimated_wait_seconds",
 			       waiting ? json_object_new_int64(v->estimated_wait_seconds) : NULL);
+	json_object_object_add(o, "estimated_wait_range", waiting ? render_wait_range(&v->estimated_wait_range) : NULL);
+	json_object_object_add(o, "at_risk", waiting ? json_object_new_boolean(v->at_risk) : NULL);
 	json_object_object_add(o, "quoted_wait_seconds", json_object_new_int64(t->quoted_wait_seconds));
+	if (t->quoted_wait_low >= 0 && t->quoted_wait_high >= 0) {
+		struct forecast_range q = {t->quoted_wait_low, t->quoted_wait_high};
+		json_object_object_add(o, "quoted_wait_range", render_wait_range(&q));
+	} else {
+		json_object_object_add(o, "quoted_wait_range", NULL);
+	}
 	add_opt(o, "created_date", t->created_date);
 	add_opt(o, "due_date", t->due_date);
 	add_opt(o, "called_date", t->called_date);
@@ -99,6 +115,7 @@ struct json_object *render_board(const struct board_row *rows, size_t n)
 		}
 		json_object_object_add(q, "serving", serving);
 		json_object_object_add(q, "waiting", json_object_new_int64(r->waiting));
+		json_object_object_add(q, "at_risk", json_object_new_int64(r->at_risk));
 		struct json_object *next = json_object_new_array();
 		for (size_t k = 0; k < r->nnext; k++)
 			json_object_array_add(next, json_object_new_string(r->next[k]));

@@ -1,9 +1,11 @@
 /* /reports: figures per queue, attendant, priority and desk, and the CSV ticket export. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "api/params.h"
+#include "service/explain.h"
 #include "service/report.h"
 
 /* Unknown and repeated query parameters are errors, as on list routes. */
@@ -154,4 +156,91 @@ void api_reports_tickets_csv(struct api_ctx *ctx)
 		return;
 	}
 	http_response_header(ctx->resp, "Content-Disposition", "attachment; filename=\"tickets-%s-%s.csv\"", from, to);
+}
+
+/* from and to as the summaries take them; false after answering 422. */
+static bool range_only(struct api_ctx *ctx, char today[11], const char **from, const char **to)
+{
+	static const char *const allowed[] = {"from", "to", NULL};
+	struct field_errors fe;
+	field_errors_init(&fe);
+	check_query(ctx, allowed, &fe);
+	read_range(ctx, today, from, to, &fe);
+	if (fe.n) {
+		http_response_invalid(ctx->resp, &fe);
+		return false;
+	}
+	return true;
+}
+
+static void answer_range(struct api_ctx *ctx, const char *from, const char *to, struct json_object *items)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "from", json_object_new_string(from));
+	json_object_object_add(o, "to", json_object_new_string(to));
+	json_object_object_add(o, "items", items);
+	api_json(ctx, 200, o);
+}
+
+/* GET /reports/estimates: the wait quoted at issue against the real one, per issuing queue. */
+void api_reports_estimates(struct api_ctx *ctx)
+{
+	const char *from, *to;
+	char today[11];
+	if (!range_only(ctx, today, &from, &to))
+		return;
+	struct estimate_row *rows = NULL;
+	size_t n = 0;
+	enum app_err e = svc_report_estimates(&ctx->app->services, from, to, &rows, &n);
+	if (e != APP_OK) {
+		api_fail(ctx, e, NULL);
+		return;
+	}
+	struct json_object *items = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "queue_id", json_object_new_string(rows[i].queue_id));
+		json_object_object_add(o, "name", json_object_new_string(rows[i].name));
+		json_object_object_add(o, "samples", json_object_new_int64(rows[i].samples));
+		json_object_object_add(o, "mean_abs_error_seconds", figure(true, rows[i].mean_abs_error, 3));
+		json_object_object_add(o, "bias_seconds", figure(true, rows[i].bias, 3));
+		json_object_object_add(o, "within_range_pct", figure(rows[i].has_within_range, rows[i].within_range_pct, 2));
+		json_object_array_add(items, o);
+	}
+	free(rows);
+	answer_range(ctx, from, to, items);
+}
+
+/* GET /reports/fairness: how often later arrivals were called first, and why. */
+void api_reports_fairness(struct api_ctx *ctx)
+{
+	const char *from, *to;
+	char today[11];
+	if (!range_only(ctx, today, &from, &to))
+		return;
+	struct fairness_group *groups = NULL;
+	size_t n = 0;
+	enum app_err e = svc_report_fairness(&ctx->app->services, from, to, &groups, &n);
+	if (e != APP_OK) {
+		api_fail(ctx, e, NULL);
+		return;
+	}
+	struct json_object *items = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct fairness_group *g = &groups[i];
+		struct json_object *o = json_object_new_object(), *causes = json_object_new_object();
+		json_object_object_add(o, "queue_id", json_object_new_string(g->queue_id));
+		json_object_object_add(o, "priority_id", json_object_new_string(g->priority_id));
+		json_object_object_add(o, "tickets", json_object_new_int64(g->tickets));
+		json_object_object_add(o, "overtaken_avg", figure(true, g->overtaken_avg, 3));
+		json_object_object_add(o, "overtaken_p90", figure(true, g->overtaken_p90, 3));
+		json_object_object_add(o, "overtaken_max", json_object_new_int64(g->overtaken_max));
+		for (int c = 0; c < CAUSE__MAX; c++)
+			json_object_object_add(causes, fairness_cause_name((enum fairness_cause)c),
+					       json_object_new_int64(g->by_cause[c]));
+		json_object_object_add(o, "by_cause", causes);
+		json_object_array_add(items, o);
+	}
+	free(groups);
+	answer_range(ctx, from, to, items);
 }

@@ -133,6 +133,12 @@ const struct http_route api_routes[] = {
 	R(HTTP_POST, "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry", api_webhooks_delivery_retry,
 	  PERM_WEBHOOKS, PERM_UPDATE, 0),
 	R(HTTP_POST, "/api/v1/webhooks/{id}/test", api_webhooks_test, PERM_WEBHOOKS, PERM_UPDATE, 0),
+
+	/* Explanations and forecasts (SPEC 14). The quote takes POST /tickets's body and writes nothing. */
+	R(HTTP_GET, "/api/v1/queues/{id}/order", api_queues_order, PERM_TICKETS, PERM_READ, 0),
+	R(HTTP_POST, "/api/v1/tickets/quote", api_tickets_quote, PERM_TICKETS, PERM_CREATE, JSON),
+	R(HTTP_GET, "/api/v1/reports/estimates", api_reports_estimates, PERM_REPORTS, PERM_READ, 0),
+	R(HTTP_GET, "/api/v1/reports/fairness", api_reports_fairness, PERM_REPORTS, PERM_READ, 0),
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

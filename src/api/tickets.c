@@ -84,34 +84,55 @@ static enum app_err upsert_customer(struct db *db, void *cls, const char **custo
 	return e;
 }
 
-void api_tickets_create(struct api_ctx *ctx)
+/* The body of POST /tickets (and of POST /tickets/quote), parsed and checked. */
+struct ticket_body {
+	char *priority_id, *customer_id, *queue_id;
+	bool has_customer, has_notify;
+	struct notify_request nr;
+	struct inline_customer c;
+};
+
+static void ticket_body_free(struct ticket_body *b)
 {
-	char *priority_id = NULL, *customer_id = NULL, *queue_id = NULL;
+	free(b->priority_id);
+	free(b->customer_id);
+	free(b->queue_id);
+	svc_customer_input_free(&b->c.in);
+}
+
+/* Reads the body into b (freed by the caller with ticket_body_free in any case); problems go to fe. */
+static void read_ticket_body(struct api_ctx *ctx, struct ticket_body *b, struct field_errors *fe)
+{
 	struct json_object *customer = NULL, *notify = NULL;
-	bool has_customer = false, has_notify = false;
-	struct notify_request nr = {false, false, NOTIFY_AHEAD_DEFAULT};
-	struct field_errors fe;
-	field_errors_init(&fe);
+	memset(b, 0, sizeof *b);
+	b->nr.email = b->nr.sms = false;
+	b->nr.ahead = NOTIFY_AHEAD_DEFAULT;
 	const struct jsonv_field spec[] = {
-		{"priority_id", JV_UUID, JV_REQUIRED, 0, 0, NULL, NULL, &priority_id, NULL},
-		{"customer_id", JV_UUID, 0, 0, 0, NULL, NULL, &customer_id, NULL},
-		{"customer", JV_OBJECT, 0, 0, 0, NULL, NULL, &customer, &has_customer},
-		{"queue_id", JV_UUID, JV_NULLABLE, 0, 0, NULL, NULL, &queue_id, NULL},
+		{"priority_id", JV_UUID, JV_REQUIRED, 0, 0, NULL, NULL, &b->priority_id, NULL},
+		{"customer_id", JV_UUID, 0, 0, 0, NULL, NULL, &b->customer_id, NULL},
+		{"customer", JV_OBJECT, 0, 0, 0, NULL, NULL, &customer, &b->has_customer},
+		{"queue_id", JV_UUID, JV_NULLABLE, 0, 0, NULL, NULL, &b->queue_id, NULL},
 		{"status", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
 		{"code", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
 		{"number", JV_INT, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"notify", JV_OBJECT, 0, 0, 0, NULL, NULL, &notify, &has_notify},
+		{"notify", JV_OBJECT, 0, 0, 0, NULL, NULL, &notify, &b->has_notify},
 	};
-	struct inline_customer c;
-	memset(&c, 0, sizeof c);
-	if (jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
-		if (!!customer_id == has_customer)
-			field_errors_add(&fe, "customer_id", "give exactly one of customer_id or customer");
-		else if (has_customer)
-			api_customer_read(customer, true, "customer.", &c.in, &fe);
-		if (has_notify)
-			api_notify_read(notify, &nr, &fe);
+	if (jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], fe)) {
+		if (!!b->customer_id == b->has_customer)
+			field_errors_add(fe, "customer_id", "give exactly one of customer_id or customer");
+		else if (b->has_customer)
+			api_customer_read(customer, true, "customer.", &b->c.in, fe);
+		if (b->has_notify)
+			api_notify_read(notify, &b->nr, fe);
 	}
+}
+
+void api_tickets_create(struct api_ctx *ctx)
+{
+	struct ticket_body b;
+	struct field_errors fe;
+	field_errors_init(&fe);
+	read_ticket_body(ctx, &b, &fe);
 	const char *key = ctx->req->idempotency_key;
 	if (key && (!*key || strlen(key) > IDEMPOTENCY_KEY_MAX))
 		field_errors_add(&fe, "Idempotency-Key", "must be 1-%d characters", IDEMPOTENCY_KEY_MAX);
@@ -121,17 +142,17 @@ void api_tickets_create(struct api_ctx *ctx)
 	}
 	char fingerprint[65];
 	digest_sha256_hex(ctx->req->body, ctx->req->body_len, fingerprint);
-	struct ticket_request r = {.priority_id = priority_id,
-				   .customer_id = customer_id,
-				   .queue_id = queue_id,
+	struct ticket_request r = {.priority_id = b.priority_id,
+				   .customer_id = b.customer_id,
+				   .queue_id = b.queue_id,
 				   .idempotency_key = key,
 				   .request_fingerprint = fingerprint,
-				   .notify = has_notify ? &nr : NULL};
+				   .notify = b.has_notify ? &b.nr : NULL};
 	struct svc_actor who = actor(ctx);
 	struct ticket_view v;
 	bool replayed = false;
-	enum app_err e = svc_ticket_register_with(&ctx->app->services, &who, &r, has_customer ? upsert_customer : NULL,
-						  &c, &fe, &v, &replayed);
+	enum app_err e = svc_ticket_register_with(&ctx->app->services, &who, &r,
+						  b.has_customer ? upsert_customer : NULL, &b.c, &fe, &v, &replayed);
 	if (e != APP_OK) {
 		fail(ctx, e, &fe,
 		     key ? "No open queue serves this priority, the chosen queue is not open, or this Idempotency-Key "
@@ -144,10 +165,40 @@ void api_tickets_create(struct api_ctx *ctx)
 		http_response_header(ctx->resp, "Idempotent-Replayed", "true");
 	api_json(ctx, 201, render_ticket(&v));
 out:
-	free(priority_id);
-	free(customer_id);
-	free(queue_id);
-	svc_customer_input_free(&c.in);
+	ticket_body_free(&b);
+}
+
+/*
+ * POST /tickets/quote (SPEC 14): the body of POST /tickets, checked the same way (notify is
+ * checked and ignored, an inline customer is not upserted); answers where the ticket would
+ * go and how long it would wait, and writes nothing.
+ */
+void api_tickets_quote(struct api_ctx *ctx)
+{
+	struct ticket_body b;
+	struct field_errors fe;
+	field_errors_init(&fe);
+	read_ticket_body(ctx, &b, &fe);
+	if (fe.n) {
+		http_response_invalid(ctx->resp, &fe);
+		goto out;
+	}
+	struct ticket_request r = {.priority_id = b.priority_id, .customer_id = b.customer_id, .queue_id = b.queue_id};
+	struct ticket_quote q;
+	enum app_err e = svc_ticket_quote(&ctx->app->services, &r, &fe, &q);
+	if (e != APP_OK) {
+		fail(ctx, e, &fe, "No open queue serves this priority, or the chosen queue is not open.");
+		goto out;
+	}
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "queue_id", json_object_new_string(q.queue_id));
+	json_object_object_add(o, "queue_name", json_object_new_string(q.queue_name));
+	json_object_object_add(o, "position", json_object_new_int64(q.position));
+	json_object_object_add(o, "estimated_wait_seconds", json_object_new_int64(q.estimated_wait_seconds));
+	json_object_object_add(o, "estimated_wait_range", render_wait_range(&q.estimated_wait_range));
+	api_json(ctx, 200, o);
+out:
+	ticket_body_free(&b);
 }
 
 void api_tickets_get(struct api_ctx *ctx)

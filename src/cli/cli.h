@@ -37,5 +37,6 @@ int cli_seed_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cli_gen_secret(struct cli_ctx *ctx, int argc, char **argv);
 int cli_import_customers(struct cli_ctx *ctx, int argc, char **argv);
 int cli_notify_run(struct cli_ctx *ctx, int argc, char **argv);
+int cli_simulate(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -26,6 +26,11 @@ static const struct cli_command commands[] = {
 	 "send due email and SMS notifications, retrying failures per [notify] retry_seconds; every second "
 	 "until SIGTERM, or one pass with --once (turnero-relay does the same)",
 	 true},
+	{"simulate", cli_simulate,
+	 "simulate --from DATE --to DATE [--desks QUEUE=N]... [--sla PRIORITY=MINUTES]... [--seed N]",
+	 "replay those service days' arrivals and service times under other desk counts (QUEUE: id, prefix or "
+	 "name) or SLA targets; prints per queue avg and p90 wait and SLA met %, real beside simulated",
+	 true},
 	{"gen-secret", cli_gen_secret, "gen-secret [--bytes N]", "print a random hex secret for auth.secret_file", false},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

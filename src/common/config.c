@@ -213,7 +213,7 @@ static int check_notify(struct config *cfg, char *err, size_t errlen)
 	if (!lang_ok)
 		key = "language", why = "must be a language tag such as es or en";
 	else if (n < 0)
-		key = "retry_seconds", why = "must be 1-16 comma-separated seconds (1-86400), e.g. 5,300,1800";
+		key = "retry_seconds", why = "must be 1-16 comma-separated seconds (0-86400), e.g. 5,300,1800";
 	else if (strcmp(cfg->notify.sms_format, "form") != 0 && strcmp(cfg->notify.sms_format, "json") != 0)
 		key = "sms_format", why = "must be form or json";
 	else if (*smtp && !has_prefix(smtp, "smtp://") && !has_prefix(smtp, "smtps://"))
@@ -260,7 +260,7 @@ static int check_semantics(struct config *cfg, char *err, size_t errlen)
 	}
 	long retries[CONFIG_RETRY_MAX];
 	if (config_retry_list(cfg->webhooks.retry_seconds, retries) < 0) {
-		snprintf(err, errlen, "[webhooks] retry_seconds: must be 1-%d comma-separated seconds (1-86400)",
+		snprintf(err, errlen, "[webhooks] retry_seconds: must be 1-%d comma-separated seconds (0-86400)",
 			 CONFIG_RETRY_MAX);
 		return -1;
 	}
@@ -283,7 +283,7 @@ int config_retry_list(const char *text, long out[CONFIG_RETRY_MAX])
 		errno = 0;
 		char *end;
 		long v = strtol(p, &end, 10);
-		if (errno || v < 1 || v > 86400)
+		if (errno || v < 0 || v > 86400)
 			return -1;
 		out[n++] = v;
 		p = end;

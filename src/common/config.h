@@ -74,7 +74,7 @@ struct config {
 /* Most retries [webhooks] retry_seconds may list. */
 
 /*
- * Parses a retry list such as "5,300,1800" (1-CONFIG_RETRY_MAX positive integers, at most
+ * Parses a retry list such as "5,300,1800" (1-CONFIG_RETRY_MAX whole seconds, 0 = at once, at most
  * 86400 each) into out; returns how many, or -1 when the text is not such a list.
  */
 int config_retry_list(const char *text, long out[CONFIG_RETRY_MAX]);

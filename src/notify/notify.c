@@ -14,9 +14,11 @@
 #include "notify/template.h"
 #include "notify/transport.h"
 #include "repo/db.h"
+#include "repo/explain_repo.h"
 #include "repo/queue_repo.h"
 #include "repo/ticket_repo.h"
 #include "service/app.h"
+#include "service/forecast.h"
 #include "service/queue_rules.h"
 
 #define SUBJECT_MAX 300 /* bytes; the column holds 400 characters */
@@ -43,14 +45,16 @@ static enum app_err standing(struct db *db, const struct config *cfg, const char
 		return db_app_err(rc);
 	if (*position <= 0)
 		return APP_OK;
-	double avg = 0;
-	long long samples = 0;
+	/* The forecast of SPEC 14 (service/forecast.h): recent services and the desks open. */
 	char today[11];
+	struct forecast_inputs in;
+	struct forecast_basis b;
 	svc_service_date(today);
-	rc = repo_queue_avg_service(db, queue_id, today, &avg, &samples);
+	rc = repo_forecast_inputs(db, queue_id, today, &in);
 	if (rc < 0)
 		return db_app_err(rc);
-	*wait = rules_estimated_wait((size_t)*position, avg, (size_t)samples, cfg->queue.default_service_seconds);
+	forecast_basis_make(in.services, in.nservices, in.desks, cfg->queue.default_service_seconds, &b);
+	*wait = forecast_wait(&b, *position);
 	return APP_OK;
 }
 

@@ -98,6 +98,7 @@ struct board_row {
 	/* The queue's active desks (svc_board fills them; they live in the same allocation as the rows). */
 	const struct board_desk *desks;
 	size_t ndesks;
+	long long at_risk; /* waiting tickets whose SLA is at risk (SPEC 14; svc_board fills it) */
 };
 
 /* Open and paused queues with who is served and the next five codes; free(*out). */

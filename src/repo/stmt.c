@@ -218,13 +218,15 @@ static const struct {
 	  " ON DUPLICATE KEY UPDATE last_number = LAST_INSERT_ID(last_number + 1)"),
 	S(STMT_TICKET_INSERT,
 	  "INSERT INTO tickets (id, customer_id, priority_id, priority_level, queue_id, issued_queue_id, service_date,"
-	  " number, code, status, due_date, sla_deadline, quoted_wait_seconds, created_date, updated_date)"
+	  " number, code, status, due_date, sla_deadline, quoted_wait_seconds, created_date, updated_date,"
+	  " quoted_wait_low, quoted_wait_high)"
 	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', COALESCE(?, UTC_TIMESTAMP(3)),"
-	  " IF(? > 0, COALESCE(?, UTC_TIMESTAMP(3)) + INTERVAL ? MINUTE, NULL), ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
-	S(STMT_TICKET_GET_BY_ID, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, d.name, t.due_date FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id WHERE t.id = ?"),
-	S(STMT_TICKET_GET_FOR_UPDATE, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, NULL, t.due_date FROM tickets t WHERE t.id = ? FOR UPDATE"),
+	  " IF(? > 0, COALESCE(?, UTC_TIMESTAMP(3)) + INTERVAL ? MINUTE, NULL), ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3),"
+	  " ?, ?)"),
+	S(STMT_TICKET_GET_BY_ID, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, d.name, t.due_date, ROUND(UNIX_TIMESTAMP(t.sla_deadline) * 1000), t.quoted_wait_low, t.quoted_wait_high FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id WHERE t.id = ?"),
+	S(STMT_TICKET_GET_FOR_UPDATE, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, NULL, t.due_date, ROUND(UNIX_TIMESTAMP(t.sla_deadline) * 1000), t.quoted_wait_low, t.quoted_wait_high FROM tickets t WHERE t.id = ? FOR UPDATE"),
 	S(STMT_TICKET_LIST,
-	  "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, d.name, t.due_date FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id WHERE (? IS NULL OR t.queue_id = ?) AND (? IS NULL OR t.status = ?)"
+	  "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, d.name, t.due_date, ROUND(UNIX_TIMESTAMP(t.sla_deadline) * 1000), t.quoted_wait_low, t.quoted_wait_high FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id WHERE (? IS NULL OR t.queue_id = ?) AND (? IS NULL OR t.status = ?)"
 	  " AND (? IS NULL OR t.service_date = ?) AND (? IS NULL OR t.customer_id = ?)"
 	  " ORDER BY CASE WHEN ? = 'created_date' THEN t.created_date END ASC,"
 	  " CASE WHEN ? = '-created_date' THEN t.created_date END DESC, t.created_date ASC, t.id LIMIT ? OFFSET ?"),
@@ -597,6 +599,84 @@ static const struct {
 	  "UPDATE webhook_deliveries SET status = 'failed', attempts = attempts + ?, last_status_code = ?,"
 	  " last_error = ?, payload = COALESCE(payload, ?) WHERE id = ?"),
 	S(STMT_DELIVERY_PENDING_COUNT, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'"),
+
+	/* explanations and forecasts, SPEC 14 (explain_repo.c); times as unix milliseconds (the session is UTC) */
+#define MS(x) "ROUND(UNIX_TIMESTAMP(" x ") * 1000)"
+	/*
+	 * A queue's waiting tickets in the order call-next takes them: the take-next statements'
+	 * keys (queue_order.h) by the queue's policy. One row with NULL ticket columns when none
+	 * wait; no row for an unknown queue.
+	 */
+	S(STMT_EXPLAIN_ORDER,
+	  "SELECT q.policy, t.id, t.code, t.priority_id, t.priority_level, t.due_date, " MS("t.due_date") ","
+	  " t.sla_deadline IS NOT NULL, " MS("t.sla_deadline") ", " QO_OVERDUE("t") ", " MS("UTC_TIMESTAMP(3)")
+	  " FROM queues q LEFT JOIN tickets t ON t.queue_id = q.id AND t.status = 'waiting' WHERE q.id = ?"
+	  " ORDER BY " QO_ORDER_BY_POLICY("q.policy", "t")),
+	/* What a forecast needs of one queue in one round trip: rows ('s', seconds) of its last 20
+	 * services of the day, and one row ('d', desks with someone signed in). */
+	S(STMT_FORECAST_BASIS,
+	  "SELECT 's', x.s FROM (SELECT TIMESTAMPDIFF(MICROSECOND, called_date, served_date) / 1000000 AS s"
+	  " FROM tickets WHERE queue_id = ? AND service_date = ? AND status = 'served'"
+	  " ORDER BY served_date DESC LIMIT 20) x"
+	  " UNION ALL SELECT 'd', COUNT(*) FROM desks d WHERE d.queue_id = ? AND d.state = TRUE AND d.user_id IS NOT NULL"),
+	/* The same for every queue: ('s', queue_id, seconds) and ('d', queue_id, desks). */
+	S(STMT_FORECAST_BASIS_ALL,
+	  "SELECT 's', x.queue_id, x.s FROM (SELECT t.queue_id,"
+	  " TIMESTAMPDIFF(MICROSECOND, t.called_date, t.served_date) / 1000000 AS s,"
+	  " ROW_NUMBER() OVER (PARTITION BY t.queue_id ORDER BY t.served_date DESC) AS n"
+	  " FROM tickets t WHERE t.service_date = ? AND t.status = 'served') x WHERE x.n <= 20"
+	  " UNION ALL SELECT 'd', d.queue_id, COUNT(*) FROM desks d WHERE d.state = TRUE AND d.user_id IS NOT NULL"
+	  " GROUP BY d.queue_id"),
+	/* Waiting tickets with an SLA in open and paused queues: queue, rank by the queue's order, deadline, now. */
+	S(STMT_FORECAST_WAITING_ALL,
+	  "SELECT r.queue_id, r.rnk, r.deadline, r.now FROM (SELECT t.queue_id, t.sla_deadline,"
+	  " ROW_NUMBER() OVER (PARTITION BY t.queue_id ORDER BY " QO_ORDER_BY_POLICY("q.policy", "t") ") AS rnk,"
+	  " " MS("t.sla_deadline") " AS deadline, " MS("UTC_TIMESTAMP(3)") " AS now"
+	  " FROM tickets t JOIN queues q ON q.id = t.queue_id WHERE t.status = 'waiting' AND q.state IN ('open', 'paused')) r"
+	  " WHERE r.sla_deadline IS NOT NULL"),
+	/* A call out of order (POST /tickets/{id}/call) is marked so, for the fairness report. */
+	S(STMT_EVENT_INSERT_CALLED_MANUAL,
+	  "INSERT INTO ticket_events (ticket_id, event, from_queue_id, to_queue_id, user_id, desk_id, out_of_order, at)"
+	  " VALUES (?, 'called', ?, ?, ?, ?, TRUE, UTC_TIMESTAMP(3))"),
+	/*
+	 * Quoted against real waits of the tickets called, per queue that issued (and quoted) them:
+	 * real = due_date -> called_date, never below 0; bias = quoted - real (positive: quotes too
+	 * long); within range = real inside [low, high], out of the tickets quoted with a range.
+	 */
+	S(STMT_REPORT_ESTIMATES,
+	  "SELECT g.k, q.name, COUNT(*), ROUND(AVG(ABS(g.quoted - g.w)), 3), ROUND(AVG(g.quoted - g.w), 3),"
+	  " ROUND(100 * SUM(g.low IS NOT NULL AND g.w BETWEEN g.low AND g.high) / NULLIF(SUM(g.low IS NOT NULL), 0), 2)"
+	  " FROM (SELECT t.issued_queue_id AS k, t.quoted_wait_seconds AS quoted, t.quoted_wait_low AS low,"
+	  " t.quoted_wait_high AS high, GREATEST(0, TIMESTAMPDIFF(MICROSECOND, t.due_date, t.called_date)) / 1000000 AS w"
+	  " FROM tickets t WHERE t.service_date BETWEEN ? AND ? AND t.called_date IS NOT NULL) g"
+	  " JOIN queues q ON q.id = g.k GROUP BY g.k, q.name ORDER BY q.name, g.k"),
+	/*
+	 * Every ticket of the range that was ever called, with its first call (time, whether out
+	 * of order) and how it reached that call (stolen, or transferred by hand or by a closing
+	 * queue, before it); grouped by issuing queue and day, in call order. The fairness report
+	 * (service/explain.c) counts the overtakings from these rows.
+	 */
+	S(STMT_REPORT_FAIRNESS_ROWS,
+	  "SELECT t.issued_queue_id, t.priority_id, t.service_date, " MS("t.created_date") ", " MS("t.due_date") ","
+	  " t.priority_level, t.sla_deadline IS NOT NULL, " MS("t.sla_deadline") ", " MS("c.at") ","
+	  " c.out_of_order,"
+	  " EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.seq < c.seq AND e.event = 'transferred'"
+	  "  AND e.reason = 'rebalance'),"
+	  " EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.seq < c.seq AND e.event = 'transferred'"
+	  "  AND e.reason IN ('manual', 'queue_closed'))"
+	  " FROM tickets t JOIN ticket_events c ON c.ticket_id = t.id AND c.seq ="
+	  "  (SELECT MIN(f.seq) FROM ticket_events f WHERE f.ticket_id = t.id AND f.event = 'called')"
+	  " WHERE t.service_date BETWEEN ? AND ? ORDER BY t.issued_queue_id, t.service_date, c.seq"),
+	/* turneroctl simulate: the queues and priorities its options name, and the called tickets of the days. */
+	S(STMT_SIM_QUEUES, "SELECT q.id, q.name, q.prefix, q.policy FROM queues q ORDER BY q.created_seq"),
+	S(STMT_SIM_PRIORITIES, "SELECT p.id, p.name, p.max_wait_minutes FROM priorities p ORDER BY p.level, p.name"),
+	S(STMT_SIM_TICKETS,
+	  "SELECT t.queue_id, t.service_date, t.id, " MS("t.created_date") ", " MS("t.due_date") ", t.priority_level,"
+	  " t.priority_id, " MS("t.called_date") ", t.status = 'served', " MS("t.served_date") ","
+	  " COALESCE(t.desk_id, t.called_by, '')"
+	  " FROM tickets t WHERE t.service_date BETWEEN ? AND ? AND t.called_date IS NOT NULL"
+	  " ORDER BY t.queue_id, t.service_date, t.created_date, t.id"),
+#undef MS
 };
 
 const char *stmt_sql(enum stmt_id id)

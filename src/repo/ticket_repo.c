@@ -31,6 +31,11 @@ static void read_ticket(const struct db_row *row, struct ticket_rec *t)
 	row_copy(row, 15, t->desk_id, sizeof t->desk_id);
 	row_copy(row, 16, t->desk_name, sizeof t->desk_name);
 	row_time(row, 17, t->due_date);
+	/* SPEC 14: the deadline and the quoted range (statements without them leave "none"). */
+	unsigned ncol = db_row_columns(row);
+	t->sla_deadline_ms = ncol > 18 && !db_row_is_null(row, 18) ? db_row_int(row, 18) : -1;
+	t->quoted_wait_low = ncol > 19 && !db_row_is_null(row, 19) ? db_row_int(row, 19) : -1;
+	t->quoted_wait_high = ncol > 20 && !db_row_is_null(row, 20) ? db_row_int(row, 20) : -1;
 }
 
 static int one_ticket(void *cls, const struct db_row *row)
@@ -94,7 +99,9 @@ long long repo_ticket_insert(struct db *db, const struct ticket_rec *t, int leve
 		       DB_ARGS(db_str(t->id), db_str(t->customer_id), db_str(t->priority_id), db_int(level),
 			       db_str(t->queue_id), db_str(t->issued_queue_id), db_str(t->service_date), db_int(t->number),
 			       db_str(t->code), db_str(due_date), db_int(max_wait_minutes), db_str(due_date),
-			       db_int(max_wait_minutes), db_int(t->quoted_wait_seconds)));
+			       db_int(max_wait_minutes), db_int(t->quoted_wait_seconds),
+			       t->quoted_wait_low >= 0 ? db_int(t->quoted_wait_low) : db_null(),
+			       t->quoted_wait_high >= 0 ? db_int(t->quoted_wait_high) : db_null()));
 }
 
 long long repo_ticket_get(struct db *db, const char *id, bool for_update, struct ticket_rec *out)
@@ -295,6 +302,14 @@ long long repo_event_insert_called(struct db *db, const char *ticket_id, const c
 				   const char *user_id, const char *desk_id)
 {
 	return insert_event(db, ticket_id, "called", from_queue, to_queue, desk_id, user_id, NULL);
+}
+
+long long repo_event_insert_called_manual(struct db *db, const char *ticket_id, const char *from_queue,
+					  const char *to_queue, const char *user_id, const char *desk_id)
+{
+	return db_exec(db, STMT_EVENT_INSERT_CALLED_MANUAL,
+		       DB_ARGS(db_str(ticket_id), str_or_null(from_queue), str_or_null(to_queue), str_or_null(user_id),
+			       str_or_null(desk_id)));
 }
 
 struct event_list {

@@ -28,6 +28,8 @@ struct ticket_rec {
 	char desk_id[UUID_STR_LEN]; /* the desk that called it; "" when none */
 	char desk_name[161];        /* its name ("" when none, and on reads for update) */
 	char due_date[TS_STR_LEN]; /* where the call order counts from (queue_order.h) */
+	long long sla_deadline_ms; /* due_date + max_wait_minutes in unix ms; -1 when no SLA */
+	long long quoted_wait_low, quoted_wait_high; /* the range quoted at issue; -1 when none */
 };
 
 struct ticket_list {
@@ -50,7 +52,8 @@ long long repo_ticket_customer_state(struct db *db, const char *customer_id, boo
 /* Takes the next number of a queue for a service day (atomic; the counter row stays locked). */
 long long repo_ticket_next_number(struct db *db, const char *queue_id, const char *service_date, long long *number);
 /*
- * Inserts a waiting ticket with t's ids, number, code and quoted_wait_seconds; times are the
+ * Inserts a waiting ticket with t's ids, number, code, quoted_wait_seconds and the quoted
+ * range (quoted_wait_low/high; negative: none); times are the
  * server's. due_date: DATETIME(3) text (a checked-in appointment's slot start) or NULL (now);
  * the SLA deadline counts from it.
  */
@@ -99,6 +102,9 @@ long long repo_event_insert(struct db *db, const char *ticket_id, const char *ev
 /* The "called" event, with the desk that called (NULL or "": none). */
 long long repo_event_insert_called(struct db *db, const char *ticket_id, const char *from_queue, const char *to_queue,
 				   const char *user_id, const char *desk_id);
+/* The same for a call out of order (POST /tickets/{id}/call), marked out_of_order (not shown). */
+long long repo_event_insert_called_manual(struct db *db, const char *ticket_id, const char *from_queue,
+					  const char *to_queue, const char *user_id, const char *desk_id);
 
 struct event_rec {
 	long long seq;

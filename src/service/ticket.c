@@ -6,26 +6,42 @@
 #include "notify/notify.h"
 #include "repo/db.h"
 #include "repo/desk_repo.h"
+#include "repo/explain_repo.h"
+#include "service/explain.h"
 #include "service/placement.h"
 
-/* Fills position and estimated wait of a waiting ticket. */
+/* The forecast basis of queue_id today: its recent service times and the desks open (SPEC 14). */
+static enum app_err basis_of(struct svc_app *app, struct db *db, const char *queue_id, struct forecast_basis *b)
+{
+	char today[11];
+	struct forecast_inputs in;
+	svc_service_date(today);
+	long long rc = repo_forecast_inputs(db, queue_id, today, &in);
+	if (rc < 0)
+		return db_app_err(rc);
+	forecast_basis_make(in.services, in.nservices, in.desks, app->cfg->queue.default_service_seconds, b);
+	return APP_OK;
+}
+
+/* Fills position, estimated wait, its range and the SLA risk of a waiting ticket. */
 static enum app_err add_standing(struct svc_app *app, struct db *db, struct ticket_view *v)
 {
 	v->position = v->estimated_wait_seconds = 0;
+	v->estimated_wait_range.low = v->estimated_wait_range.high = 0;
+	v->at_risk = false;
 	if (strcmp(v->t.status, "waiting") != 0)
 		return APP_OK;
 	long long rc = repo_ticket_position(db, v->t.id, &v->position);
 	if (rc < 0)
 		return db_app_err(rc);
-	double avg = 0;
-	long long samples = 0;
-	char today[11];
-	svc_service_date(today);
-	rc = repo_queue_avg_service(db, v->t.queue_id, today, &avg, &samples);
-	if (rc < 0)
-		return db_app_err(rc);
-	v->estimated_wait_seconds = rules_estimated_wait((size_t)v->position, avg, (size_t)samples,
-							 app->cfg->queue.default_service_seconds);
+	struct forecast_basis b;
+	enum app_err e = basis_of(app, db, v->t.queue_id, &b);
+	if (e != APP_OK)
+		return e;
+	v->estimated_wait_seconds = forecast_wait(&b, v->position);
+	v->estimated_wait_range = forecast_range_of(&b, v->position);
+	v->at_risk = forecast_at_risk(ids_now_ms(), v->estimated_wait_seconds, v->t.sla_deadline_ms >= 0,
+				      v->t.sla_deadline_ms);
 	return APP_OK;
 }
 
@@ -72,6 +88,80 @@ static enum app_err check_chosen_queue(struct db *db, const char *queue_id, cons
 	return strcmp(q->state, "open") == 0 ? APP_OK : APP_CONFLICT;
 }
 
+/* What registration works out before it takes a number: shared with POST /tickets/quote. */
+struct prepared_ticket {
+	const char *customer_id; /* NULL for a quote with an inline customer */
+	int level, max_wait;
+	struct queue_candidate place;
+	long long ahead; /* tickets ahead in place */
+	long long quote; /* the estimated wait at position ahead + 1 */
+	struct forecast_range range;
+};
+
+/*
+ * The checks, the placement and the quote of a registration: the priority must be active,
+ * the customer (after pre, when given, has upserted an inline one) active, a chosen queue
+ * open and serving the priority; otherwise placement picks the queue. Writes nothing itself.
+ */
+static enum app_err prepare_ticket(struct svc_app *app, struct db *db, const struct ticket_request *r,
+				   ticket_pre_fn pre, void *pre_cls, struct field_errors *fe, struct prepared_ticket *pt)
+{
+	long long rc;
+	memset(pt, 0, sizeof *pt);
+	bool active = false;
+	rc = repo_ticket_priority_info(db, r->priority_id, &pt->level, &pt->max_wait, &active);
+	if (rc < 0)
+		return db_app_err(rc);
+	if (rc == 0 || !active)
+		field_errors_add(fe, "priority_id", "does not name an active priority");
+
+	pt->customer_id = r->customer_id;
+	if (pre) {
+		enum app_err e = pre(db, pre_cls, &pt->customer_id);
+		if (e != APP_OK)
+			return e;
+	}
+	if (pt->customer_id) {
+		bool state = false;
+		rc = repo_ticket_customer_state(db, pt->customer_id, &state);
+		if (rc < 0)
+			return db_app_err(rc);
+		if (rc == 0 || !state)
+			field_errors_add(fe, "customer_id", "does not name an active customer");
+	}
+	if (fe->n)
+		return APP_INVALID;
+
+	struct placed_ticket fresh = {r->priority_id, pt->level, NULL, r->due_date, NULL, pt->max_wait};
+	if (r->queue_id) {
+		struct queue_rec q;
+		enum app_err e = check_chosen_queue(db, r->queue_id, r->priority_id, fe, &q);
+		if (e == APP_OK)
+			e = placement_ahead_in(db, &fresh, q.id, &pt->ahead);
+		if (e != APP_OK)
+			return e;
+		snprintf(pt->place.id, sizeof pt->place.id, "%s", q.id);
+		snprintf(pt->place.prefix, sizeof pt->place.prefix, "%s", q.prefix);
+	} else {
+		enum app_err e = placement_choose(db, &fresh, NULL, &pt->place);
+		if (e != APP_OK)
+			return e;
+		pt->ahead = placement_candidate_ahead(&pt->place);
+	}
+
+	/*
+	 * The quote is worked out before the number is taken: the day counter's row stays locked
+	 * from the number until COMMIT, and every registration of the queue waits on it.
+	 */
+	struct forecast_basis b;
+	enum app_err e = basis_of(app, db, pt->place.id, &b);
+	if (e != APP_OK)
+		return e;
+	pt->quote = forecast_wait(&b, pt->ahead + 1);
+	pt->range = forecast_range_of(&b, pt->ahead + 1);
+	return APP_OK;
+}
+
 static enum app_err register_in_tx(struct db *db, void *cls)
 {
 	struct register_tx *t = cls;
@@ -99,64 +189,16 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 		}
 	}
 
-	int level = 0, max_wait = 0;
-	bool active = false;
-	rc = repo_ticket_priority_info(db, r->priority_id, &level, &max_wait, &active);
-	if (rc < 0)
-		return db_app_err(rc);
-	if (rc == 0 || !active)
-		field_errors_add(t->fe, "priority_id", "does not name an active priority");
-
-	const char *customer_id = r->customer_id;
-	if (t->pre) {
-		enum app_err e = t->pre(db, t->pre_cls, &customer_id);
-		if (e != APP_OK)
-			return e;
-	}
-	if (customer_id) {
-		bool state = false;
-		rc = repo_ticket_customer_state(db, customer_id, &state);
-		if (rc < 0)
-			return db_app_err(rc);
-		if (rc == 0 || !state)
-			field_errors_add(t->fe, "customer_id", "does not name an active customer");
-	}
-	if (t->fe->n)
-		return APP_INVALID;
-
-	struct queue_candidate place;
-	struct placed_ticket fresh = {r->priority_id, level, NULL, r->due_date, NULL, max_wait};
-	long long ahead = 0;
-	memset(&place, 0, sizeof place);
-	if (r->queue_id) {
-		struct queue_rec q;
-		enum app_err e = check_chosen_queue(db, r->queue_id, r->priority_id, t->fe, &q);
-		if (e == APP_OK)
-			e = placement_ahead_in(db, &fresh, q.id, &ahead);
-		if (e != APP_OK)
-			return e;
-		snprintf(place.id, sizeof place.id, "%s", q.id);
-		snprintf(place.prefix, sizeof place.prefix, "%s", q.prefix);
-	} else {
-		enum app_err e = placement_choose(db, &fresh, NULL, &place);
-		if (e != APP_OK)
-			return e;
-		ahead = placement_candidate_ahead(&place);
-	}
-
-	/*
-	 * The quote is worked out before the number is taken: the day counter's row stays locked
-	 * from the number until COMMIT, and every registration of the queue waits on it.
-	 */
+	struct prepared_ticket pt;
+	enum app_err pe = prepare_ticket(t->app, db, r, t->pre, t->pre_cls, t->fe, &pt);
+	if (pe != APP_OK)
+		return pe;
+	const char *customer_id = pt.customer_id;
+	int level = pt.level, max_wait = pt.max_wait;
+	struct queue_candidate place = pt.place;
+	long long ahead = pt.ahead, quote = pt.quote;
 	char today[11];
-	double avg = 0;
-	long long samples = 0;
 	svc_service_date(today);
-	rc = repo_queue_avg_service(db, place.id, today, &avg, &samples);
-	if (rc < 0)
-		return db_app_err(rc);
-	long long quote = rules_estimated_wait((size_t)(ahead + 1), avg, (size_t)samples,
-					       t->app->cfg->queue.default_service_seconds);
 
 	memset(tk, 0, sizeof *tk);
 	ids_uuid_v4(tk->id);
@@ -166,6 +208,8 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 	snprintf(tk->issued_queue_id, sizeof tk->issued_queue_id, "%s", place.id);
 	snprintf(tk->service_date, sizeof tk->service_date, "%s", today);
 	tk->quoted_wait_seconds = quote;
+	tk->quoted_wait_low = pt.range.low;
+	tk->quoted_wait_high = pt.range.high;
 	rc = repo_ticket_next_number(db, place.id, tk->service_date, &tk->number);
 	if (rc < 0)
 		return db_app_err(rc);
@@ -199,6 +243,9 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 	}
 	t->out->position = ahead + 1;
 	t->out->estimated_wait_seconds = quote;
+	t->out->estimated_wait_range = pt.range;
+	t->out->at_risk = forecast_at_risk(ids_now_ms(), quote, t->out->t.sla_deadline_ms >= 0,
+					   t->out->t.sla_deadline_ms);
 	return APP_OK;
 }
 
@@ -224,6 +271,44 @@ enum app_err svc_ticket_register(struct svc_app *app, const struct svc_actor *wh
 				 struct field_errors *fe, struct ticket_view *out, bool *replayed)
 {
 	return svc_ticket_register_with(app, who, r, NULL, NULL, fe, out, replayed);
+}
+
+struct quote_tx {
+	struct svc_app *app;
+	const struct ticket_request *r;
+	struct field_errors *fe;
+	struct ticket_quote *out;
+};
+
+/* The registration's own steps up to the quote, then nothing: no number, no row. */
+static enum app_err quote_in_tx(struct db *db, void *cls)
+{
+	struct quote_tx *t = cls;
+	struct prepared_ticket pt;
+	enum app_err e = prepare_ticket(t->app, db, t->r, NULL, NULL, t->fe, &pt);
+	if (e != APP_OK)
+		return e;
+	struct queue_rec *q = malloc(sizeof *q);
+	if (!q)
+		return APP_INTERNAL;
+	long long rc = repo_queue_get_by_id(db, pt.place.id, q);
+	if (rc > 0) {
+		memset(t->out, 0, sizeof *t->out);
+		snprintf(t->out->queue_id, sizeof t->out->queue_id, "%s", q->id);
+		snprintf(t->out->queue_name, sizeof t->out->queue_name, "%s", q->name);
+		t->out->position = pt.ahead + 1;
+		t->out->estimated_wait_seconds = pt.quote;
+		t->out->estimated_wait_range = pt.range;
+	}
+	free(q);
+	return rc < 0 ? db_app_err(rc) : rc == 0 ? APP_RETRY : APP_OK;
+}
+
+enum app_err svc_ticket_quote(struct svc_app *app, const struct ticket_request *r, struct field_errors *fe,
+			      struct ticket_quote *out)
+{
+	struct quote_tx t = {app, r, fe, out};
+	return db_tx_run(app->db, "ticket quote", quote_in_tx, &t);
 }
 
 enum app_err svc_ticket_get(struct svc_app *app, const char *id, struct ticket_view *out)
@@ -334,8 +419,10 @@ static enum app_err call_ticket(struct db *db, const char *id, const char *from,
 		rc = repo_ticket_mark_called(db, id, user_id, queue_id, desk_id);
 	if (rc == 0)
 		return APP_CONFLICT; /* someone else changed it first */
+	/* A call out of order is marked on its event (the fairness report counts it as manual). */
 	if (rc > 0)
-		rc = repo_event_insert_called(db, id, from, queue_id, user_id, desk_id);
+		rc = strcmp(reason, "manual") == 0 ? repo_event_insert_called_manual(db, id, from, queue_id, user_id, desk_id)
+						   : repo_event_insert_called(db, id, from, queue_id, user_id, desk_id);
 	return db_app_err(rc);
 }
 
@@ -628,6 +715,22 @@ enum app_err svc_board(struct svc_app *app, struct board_row **rows, size_t *n)
 			all[i].ndesks++;
 		}
 	}
+	/* SPEC 14: how many waiting tickets of each queue are at risk of missing their SLA. */
+	struct queue_at_risk *risk = NULL;
+	size_t nrisk = 0;
+	long long total = 0;
+	enum app_err e = svc_explain_at_risk(app, &risk, &nrisk, &total);
+	if (e != APP_OK) {
+		free(all);
+		return e;
+	}
+	for (size_t i = 0; i < nq; i++) {
+		all[i].at_risk = 0;
+		for (size_t k = 0; k < nrisk; k++)
+			if (strcmp(risk[k].queue_id, all[i].queue_id) == 0)
+				all[i].at_risk = risk[k].at_risk;
+	}
+	free(risk);
 	*rows = all;
 	*n = nq;
 	return APP_OK;

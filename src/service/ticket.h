@@ -9,6 +9,7 @@
 #include "repo/queue_repo.h"
 #include "repo/ticket_repo.h"
 #include "service/app.h"
+#include "service/forecast.h"
 #include "service/queue_rules.h"
 
 struct notify_request;
@@ -18,6 +19,9 @@ struct ticket_view {
 	struct ticket_rec t;
 	long long position;               /* 0 unless waiting */
 	long long estimated_wait_seconds; /* 0 unless waiting */
+	/* SPEC 14 (service/forecast.h): the range of that wait and whether the SLA is at risk. */
+	struct forecast_range estimated_wait_range; /* {0, 0} unless waiting */
+	bool at_risk;                               /* false unless waiting */
 };
 
 /* Who acts, for ownership checks and the audit trail. */
@@ -43,6 +47,22 @@ struct ticket_request {
  */
 enum app_err svc_ticket_register(struct svc_app *app, const struct svc_actor *who, const struct ticket_request *r,
 				 struct field_errors *fe, struct ticket_view *out, bool *replayed);
+
+/*
+ * POST /tickets/quote (SPEC 14): what registering r would answer, without registering: the
+ * same checks, placement and quote as svc_ticket_register (an inline customer is not
+ * upserted, no number is taken, nothing is written). out gets the queue, the position and
+ * the estimate with its range. APP_INVALID with fe, APP_CONFLICT when no queue qualifies.
+ */
+struct ticket_quote {
+	char queue_id[UUID_STR_LEN];
+	char queue_name[161];
+	long long position;
+	long long estimated_wait_seconds;
+	struct forecast_range estimated_wait_range;
+};
+enum app_err svc_ticket_quote(struct svc_app *app, const struct ticket_request *r, struct field_errors *fe,
+			      struct ticket_quote *out);
 
 /* Same, with a hook run first inside the transaction (e.g. to upsert the inline customer). */
 typedef enum app_err (*ticket_pre_fn)(struct db *db, void *cls, const char **customer_id);

@@ -486,8 +486,17 @@ describe('turnero web app', () => {
 			return called.body.code;
 		}
 
+		// While no worker answers, the board keeps its stream and what it shows.
+		const section = board.getByRole('region', { name: queue.name });
+		const shown = await section.innerText();
 		stack('fcgi-stop');
-		stack('fcgi-start');
+		try {
+			await board.waitForTimeout(3000);
+			assert.equal(await section.innerText(), shown);
+			assert.equal(await transport(board), 'sse');
+		} finally {
+			stack('fcgi-start');
+		}
 		const code = await callWithoutDesk();
 		// Said with the queue as the place.
 		await board.waitForFunction((text) => window.turneroSpeechLog.some((e) => e.text === text), `Turno ${spoken(code)}, General`, { timeout: 10000 });

@@ -497,8 +497,10 @@ START_TEST(test_public_self_service_without_a_token)
 	/* The least urgent priority the queue serves. */
 	snprintf(path, sizeof path, "SELECT COUNT(*) FROM appointments WHERE id = '%s' AND priority_id = '" BAJA "'", id);
 	ck_assert_int_eq(sql_number(path), 1);
-	/* The same email again that day, even in another slot: 409. */
-	rfc3339(slot + 300, when);
+	/* The same email again that day, even in another slot: 409. The other slot is the
+	 * next one, or the one before when the next one starts the following (UTC) day. */
+	long long other = (slot + 300) % 86400 == 0 ? slot - 300 : slot + 300;
+	rfc3339(other, when);
 	snprintf(body, sizeof body,
 		 "{\"queue_id\":\"%s\",\"start\":\"%s\",\"customer\":{\"first_name\":\"Eve\",\"last_name\":\"Other\","
 		 "\"email\":\"%s@example.org\"}}", q, when, mail);
