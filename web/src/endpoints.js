@@ -27,6 +27,8 @@ export const closeDesk = (id) => request('post', '/desks/{id}/close', { path: { 
 export const callNextAtDesk = (id) => request('post', '/desks/{id}/call-next', { path: { id } });
 /** @param {string} id */
 export const callNextAtQueue = (id) => request('post', '/queues/{id}/call-next', { path: { id } });
+/** The waiting tickets in the order call-next takes them, with the reasons. @param {string} id */
+export const queueOrder = (id) => request('get', '/queues/{id}/order', { path: { id } });
 /** @param {import('./api-types').Options<'/tickets', 'get'>['query']} query */
 export const listTickets = (query) => request('get', '/tickets', { query });
 

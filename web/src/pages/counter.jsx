@@ -1,9 +1,9 @@
 // An attendant's counter: open a desk, call next, recall, serve, no-show, requeue,
 // transfer, call out of order; the waiting list in call order, live.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { get, getAll, session, hasPerm, ApiError } from '../api.js';
+import { getAll, session, hasPerm, ApiError } from '../api.js';
 import { listQueues, listPriorities, listDesks, listTickets, openDesk as openDeskCall, closeDesk as closeDeskCall,
-	callNextAtDesk, callNextAtQueue, ticketOp, transferTicket, callTicket } from '../endpoints.js';
+	callNextAtDesk, callNextAtQueue, ticketOp, transferTicket, callTicket, queueOrder } from '../endpoints.js';
 import { t, lang, fmtTime } from '../i18n.js';
 import { useStore } from '../store.js';
 import { StaffHeader, ErrorBox, Notice, LiveState, StatusBadge } from '../ui.jsx';
@@ -92,7 +92,7 @@ export function Counter() {
 		const q = queues.find((x) => x.id === qid);
 		if (hasOrder.current) {
 			try {
-				const res = await get(`/queues/${qid}/order`);
+				const res = await queueOrder(qid);
 				setOrder(res.items);
 				return;
 			} catch (e) {
