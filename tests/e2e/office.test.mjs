@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	BASE, ROLES, MEDIA, ADMIN_PASSWORD, stack, resetAdmin, token, api, unique, launch, context, signIn, axe, shot, save, pdfWidth,
+	BASE, ROLES, MEDIA, TZ, today, ADMIN_PASSWORD, stack, resetAdmin, token, api, unique, launch, context, signIn, axe, shot, save, pdfWidth,
 } from './lib.mjs';
 
 const PASS = 'e2e user password';
@@ -308,7 +308,7 @@ describe('turnero web app', () => {
 		assert.equal(s.status, 200, JSON.stringify(s.body));
 		await page.goto('/book');
 		await page.getByLabel('Servicio').selectOption({ label: queue.name });
-		const tomorrow = new Date(Date.now() + 86400000).toLocaleDateString('sv');
+		const tomorrow = today(1);
 		await page.getByLabel('Día').fill(tomorrow);
 		await page.getByRole('button', { name: /^10:00/ }).first().click();
 		await page.getByLabel('Nombre', { exact: true }).fill('Ana');
@@ -326,21 +326,17 @@ describe('turnero web app', () => {
 	});
 
 	it('checks in a booked appointment at the kiosk', async () => {
-		// Bookings today, every 5 minutes (a slot must still be ahead: not after 23:55).
+		// Bookings today, every 5 minutes.
 		const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: '00:00', to: '23:59' }));
 		const s = await api(admin, 'PUT', `/queues/${queue.id}/schedule`, { slot_minutes: 5, capacity: 5, weeks_ahead: 1, late_grace_minutes: 10, hours, closed_dates: [] });
 		assert.equal(s.status, 200, JSON.stringify(s.body));
+		assert.equal(s.body.timezone, TZ, 'the stack runs in the zone run-all.sh chose');
 		// nginx caches availability for 5 s (the booking page just read today's under the old
-		// schedule): asked again until the new slots show. After 23:50 (the stack's queues are
-		// in UTC) no slot is left today: the test waits for the next day instead.
+		// schedule): asked again until the new slots show. It is about noon in the queues' time
+		// zone (run-all.sh), so slots are left today.
 		let slot = null, av = null;
 		for (let i = 0; i < 60 && !slot; i++) {
-			const now = new Date();
-			if (now.getUTCHours() === 23 && now.getUTCMinutes() >= 50) {
-				await new Promise((r) => setTimeout(r, 86400000 - (now.getTime() % 86400000) + 1000));
-			}
-			const today = new Date().toISOString().slice(0, 10);
-			av = await (await fetch(`${BASE}/api/v1/public/queues/${queue.id}/availability?from=${today}&to=${today}`)).json();
+			av = await (await fetch(`${BASE}/api/v1/public/queues/${queue.id}/availability?from=${today()}&to=${today()}`)).json();
 			slot = av.slots.find((x) => x.free > 0);
 			if (!slot) await new Promise((r) => setTimeout(r, 500));
 		}
