@@ -9,6 +9,7 @@
 #include "api/render_queue.h"
 #include "common/ids.h"
 #include "common/jsonv.h"
+#include "notify/notify.h"
 #include "service/appointment.h"
 #include "service/report.h"
 
@@ -219,8 +220,9 @@ static void booking_failed(struct api_ctx *ctx, enum app_err e, const struct fie
 void api_appointments_create(struct api_ctx *ctx)
 {
 	char *queue_id = NULL, *start = NULL, *priority_id = NULL, *customer_id = NULL;
-	struct json_object *customer = NULL;
-	bool has_customer = false;
+	struct json_object *customer = NULL, *notify = NULL;
+	bool has_customer = false, has_notify = false;
+	struct notify_request nr = {false, false, NOTIFY_AHEAD_DEFAULT};
 	struct customer_input in;
 	struct field_errors fe;
 	memset(&in, 0, sizeof in);
@@ -231,6 +233,7 @@ void api_appointments_create(struct api_ctx *ctx)
 		{"priority_id", JV_UUID, JV_REQUIRED, 0, 0, NULL, NULL, &priority_id, NULL},
 		{"customer_id", JV_UUID, 0, 0, 0, NULL, NULL, &customer_id, NULL},
 		{"customer", JV_OBJECT, 0, 0, 0, NULL, NULL, &customer, &has_customer},
+		{"notify", JV_OBJECT, 0, 0, 0, NULL, NULL, &notify, &has_notify},
 	};
 	bool have_customer = false;
 	if (jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
@@ -238,12 +241,18 @@ void api_appointments_create(struct api_ctx *ctx)
 			field_errors_add(&fe, "customer_id", "give exactly one of customer_id or customer");
 		else if (has_customer)
 			have_customer = api_customer_read(customer, true, "customer.", &in, &fe);
+		if (has_notify)
+			api_notify_read(notify, &nr, &fe);
 	}
 	if (fe.n) {
 		http_response_invalid(ctx->resp, &fe);
 		goto out;
 	}
-	struct booking_request b = {queue_id, 0, false, priority_id, customer_id, have_customer ? &in : NULL, false};
+	struct booking_request b = {.queue_id = queue_id,
+				    .priority_id = priority_id,
+				    .customer_id = customer_id,
+				    .customer = have_customer ? &in : NULL,
+				    .notify = has_notify ? &nr : NULL};
 	b.start_valid = svc_parse_rfc3339(start, &b.start);
 	struct appointment_rec a;
 	const char *why = NULL;
@@ -336,8 +345,21 @@ void api_appointments_check_in(struct api_ctx *ctx)
 	struct svc_actor who = {ctx->who.user_id, perm_has(ctx->who.perms, PERM_QUEUES, PERM_UPDATE)};
 	struct field_errors fe;
 	field_errors_init(&fe);
+	/* An optional body: {notify: {email, sms, ahead}} as on POST /tickets. */
+	struct json_object *notify = NULL;
+	bool has_notify = false;
+	struct notify_request nr = {false, false, NOTIFY_AHEAD_DEFAULT};
+	const struct jsonv_field spec[] = {
+		{"notify", JV_OBJECT, 0, 0, 0, NULL, NULL, &notify, &has_notify},
+	};
+	if (ctx->body && jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe) && has_notify)
+		api_notify_read(notify, &nr, &fe);
+	if (fe.n) {
+		http_response_invalid(ctx->resp, &fe);
+		return;
+	}
 	struct ticket_view v;
-	enum app_err e = svc_appointment_check_in(&ctx->app->services, &who, id, &fe, &v);
+	enum app_err e = svc_appointment_check_in(&ctx->app->services, &who, id, has_notify ? &nr : NULL, &fe, &v);
 	if (e == APP_INVALID) {
 		http_response_invalid(ctx->resp, &fe);
 		return;
@@ -472,7 +494,8 @@ void api_public_appointments_create(struct api_ctx *ctx)
 		http_response_invalid(ctx->resp, &fe);
 		goto out;
 	}
-	struct booking_request b = {queue_id, 0, false, NULL, NULL, &in, true};
+	/* SPEC 12: a public booking with an email is confirmed by email. */
+	struct booking_request b = {queue_id, 0, false, NULL, NULL, &in, true, NULL, true};
 	b.start_valid = svc_parse_rfc3339(start, &b.start);
 	struct appointment_rec a;
 	const char *why = NULL;

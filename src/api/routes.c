@@ -104,7 +104,8 @@ const struct http_route api_routes[] = {
 	R(HTTP_POST, "/api/v1/appointments", api_appointments_create, PERM_TICKETS, PERM_CREATE, JSON),
 	R(HTTP_GET, "/api/v1/appointments/{id}", api_appointments_get, PERM_TICKETS, PERM_READ, 0),
 	R(HTTP_POST, "/api/v1/appointments/{id}/cancel", api_appointments_cancel, PERM_TICKETS, PERM_UPDATE, 0),
-	R(HTTP_POST, "/api/v1/appointments/{id}/check-in", api_appointments_check_in, PERM_TICKETS, PERM_CREATE, 0),
+	R(HTTP_POST, "/api/v1/appointments/{id}/check-in", api_appointments_check_in, PERM_TICKETS, PERM_CREATE,
+	  JSON | ROUTE_BODY_OPTIONAL),
 	R(HTTP_GET, "/api/v1/reports/appointments", api_reports_appointments, PERM_REPORTS, PERM_READ, 0),
 	/* Self-service booking: no token (nginx rate-limits /api/v1/public/ per address); the random
 	 * appointment id is the capability, and nothing about other bookings is ever shown. */

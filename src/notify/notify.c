@@ -80,7 +80,8 @@ static void words_for(struct words *w, const struct config *cfg, const char *tic
  * caller's transaction: the counter never waits on notifications.
  */
 static enum app_err enqueue(struct db *db, const struct config *cfg, enum notify_kind kind, const char *channel,
-			    const char *ticket_id, const char *to, const struct notify_vars *v, const char *dedupe)
+			    const char *ticket_id, const char *appointment_id, const char *to, const struct notify_vars *v,
+			    const char *dedupe)
 {
 	char *text = NULL, *subject = NULL, *body = NULL, err[300] = "";
 	char id[UUID_STR_LEN], message_id[200], masked[80];
@@ -97,7 +98,7 @@ static enum app_err enqueue(struct db *db, const struct config *cfg, enum notify
 	notify_message_id(cfg->notify.from, message_id, sizeof message_id);
 	struct notify_new n = {id,
 			       ticket_id,
-			       NULL,
+			       appointment_id,
 			       channel,
 			       notify_kind_name(kind),
 			       to,
@@ -140,11 +141,35 @@ static enum app_err enqueue_channels(struct db *db, const struct config *cfg, en
 			snprintf(dedupe, sizeof dedupe, "t:%s:%s:%lld:%s", ticket_id, notify_kind_name(kind), seq, channels[i]);
 		else
 			snprintf(dedupe, sizeof dedupe, "t:%s:%s:%s", ticket_id, notify_kind_name(kind), channels[i]);
-		enum app_err e = enqueue(db, cfg, kind, channels[i], ticket_id, to, v, dedupe);
+		enum app_err e = enqueue(db, cfg, kind, channels[i], ticket_id, NULL, to, v, dedupe);
 		if (e != APP_OK)
 			return e;
 	}
 	return APP_OK;
+}
+
+static bool can_mail(const char *email)
+{
+	char addr[320], name[8];
+	return *email && notify_parse_address(email, addr, sizeof addr, name, sizeof name) == 0;
+}
+
+/* The customer has the contacts nr asks for; else errors on notify.email / notify.sms in fe. */
+static bool contacts_ok(const struct notify_request *nr, const char *email, const char *phone_raw,
+			struct field_errors *fe)
+{
+	char phone[64];
+	size_t before = fe->n;
+	notify_phone_normalize(phone_raw, phone, sizeof phone);
+	if (nr->email && !*email)
+		field_errors_add(fe, "notify.email", "the customer has no email address");
+	else if (nr->email && !can_mail(email))
+		field_errors_add(fe, "notify.email", "the customer's email address cannot receive mail");
+	if (nr->sms && !*phone_raw)
+		field_errors_add(fe, "notify.sms", "the customer has no phone number");
+	else if (nr->sms && strlen(phone) < 6)
+		field_errors_add(fe, "notify.sms", "the customer's phone number cannot receive SMS");
+	return fe->n == before;
 }
 
 enum app_err notify_ticket_registered(struct db *db, const struct config *cfg, const char *ticket_id,
@@ -157,17 +182,7 @@ enum app_err notify_ticket_registered(struct db *db, const struct config *cfg, c
 	long long rc = repo_notify_ticket_context(db, ticket_id, &c);
 	if (rc <= 0)
 		return rc < 0 ? db_app_err(rc) : APP_INTERNAL;
-	char addr[320], name[8], phone[64];
-	notify_phone_normalize(c.phone, phone, sizeof phone);
-	if (nr->email && !*c.email)
-		field_errors_add(fe, "notify.email", "the customer has no email address");
-	else if (nr->email && notify_parse_address(c.email, addr, sizeof addr, name, sizeof name) < 0)
-		field_errors_add(fe, "notify.email", "the customer's email address cannot receive mail");
-	if (nr->sms && !*c.phone)
-		field_errors_add(fe, "notify.sms", "the customer has no phone number");
-	else if (nr->sms && strlen(phone) < 6)
-		field_errors_add(fe, "notify.sms", "the customer's phone number cannot receive SMS");
-	if (fe->n)
+	if (!contacts_ok(nr, c.email, c.phone, fe))
 		return APP_INVALID;
 	/* Issued already that close: `near` would tell nothing new. */
 	struct notify_prefs p = {nr->email, nr->sms, nr->ahead, position <= nr->ahead};
@@ -177,6 +192,47 @@ enum app_err notify_ticket_registered(struct db *db, const struct config *cfg, c
 	struct words w;
 	words_for(&w, cfg, ticket_id, &c, position, wait_seconds, NULL);
 	return enqueue_channels(db, cfg, NOTIFY_ISSUED, ticket_id, &p, &c, &w.v, 0);
+}
+
+enum app_err notify_appointment_booked(struct db *db, const struct config *cfg, const char *appointment_id,
+				       const struct notify_request *nr, bool confirm_by_email, struct field_errors *fe)
+{
+	bool want_email = nr && nr->email, want_sms = nr && nr->sms;
+	if (!want_email && !want_sms && !confirm_by_email)
+		return APP_OK;
+	struct notify_appointment_context c;
+	long long rc = repo_notify_appointment_context(db, appointment_id, &c);
+	if (rc <= 0)
+		return rc < 0 ? db_app_err(rc) : APP_INTERNAL;
+	if (nr && !contacts_ok(nr, c.email, c.phone, fe))
+		return APP_INVALID;
+	/* A public booking is confirmed when the address can take mail; it is never refused for it. */
+	want_email = want_email || (confirm_by_email && can_mail(c.email));
+
+	char start[200], when[64], link[CONFIG_PATH_MAX + 48];
+	time_t t = (time_t)c.start;
+	struct tm tm;
+	localtime_r(&t, &tm); /* the process runs in [queue] timezone (service/app.c) */
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+	snprintf(start, sizeof start, "%s (%s)", when, cfg->queue.timezone);
+	snprintf(link, sizeof link, "%s/book/%s", cfg->notify.public_base_url, appointment_id);
+	struct notify_vars v = {"", c.queue_name, c.queue_name, "", "", link, start};
+	for (int i = 0; i < 2; i++) {
+		if (!(i == 0 ? want_email : want_sms))
+			continue;
+		char dedupe[128], phone[64];
+		const char *to = c.email;
+		if (i == 1) {
+			notify_phone_normalize(c.phone, phone, sizeof phone);
+			to = phone;
+		}
+		snprintf(dedupe, sizeof dedupe, "a:%s:booked:%s", appointment_id, i == 0 ? "email" : "sms");
+		enum app_err e =
+			enqueue(db, cfg, NOTIFY_BOOKED, i == 0 ? "email" : "sms", NULL, appointment_id, to, &v, dedupe);
+		if (e != APP_OK)
+			return e;
+	}
+	return APP_OK;
 }
 
 /* `near` for every waiting ticket of queue_id that has just come within its ahead. */

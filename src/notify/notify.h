@@ -8,6 +8,8 @@
  *    register_in_tx, after the ticket and its `created` event are written), so a ticket
  *    and its `issued` rows commit together or not at all. Also meant for appointment
  *    check-in, which issues a ticket the same way.
+ *  - notify_appointment_booked: the booking transaction (service/appointment.c,
+ *    book_in_tx), for POST /appointments with notify and public bookings with an email.
  *  - notify_on_event: turnero-relay, for every ticket_event it follows (by seq), inside
  *    the transaction in which it advances its position; or the event writer itself,
  *    inside the transaction that inserts the event. It enqueues `issued` (created),
@@ -50,6 +52,17 @@ struct notify_request {
 enum app_err notify_ticket_registered(struct db *db, const struct config *cfg, const char *ticket_id,
 				      const struct notify_request *nr, long long position, long long wait_seconds,
 				      struct field_errors *fe);
+
+/*
+ * Inside the booking's transaction (service/appointment.c), after the appointment is
+ * written: checks the contacts nr asks for as notify_ticket_registered does (APP_INVALID
+ * with fe; the caller rolls back) and enqueues the `booked` message per channel: the slot
+ * start in [queue] timezone, the queue, and the cancel link PUBLIC_BASE_URL/book/{id}.
+ * confirm_by_email (a public booking): also by email when the customer's address can take
+ * mail, never an error when it cannot. nr NULL or asking for nothing and no confirmation: APP_OK.
+ */
+enum app_err notify_appointment_booked(struct db *db, const struct config *cfg, const char *appointment_id,
+				       const struct notify_request *nr, bool confirm_by_email, struct field_errors *fe);
 
 /* One ticket_event as the relay reads it; strings borrowed, NULL when the column is. */
 struct notify_event {

@@ -1,6 +1,6 @@
 /*
- * turnero-relay: the one daemon that turns committed ticket events into live messages
- * and webhook deliveries (SPEC 13). See relay.h for the parts.
+ * turnero-relay: the one daemon that turns committed ticket events into live messages,
+ * webhook deliveries and notifications (SPEC 13). See relay.h for the parts.
  */
 #include "config.h"
 
@@ -39,8 +39,9 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: turnero-relay [-c FILE] [--check-config]\n"
-		"Follows the ticket event log and publishes live updates to nginx (nchan) and\n"
-		"delivers webhooks. Several may run; one works at a time (a lease in the database).\n"
+		"Follows the ticket event log and publishes live updates to nginx (nchan),\n"
+		"delivers webhooks and sends notifications (email, SMS). Several may run; one works\n"
+		"at a time (a lease in the database).\n"
 		"\n"
 		"  -c, --config FILE   configuration file (default: $TURNERO_CONFIG or %s)\n"
 		"  -t, --check-config  check the configuration, then exit\n"
@@ -57,6 +58,7 @@ struct relay {
 	struct svc_app app;
 	struct relay_live live;
 	struct relay_hooks *hooks;
+	struct relay_notify notify;
 	struct relay_stats stats;
 	char holder[100];
 	long long lease_until_us; /* our own clock: when the lease we renewed runs out, minus a margin */
@@ -127,6 +129,9 @@ static bool follow(struct relay *r)
 			repo_delivery_set_payload(r->app.db, e->seq, payload);
 			free(payload);
 		}
+		/* Its notifications commit with the position past it, or it is done again later. */
+		if (!relay_notify_event(&r->notify, r->app.db, e))
+			break;
 		done = e->seq;
 	}
 	bool more = i == n && n == BATCH;
@@ -162,6 +167,8 @@ static void write_metrics(struct relay *r)
 	if (!f)
 		return;
 	const struct relay_stats *s = &r->stats;
+	long long sent, retried, failed;
+	relay_notify_counts(&r->notify, &sent, &retried, &failed);
 	fprintf(f,
 		"# HELP turnero_relay_leader 1 while this relay holds the lease and works.\n"
 		"# TYPE turnero_relay_leader gauge\nturnero_relay_leader %d\n"
@@ -181,9 +188,14 @@ static void write_metrics(struct relay *r)
 		"turnero_relay_deliveries_total{status=\"retried\"} %lld\n"
 		"turnero_relay_deliveries_total{status=\"failed\"} %lld\n"
 		"# HELP turnero_relay_deliveries_pending Webhook deliveries waiting to be sent.\n"
-		"# TYPE turnero_relay_deliveries_pending gauge\nturnero_relay_deliveries_pending %lld\n",
+		"# TYPE turnero_relay_deliveries_pending gauge\nturnero_relay_deliveries_pending %lld\n"
+		"# HELP turnero_relay_notifications_total Notification attempts (email, SMS), by outcome.\n"
+		"# TYPE turnero_relay_notifications_total counter\n"
+		"turnero_relay_notifications_total{status=\"sent\"} %lld\n"
+		"turnero_relay_notifications_total{status=\"retried\"} %lld\n"
+		"turnero_relay_notifications_total{status=\"failed\"} %lld\n",
 		s->leader ? 1 : 0, s->lag_events, s->lag_seconds, pos, s->published, s->publish_errors, s->delivered,
-		s->retried, s->failed, s->pending);
+		s->retried, s->failed, s->pending, sent, retried, failed);
 	if (fclose(f) != 0 || rename(tmp, path) != 0)
 		unlink(tmp);
 }
@@ -199,10 +211,13 @@ static int run(struct relay *r)
 			if (board >= 0 && board < wait_us)
 				wait_us = board;
 			hooks_dispatch(r->hooks, &r->app);
+			relay_notify_lead(&r->notify, r->lease_until_us);
 			if (more)
 				wait_us = 0;
 			if (r->gap_seq > r->position && wait_us > 100000)
 				wait_us = 100000;
+		} else {
+			relay_notify_lead(&r->notify, 0); /* only the lease holder sends */
 		}
 		hooks_progress(r->hooks, &r->app);
 		write_metrics(r);
@@ -292,6 +307,10 @@ int main(int argc, char **argv)
 		log_err("relay cannot start: out of memory");
 		goto out;
 	}
+	if (relay_notify_open(&r.notify, &cfg) < 0) {
+		log_err("relay cannot start: cannot start the notification sender");
+		goto out;
+	}
 	r.wake_fd = wake_listen(cfg.relay.wake_socket);
 	if (r.wake_fd < 0)
 		log_warn("relay: cannot bind the wake socket %s (%s); looking every second only",
@@ -305,6 +324,7 @@ int main(int argc, char **argv)
 		 nonce[2], nonce[3]);
 	log_info("relay: started as %s (publisher %s)", r.holder, cfg.relay.publish_socket);
 	rc = run(&r);
+	relay_notify_close(&r.notify); /* stops sending before the lease goes */
 	if (r.stats.leader)
 		repo_relay_lease_release(r.app.db, r.holder);
 	log_info("relay: stopped");
@@ -313,6 +333,7 @@ out:
 		close(r.wake_fd);
 		unlink(cfg.relay.wake_socket);
 	}
+	relay_notify_close(&r.notify);
 	hooks_close(r.hooks);
 	if (live_open_ok)
 		live_close(&r.live);

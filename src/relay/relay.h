@@ -7,6 +7,7 @@
 #define TURNERO_RELAY_H
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -91,5 +92,43 @@ void hooks_dispatch(struct relay_hooks *h, struct svc_app *app);
 /* Drives transfers and records finished attempts. */
 void hooks_progress(struct relay_hooks *h, struct svc_app *app);
 size_t hooks_in_flight(const struct relay_hooks *h);
+
+/* ---- notifications (relay/notify.c) ---- */
+
+struct relay_notify {
+	const struct config *cfg;
+	struct db *db; /* the sender thread's own connection */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool running;
+	/* under lock: */
+	long long leading_until_us; /* the sender works while ids_mono_us() is below it */
+	bool wake, stop;
+	long long sent, retried, failed;
+	/* main thread only: */
+	bool enqueued; /* an event was handled since the last relay_notify_lead */
+	long long last_error_log_us;
+};
+
+/* Starts the sender thread (idle until relay_notify_lead). 0, or -1 when out of resources. */
+int relay_notify_open(struct relay_notify *n, const struct config *cfg);
+/* Stops the thread (after the send under way, if any) and frees what open took. */
+void relay_notify_close(struct relay_notify *n);
+
+/*
+ * In one transaction on db (the main loop's): enqueues what e calls for (notify_on_event,
+ * with the desk's name for a call) and moves the relay's position to e->seq. False when
+ * it did not commit (logged); the caller stops before e and tries it again later.
+ */
+bool relay_notify_event(struct relay_notify *n, struct db *db, const struct event_log_rec *e);
+
+/*
+ * Tells the sender until when this relay holds the lease (0: it does not; it then sends
+ * nothing more), and wakes it when events were handled since the last call.
+ */
+void relay_notify_lead(struct relay_notify *n, long long leading_until_us);
+/* Sends, retries and failures counted so far. */
+void relay_notify_counts(struct relay_notify *n, long long *sent, long long *retried, long long *failed);
 
 #endif

@@ -87,6 +87,24 @@ long long repo_notify_ticket_context(struct db *db, const char *ticket_id, struc
 	return db_query(db, STMT_NOTIFY_TICKET_CONTEXT, DB_ARGS(db_str(ticket_id)), context_row, out);
 }
 
+static int appointment_context_row(void *cls, const struct db_row *row)
+{
+	struct notify_appointment_context *c = cls;
+	row_copy(row, 0, c->queue_name, sizeof c->queue_name);
+	c->start = db_row_int(row, 1);
+	row_copy(row, 2, c->email, sizeof c->email);
+	row_copy(row, 3, c->phone, sizeof c->phone);
+	return 0;
+}
+
+long long repo_notify_appointment_context(struct db *db, const char *appointment_id,
+					  struct notify_appointment_context *out)
+{
+	memset(out, 0, sizeof *out);
+	return db_query(db, STMT_NOTIFY_APPOINTMENT_CONTEXT, DB_ARGS(db_str(appointment_id)), appointment_context_row,
+			out);
+}
+
 long long repo_notify_insert(struct db *db, const struct notify_new *n)
 {
 	return db_exec(db, STMT_NOTIFY_INSERT,

@@ -28,6 +28,14 @@ struct notify_ticket_context {
 	char phone[161];
 };
 
+/* What a message about an appointment needs to know. */
+struct notify_appointment_context {
+	char queue_name[161];
+	long long start; /* unix seconds */
+	char email[NOTIFY_ADDRESS_SIZE];
+	char phone[161];
+};
+
 /* A new outbox row; strings are borrowed. status "pending", or "failed" with last_error. */
 struct notify_new {
 	const char *id, *ticket_id, *appointment_id, *channel, *kind, *to, *subject, *body, *message_id,
@@ -82,6 +90,10 @@ long long repo_notify_near_mark(struct db *db, const char *ticket_id);
 
 /* 1 found (fills out), 0 no such ticket, or negative. */
 long long repo_notify_ticket_context(struct db *db, const char *ticket_id, struct notify_ticket_context *out);
+
+/* 1 found (fills out), 0 no such appointment, or negative. */
+long long repo_notify_appointment_context(struct db *db, const char *appointment_id,
+					  struct notify_appointment_context *out);
 
 /* 1 inserted, 0 already there (same dedupe_key), or a negative db_status. */
 long long repo_notify_insert(struct db *db, const struct notify_new *n);

@@ -417,6 +417,9 @@ static const struct {
 	  " claim_token = NULL WHERE id = ? AND claim_token = ?"),
 	S(STMT_NOTIFY_MARK_FAILED,
 	  "UPDATE notifications SET status = 'failed', last_error = ?, claim_token = NULL WHERE id = ? AND claim_token = ?"),
+	S(STMT_NOTIFY_APPOINTMENT_CONTEXT,
+	  "SELECT q.name, UNIX_TIMESTAMP(a.start), c.email, c.phone FROM appointments a"
+	  " JOIN queues q ON q.id = a.queue_id JOIN customers c ON c.id = a.customer_id WHERE a.id = ?"),
 	/* appointments (appointment_repo.c); times in and out as unix seconds (the session is UTC) */
 	S(STMT_SCHEDULE_GET,
 	  "SELECT slot_minutes, capacity, weeks_ahead, late_grace_minutes, hours, closed_dates FROM queue_schedules"

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "notify/notify.h"
 #include "repo/db.h"
 #include "repo/queue_repo.h"
 #include "repo/ticket_repo.h"
@@ -119,6 +120,7 @@ enum app_err svc_schedule_put(struct svc_app *app, const char *queue_id, const s
 }
 
 struct book_tx {
+	const struct config *cfg;
 	const struct booking_request *b;
 	struct field_errors *fe;
 	struct appointment_rec *out;
@@ -269,7 +271,10 @@ static enum app_err book_in_tx(struct db *db, void *cls)
 		rc = repo_appointment_get(db, a->id, false, a);
 	if (rc < 0)
 		return db_app_err(rc);
-	return rc > 0 ? APP_OK : APP_INTERNAL;
+	if (rc == 0)
+		return APP_INTERNAL;
+	/* Notifications (SPEC 12): the `booked` rows commit with the booking or not at all. */
+	return notify_appointment_booked(db, t->cfg, a->id, b->notify, b->confirm_by_email, fe);
 }
 
 enum app_err svc_appointment_book(struct svc_app *app, const struct booking_request *b, struct field_errors *fe,
@@ -278,6 +283,7 @@ enum app_err svc_appointment_book(struct svc_app *app, const struct booking_requ
 	struct book_tx *t = calloc(1, sizeof *t);
 	if (!t)
 		return APP_INTERNAL;
+	t->cfg = app->cfg;
 	t->b = b;
 	t->fe = fe;
 	t->out = out;
@@ -373,14 +379,15 @@ static enum app_err check_in_done(struct db *db, void *cls, const struct ticket_
 }
 
 enum app_err svc_appointment_check_in(struct svc_app *app, const struct svc_actor *who, const char *id,
-				      struct field_errors *fe, struct ticket_view *ticket)
+				      const struct notify_request *nr, struct field_errors *fe,
+				      struct ticket_view *ticket)
 {
 	struct check_in c;
 	memset(&c, 0, sizeof c);
 	c.id = id;
 	struct ticket_hooks hooks = {check_in_begin, check_in_done, &c};
 	/* Filled in by check_in_begin from the locked appointment. */
-	struct ticket_request r = {.priority_id = "", .customer_id = "", .queue_id = ""};
+	struct ticket_request r = {.priority_id = "", .customer_id = "", .queue_id = "", .notify = nr};
 	return svc_ticket_register_hooked(app, who, &r, &hooks, fe, ticket);
 }
 

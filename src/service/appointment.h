@@ -27,12 +27,15 @@ struct booking_request {
 	const char *customer_id;                /* or: */
 	const struct customer_input *customer;  /* inline, upserted by dni (inserted without one) */
 	bool one_per_contact_and_day;           /* self-service: refuse a second booking (SPEC 9) */
+	const struct notify_request *notify;    /* the `booked` message asked for (SPEC 12); NULL: none */
+	bool confirm_by_email;                  /* self-service: `booked` by email when there is an address */
 };
 
 /*
  * Books a place in a slot, in one transaction: the slot's row is created if needed and
- * locked while its bookings are counted. APP_INVALID with fe (queue_id, start,
- * priority_id, customer_id, customer.*), APP_CONFLICT with *why set (full slot, closed
+ * locked while its bookings are counted; the `booked` notifications are written in the
+ * same transaction. APP_INVALID with fe (queue_id, start, priority_id, customer_id,
+ * customer.*, notify.email, notify.sms), APP_CONFLICT with *why set (full slot, closed
  * queue, or a second self-service booking that day).
  * [out] out: the stored appointment on APP_OK.
  */
@@ -52,11 +55,14 @@ enum app_err svc_appointment_cancel(struct svc_app *app, const char *id, bool be
  * Checks in a booked appointment of today: issues its ticket in the appointment's queue
  * through the ticket registration (due_date = the slot start, or the check-in time when
  * later than start + late_grace_minutes) and marks it checked_in, in one transaction.
+ * nr (NULL: none) is the ticket's notify choice, as on POST /tickets: `issued` now, then
+ * `near` and `called` from the relay.
  * APP_NOT_FOUND, APP_CONFLICT (not booked, not today, queue not open), APP_INVALID (fe).
  * [out] ticket: the new ticket on APP_OK.
  */
 enum app_err svc_appointment_check_in(struct svc_app *app, const struct svc_actor *who, const char *id,
-				      struct field_errors *fe, struct ticket_view *ticket);
+				      const struct notify_request *nr, struct field_errors *fe,
+				      struct ticket_view *ticket);
 
 /* Open queues taking bookings; free(*out). */
 enum app_err svc_public_queues(struct svc_app *app, struct public_queue **out, size_t *n);

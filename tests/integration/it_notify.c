@@ -3,7 +3,11 @@
  * `turneroctl notify-run --once` delivering to the stack's mail sink (aiosmtpd, a Maildir
  * in the state directory) and to an SMS gateway this program plays, the listing with
  * masked contacts, `near` and `called` through notify_on_event (the relay's entry point,
- * called here the way the relay will), and retries then failure while SMTP is down.
+ * called here the way the relay does), and retries then failure while SMTP is down: these
+ * run with the stack's turnero-relay stopped, so notify-run is the only sender.
+ * Then, with the relay running (tcase "relay"): it sends `issued`, `called` naming the
+ * desk, `near` once and `booked` (staff booking with notify, public booking with an email,
+ * check-in with notify) by itself, and a relay killed with SIGKILL loses nothing.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -15,9 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/config.h"
@@ -313,12 +319,20 @@ static void gateway_stop(struct gateway *g)
 	pthread_mutex_destroy(&g->lock);
 }
 
+static void pause_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
 /* ---- setup ---------------------------------------------------------------------- */
 
 static void setup_once(void)
 {
 	if (token[0])
 		return;
+	/* notify-run is the only sender in these tests (main starts the relay again). */
+	ck_assert_int_eq(it_stack("relay-stop"), 0);
 	ck_assert_int_eq(it_admin_login(token, sizeof token), 0);
 	/* A priority of our own and one queue serving it: placement is ours alone. */
 	char body[512];
@@ -713,9 +727,12 @@ START_TEST(test_smtp_down_is_retried_then_failed_with_the_reason_and_tickets_sti
 	snprintf(email, sizeof email, "down.%ld@example.org", (long)getpid());
 	issue_ok(email, "", "{\"email\":true}", id, NULL); /* the counter does not wait for mail */
 
-	const char *env = "TURNERO_NOTIFY_RETRY_SECONDS=0,0";
+	/* The shortest schedule [notify] retry_seconds takes: two retries a second apart. */
+	const char *env = "TURNERO_NOTIFY_RETRY_SECONDS=1,1";
 	struct it_response r;
 	for (int attempt = 1; attempt <= 3; attempt++) {
+		if (attempt > 1)
+			pause_ms(1300); /* the retry (1 s plus up to a tenth of jitter) is due */
 		free(notify_run(env));
 		struct json_object *l = notifications(id, &r);
 		struct json_object *n = json_object_array_get_idx(l, 0);
@@ -727,6 +744,7 @@ START_TEST(test_smtp_down_is_retried_then_failed_with_the_reason_and_tickets_sti
 		it_response_free(&r);
 	}
 	/* A failed notification is not tried again. */
+	pause_ms(1300);
 	free(notify_run(env));
 	struct json_object *l = notifications(id, &r);
 	ck_assert_int_eq(int_field(json_object_array_get_idx(l, 0), "attempts"), 3);
@@ -774,6 +792,436 @@ START_TEST(test_check_config_refuses_a_template_with_an_unknown_placeholder_in_o
 }
 END_TEST
 
+/* ---- with turnero-relay sending ---------------------------------------------------- */
+
+/* The relay of the stack runs; a priority and a queue of its own for these tests. */
+static void relay_setup(void)
+{
+	setup_once();
+	ck_assert_int_eq(it_stack("smtp-start"), 0);
+	ck_assert_int_eq(it_stack("relay-start"), 0);
+	static bool fresh;
+	if (fresh)
+		return;
+	fresh = true;
+	char body[512], ids[128], prefix[8];
+	struct it_response r;
+	snprintf(body, sizeof body, "{\"name\":\"%s\",\"level\":50,\"max_wait_minutes\":0}", it_unique("notify-relay"));
+	it_json("POST", "/api/v1/priorities", token, body, &r);
+	ck_assert_msg(r.status == 201, "priority: %ld %s", r.status, r.body);
+	snprintf(priority_id, sizeof priority_id, "%s", it_str(&r, "id"));
+	it_response_free(&r);
+	snprintf(ids, sizeof ids, "[\"%s\"]", priority_id);
+	snprintf(queue_name, sizeof queue_name, "Clínica %ld", (long)getpid() % 100000);
+	ck_assert_int_eq(it_create_queue(token, queue_name, "fifo", ids, queue_id, prefix), 0);
+}
+
+/*
+ * Waits (up to 60 s) until the sink holds at least want messages to `to`, then a moment
+ * more so that a duplicate would show; returns how many there are.
+ */
+static int wait_mails(const char *to, int want, struct mail *m, int max)
+{
+	int k = 0;
+	for (int i = 0; i < 600; i++) {
+		k = mails_to(to, m, max);
+		if (k >= want)
+			break;
+		mails_free(m, k);
+		pause_ms(100);
+	}
+	if (k < want)
+		return k;
+	mails_free(m, k);
+	pause_ms(1500);
+	return mails_to(to, m, max);
+}
+
+static const struct mail *with_subject(const struct mail *m, int n, const char *subject)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(m[i].subject, subject) == 0)
+			return &m[i];
+	return NULL;
+}
+
+/* Every notification of the ticket is sent (waits up to 60 s for the relay). */
+static void wait_all_sent(const char *ticket_id, size_t at_least)
+{
+	for (int i = 0; i < 600; i++) {
+		struct it_response r;
+		struct json_object *l = notifications(ticket_id, &r);
+		size_t n = json_object_array_length(l), sent = 0;
+		for (size_t j = 0; j < n; j++)
+			sent += strcmp(field(json_object_array_get_idx(l, j), "status"), "sent") == 0;
+		it_response_free(&r);
+		if (n >= at_least && sent == n)
+			return;
+		pause_ms(100);
+	}
+	ck_abort_msg("the notifications of %s were not all sent", ticket_id);
+}
+
+START_TEST(test_relay_sends_issued_and_called_naming_the_desk_without_notify_run)
+{
+	relay_setup();
+	char email[128], id[64], code[16], desk[64], path[160], body[256], desk_name[64];
+	struct it_response r;
+	snprintf(email, sizeof email, "relay.%ld@example.org", (long)getpid());
+	snprintf(desk_name, sizeof desk_name, "Consultorio %ld", (long)getpid() % 1000);
+	snprintf(body, sizeof body, "{\"name\":\"%s\",\"queue_id\":\"%s\"}", desk_name, queue_id);
+	it_json("POST", "/api/v1/desks", token, body, &r);
+	ck_assert_msg(r.status == 201, "desk: %ld %s", r.status, r.body);
+	snprintf(desk, sizeof desk, "%s", it_str(&r, "id"));
+	it_response_free(&r);
+
+	issue_ok(email, "", "{\"email\":true}", id, code);
+	struct mail m[4];
+	int k = wait_mails(email, 1, m, 4);
+	ck_assert_int_eq(k, 1);
+	char want[256];
+	snprintf(want, sizeof want, "Su turno %s en %s", code, queue_name);
+	ck_assert_str_eq(m[0].subject, want);
+	mails_free(m, k);
+	wait_all_sent(id, 1);
+
+	snprintf(path, sizeof path, "/api/v1/desks/%s/open", desk);
+	it_json("POST", path, token, NULL, &r);
+	ck_assert_msg(r.status == 200, "open: %ld %s", r.status, r.body);
+	it_response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/desks/%s/call-next", desk);
+	it_json("POST", path, token, NULL, &r);
+	ck_assert_msg(r.status == 200, "desk call-next: %ld %s", r.status, r.body);
+	ck_assert_str_eq(it_str(&r, "id"), id);
+	it_response_free(&r);
+
+	k = wait_mails(email, 2, m, 4);
+	ck_assert_int_eq(k, 2);
+	snprintf(want, sizeof want, "%s: es su turno, pase a %s", code, desk_name);
+	const struct mail *called = with_subject(m, k, want);
+	ck_assert_msg(called, "no mail \"%s\": %s | %s", want, m[0].subject, m[1].subject);
+	snprintf(want, sizeof want, "pase a %s (%s)", desk_name, queue_name);
+	ck_assert_msg(strstr(called->body, want), "%s", called->body);
+	mails_free(m, k);
+	wait_all_sent(id, 2);
+	ck_assert_uint_eq(count_kind(id, "called"), 1);
+
+	snprintf(path, sizeof path, "/api/v1/desks/%s/call-next", desk); /* serves it */
+	it_json("POST", path, token, NULL, &r);
+	it_response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/desks/%s/close", desk);
+	it_json("POST", path, token, NULL, &r);
+	ck_assert_msg(r.status == 200, "close: %ld %s", r.status, r.body);
+	it_response_free(&r);
+}
+END_TEST
+
+static void drain_queue(void)
+{
+	for (;;) {
+		char path[128];
+		struct it_response r;
+		snprintf(path, sizeof path, "/api/v1/queues/%s/call-next", queue_id);
+		it_json("POST", path, token, NULL, &r);
+		long st = r.status;
+		it_response_free(&r);
+		if (st == 204)
+			break;
+		ck_assert_int_eq(st, 200);
+	}
+}
+
+START_TEST(test_relay_sends_near_exactly_once_when_the_position_reaches_ahead)
+{
+	relay_setup();
+	drain_queue();
+	char t1[64], t2[64], t3[64], code3[16], email[128];
+	snprintf(email, sizeof email, "relay.near.%ld@example.org", (long)getpid());
+	issue_ok("", "", NULL, t1, NULL);
+	issue_ok("", "", NULL, t2, NULL);
+	issue_ok(email, "", "{\"email\":true,\"ahead\":1}", t3, code3); /* position 3 */
+	ck_assert_int_eq(last_position, 3);
+	wait_all_sent(t3, 1);
+
+	call_next(); /* t1 called: t3 is 2nd */
+	call_next(); /* t2 called: t3 is next */
+	struct mail m[8];
+	int k = wait_mails(email, 2, m, 8);
+	ck_assert_int_eq(k, 2);
+	char want[128];
+	snprintf(want, sizeof want, "%s: ya casi es su turno", code3);
+	const struct mail *near = with_subject(m, k, want);
+	ck_assert_msg(near, "no mail \"%s\"", want);
+	ck_assert_msg(strstr(near->body, "posición 1,"), "%s", near->body);
+	mails_free(m, k);
+
+	call_next(); /* t3 called: the call names the queue (no desk) */
+	k = wait_mails(email, 3, m, 8);
+	ck_assert_int_eq(k, 3);
+	snprintf(want, sizeof want, "%s: es su turno, pase a %s", code3, queue_name);
+	ck_assert_msg(with_subject(m, k, want), "no mail \"%s\"", want);
+	mails_free(m, k);
+	wait_all_sent(t3, 3);
+	ck_assert_uint_eq(count_kind(t3, "near"), 1);
+	ck_assert_uint_eq(count_kind(t3, "issued"), 1);
+	ck_assert_uint_eq(count_kind(t3, "called"), 1);
+	ck_assert_uint_eq(count_kind(t2, "called"), 0); /* without notify: nothing */
+	drain_queue();
+}
+END_TEST
+
+static void sql(const char *statement)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "mariadb --no-defaults --socket='%s' -uroot turnero -e \"%s\"",
+		 it_state_path("run/mysql.sock"), statement);
+	ck_assert_msg(system(cmd) == 0, "SQL failed: %s", statement);
+}
+
+static void bookable(void)
+{
+	static bool done;
+	if (done)
+		return;
+	done = true;
+	char path[160], body[1024];
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/queues/%s/schedule", queue_id);
+	snprintf(body, sizeof body,
+		 "{\"slot_minutes\":5,\"capacity\":50,\"weeks_ahead\":2,\"late_grace_minutes\":10,\"hours\":["
+		 "{\"weekday\":1,\"from\":\"00:00\",\"to\":\"24:00\"},{\"weekday\":2,\"from\":\"00:00\",\"to\":\"24:00\"},"
+		 "{\"weekday\":3,\"from\":\"00:00\",\"to\":\"24:00\"},{\"weekday\":4,\"from\":\"00:00\",\"to\":\"24:00\"},"
+		 "{\"weekday\":5,\"from\":\"00:00\",\"to\":\"24:00\"},{\"weekday\":6,\"from\":\"00:00\",\"to\":\"24:00\"},"
+		 "{\"weekday\":7,\"from\":\"00:00\",\"to\":\"24:00\"}],\"closed_dates\":[]}");
+	it_json("PUT", path, token, body, &r);
+	ck_assert_msg(r.status == 200, "schedule: %ld %s", r.status, r.body);
+	it_response_free(&r);
+}
+
+/* A slot start on the 5-minute grid, some 15-20 minutes ahead (+ 5 * ahead minutes). */
+static long long slot_ahead(int ahead, char rfc3339[32], char local[64])
+{
+	time_t t = (time_t)(((long long)time(NULL) / 300 + 3 + ahead) * 300);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(rfc3339, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(local, 64, "%Y-%m-%d %H:%M (UTC)", &tm); /* the stack's [queue] timezone is UTC */
+	return (long long)t;
+}
+
+static long book(const char *email, const char *notify_json, int ahead, char id[64], char local[64])
+{
+	char body[1024], when[32], contact[200] = "";
+	slot_ahead(ahead, when, local);
+	if (*email)
+		snprintf(contact, sizeof contact, ",\"email\":\"%s\"", email);
+	snprintf(body, sizeof body,
+		 "{\"queue_id\":\"%s\",\"start\":\"%s\",\"priority_id\":\"%s\","
+		 "\"customer\":{\"dni\":\"%s\",\"first_name\":\"Ana\",\"last_name\":\"Paz\"%s}%s%s}",
+		 queue_id, when, priority_id, next_dni(), contact, notify_json ? ",\"notify\":" : "",
+		 notify_json ? notify_json : "");
+	struct it_response r;
+	it_json("POST", "/api/v1/appointments", token, body, &r);
+	long status = r.status;
+	snprintf(id, 64, "%s", status == 201 ? it_str(&r, "id") : "");
+	if (status != 201 && status != 422)
+		ck_abort_msg("POST /appointments: %ld %s", r.status, r.body);
+	if (status == 422 && notify_json)
+		ck_assert_msg(has_error(&r, strstr(notify_json, "ahead\":0") ? "notify.ahead"
+					    : strstr(notify_json, "sms") ? "notify.sms" : "notify.email"),
+			      "%s", r.body);
+	it_response_free(&r);
+	return status;
+}
+
+static long long appointments_of_queue(void)
+{
+	char path[160];
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/appointments?queue_id=%s", queue_id);
+	it_json("GET", path, token, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	long long total = int_field(r.json, "total");
+	it_response_free(&r);
+	return total;
+}
+
+START_TEST(test_bookings_with_notify_and_public_bookings_with_an_email_get_a_booked_mail)
+{
+	relay_setup();
+	bookable();
+	char email[128], email2[128], id[64], local[64], want[512];
+	struct mail m[4];
+	snprintf(email, sizeof email, "book.%ld@example.org", (long)getpid());
+	snprintf(email2, sizeof email2, "public.%ld@example.org", (long)getpid());
+
+	/* Contacts missing or ahead out of range: 422 naming the field, nothing booked. */
+	long long before = appointments_of_queue();
+	ck_assert_int_eq(book("", "{\"email\":true}", 0, id, local), 422);
+	ck_assert_int_eq(book(email, "{\"sms\":true}", 0, id, local), 422);
+	ck_assert_int_eq(book(email, "{\"email\":true,\"ahead\":0}", 0, id, local), 422);
+	ck_assert_int_eq(appointments_of_queue(), before);
+
+	/* Staff booking with notify.email: `booked` with the slot, the queue and the cancel link. */
+	ck_assert_int_eq(book(email, "{\"email\":true}", 0, id, local), 201);
+	int k = wait_mails(email, 1, m, 4);
+	ck_assert_int_eq(k, 1);
+	snprintf(want, sizeof want, "Turno reservado: %s en %s", local, queue_name);
+	ck_assert_str_eq(m[0].subject, want);
+	snprintf(want, sizeof want, "Su turno en %s quedó reservado para el %s.", queue_name, local);
+	ck_assert_msg(strstr(m[0].body, want), "%s", m[0].body);
+	snprintf(want, sizeof want, "%s/book/%s", getenv("TURNERO_TEST_URL"), id);
+	ck_assert_msg(strstr(m[0].body, want), "%s", m[0].body);
+	mails_free(m, k);
+
+	/* Without notify a staff booking sends nothing (the same address books again). */
+	char other[64];
+	ck_assert_int_eq(book(email, NULL, 1, other, local), 201);
+
+	/* A public booking with an email is confirmed by email, without asking. */
+	char body[1024], when[32], path[160];
+	slot_ahead(2, when, local);
+	snprintf(body, sizeof body,
+		 "{\"queue_id\":\"%s\",\"start\":\"%s\",\"customer\":{\"first_name\":\"Leo\",\"last_name\":\"Sol\","
+		 "\"email\":\"%s\"}}",
+		 queue_id, when, email2);
+	struct it_response r;
+	it_json("POST", "/api/v1/public/appointments", NULL, body, &r);
+	ck_assert_msg(r.status == 201, "public booking: %ld %s", r.status, r.body);
+	char pub[64];
+	snprintf(pub, sizeof pub, "%s", it_str(&r, "id"));
+	it_response_free(&r);
+	k = wait_mails(email2, 1, m, 4);
+	ck_assert_int_eq(k, 1);
+	snprintf(want, sizeof want, "Turno reservado: %s en %s", local, queue_name);
+	ck_assert_str_eq(m[0].subject, want);
+	snprintf(want, sizeof want, "%s/book/%s", getenv("TURNERO_TEST_URL"), pub);
+	ck_assert_msg(strstr(m[0].body, want), "%s", m[0].body);
+	mails_free(m, k);
+	/* Still one booked mail for the staff booking (the second one asked for nothing). */
+	k = mails_to(email, m, 4);
+	ck_assert_int_eq(k, 1);
+	mails_free(m, k);
+	snprintf(path, sizeof path, "/api/v1/public/appointments/%s/cancel", pub);
+	it_json("POST", path, NULL, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	it_response_free(&r);
+}
+END_TEST
+
+START_TEST(test_check_in_with_notify_issues_a_ticket_that_gets_issued_and_called)
+{
+	relay_setup();
+	bookable();
+	drain_queue();
+	char email[128], appt[64], bare[64], local[64], path[160], ticket[64];
+	struct it_response r;
+	snprintf(email, sizeof email, "checkin.%ld@example.org", (long)getpid());
+	ck_assert_int_eq(book(email, NULL, 3, appt, local), 201);
+	ck_assert_int_eq(book("", NULL, 4, bare, local), 201);
+	/* Today's slots, a minute ago (check-in takes only today's bookings). */
+	char stmt[1024];
+	snprintf(stmt, sizeof stmt,
+		 "SET @s = UTC_TIMESTAMP() - INTERVAL 1 MINUTE; INSERT IGNORE INTO appointment_slots (queue_id, start)"
+		 " SELECT queue_id, @s FROM appointments WHERE id IN ('%s', '%s'); UPDATE appointments SET start = @s,"
+		 " end = @s + INTERVAL 5 MINUTE, service_date = DATE(@s) WHERE id IN ('%s', '%s')",
+		 appt, bare, appt, bare);
+	sql(stmt);
+
+	/* No email to notify: 422 naming notify.email, and the appointment is still booked. */
+	snprintf(path, sizeof path, "/api/v1/appointments/%s/check-in", bare);
+	it_json("POST", path, token, "{\"notify\":{\"email\":true}}", &r);
+	it_assert_problem(&r, 422);
+	ck_assert_msg(has_error(&r, "notify.email"), "%s", r.body);
+	it_response_free(&r);
+	it_json("POST", path, token, "{\"notify\":{\"email\":true,\"ahead\":21}}", &r);
+	it_assert_problem(&r, 422);
+	ck_assert_msg(has_error(&r, "notify.ahead"), "%s", r.body);
+	it_response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/appointments/%s", bare);
+	it_json("GET", path, token, NULL, &r);
+	ck_assert_str_eq(it_str(&r, "status"), "booked");
+	it_response_free(&r);
+	/* Without a body, as before. */
+	snprintf(path, sizeof path, "/api/v1/appointments/%s/check-in", bare);
+	it_json("POST", path, token, NULL, &r);
+	ck_assert_msg(r.status == 201, "check-in: %ld %s", r.status, r.body);
+	char bare_ticket[64];
+	snprintf(bare_ticket, sizeof bare_ticket, "%s", it_str(&r, "id"));
+	it_response_free(&r);
+
+	snprintf(path, sizeof path, "/api/v1/appointments/%s/check-in", appt);
+	it_json("POST", path, token, "{\"notify\":{\"email\":true}}", &r);
+	ck_assert_msg(r.status == 201, "check-in: %ld %s", r.status, r.body);
+	snprintf(ticket, sizeof ticket, "%s", it_str(&r, "id"));
+	char code[16];
+	snprintf(code, sizeof code, "%s", it_str(&r, "code"));
+	it_response_free(&r);
+	wait_all_sent(ticket, 1);
+	ck_assert_uint_eq(count_kind(ticket, "issued"), 1);
+	ck_assert_uint_eq(count_kind(bare_ticket, "issued"), 0);
+
+	drain_queue(); /* calls both (and serves them) */
+	wait_all_sent(ticket, 2);
+	ck_assert_uint_eq(count_kind(ticket, "called"), 1);
+	struct mail m[4];
+	int k = wait_mails(email, 2, m, 4);
+	ck_assert_int_eq(k, 2);
+	char want[256];
+	snprintf(want, sizeof want, "%s: es su turno, pase a %s", code, queue_name);
+	ck_assert_msg(with_subject(m, k, want), "no mail \"%s\"", want);
+	mails_free(m, k);
+}
+END_TEST
+
+static int relay_pid(void)
+{
+	FILE *f = fopen(it_state_path("run/turnero-relay.pid"), "r");
+	ck_assert_ptr_nonnull(f);
+	int pid = 0;
+	ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	return pid;
+}
+
+START_TEST(test_relay_killed_before_sending_sends_everything_once_after_a_restart)
+{
+	relay_setup();
+	drain_queue();
+	int pid = relay_pid();
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	for (int i = 0; i < 100 && kill(pid, 0) == 0; i++)
+		pause_ms(100);
+
+	char email[128], id[64], code[16];
+	snprintf(email, sizeof email, "killed.%ld@example.org", (long)getpid());
+	issue_ok(email, "", "{\"email\":true}", id, code); /* `issued` enqueued with the ticket */
+	call_next();                                        /* `called` is the relay's to enqueue */
+	pause_ms(1500);
+	struct mail m[4];
+	ck_assert_int_eq(mails_to(email, m, 4), 0);
+	ck_assert_uint_eq(count_kind(id, "issued"), 1);
+	ck_assert_uint_eq(count_kind(id, "called"), 0);
+
+	ck_assert_int_eq(it_stack("relay-start"), 0); /* takes the dead holder's lease over */
+	int k = wait_mails(email, 2, m, 4);
+	ck_assert_int_eq(k, 2);
+	char want[256];
+	snprintf(want, sizeof want, "Su turno %s en %s", code, queue_name);
+	ck_assert_msg(with_subject(m, k, want), "no mail \"%s\"", want);
+	snprintf(want, sizeof want, "%s: es su turno, pase a %s", code, queue_name);
+	ck_assert_msg(with_subject(m, k, want), "no mail \"%s\"", want);
+	mails_free(m, k);
+	wait_all_sent(id, 2);
+	struct it_response r;
+	struct json_object *l = notifications(id, &r);
+	for (size_t i = 0; i < json_object_array_length(l); i++)
+		ck_assert_int_eq(int_field(json_object_array_get_idx(l, i), "attempts"), 1);
+	it_response_free(&r);
+	drain_queue();
+}
+END_TEST
+
 int main(void)
 {
 	it_init();
@@ -787,10 +1235,21 @@ int main(void)
 	tcase_add_test(tc, test_near_once_when_the_position_comes_within_ahead_and_called_per_call);
 	tcase_add_test(tc, test_smtp_down_is_retried_then_failed_with_the_reason_and_tickets_still_issue);
 	suite_add_tcase(s, tc);
+	TCase *relay = tcase_create("relay");
+	tcase_set_timeout(relay, 300);
+	tcase_add_test(relay, test_relay_sends_issued_and_called_naming_the_desk_without_notify_run);
+	tcase_add_test(relay, test_relay_sends_near_exactly_once_when_the_position_reaches_ahead);
+	tcase_add_test(relay, test_bookings_with_notify_and_public_bookings_with_an_email_get_a_booked_mail);
+	tcase_add_test(relay, test_check_in_with_notify_issues_a_ticket_that_gets_issued_and_called);
+	tcase_add_test(relay, test_relay_killed_before_sending_sends_everything_once_after_a_restart);
+	suite_add_tcase(s, relay);
 	SRunner *sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	/* The programs after this one expect the stack's relay running. */
+	if (it_stack("relay-start") != 0)
+		failed++;
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
