@@ -3,7 +3,7 @@
 # turnero-fcgi, nginx (with nchan) with a self-signed certificate on 127.0.0.1,
 # and turnero-relay.
 #
-#   stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|smtp-start|smtp-stop|relay-start|relay-stop DIR
+#   stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|smtp-start|smtp-stop|relay-start|relay-stop|nginx-start|nginx-stop DIR
 #
 # or source it and call the stack_* functions (they return non-zero on failure
 # and never exit the caller).
@@ -578,14 +578,14 @@ stack_status() {
 stack_main() {
 	local action=${1:-} dir=${2:-}
 	if [ $# -ne 2 ] || [ -z "$dir" ]; then
-		echo "usage: stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|smtp-start|smtp-stop|relay-start|relay-stop DIR" >&2
+		echo "usage: stack.sh start|stop|status|db-start|db-stop|fcgi-start|fcgi-stop|smtp-start|smtp-stop|relay-start|relay-stop|nginx-start|nginx-stop DIR" >&2
 		return 2
 	fi
 	case $action in
-	start | db-start | fcgi-start | smtp-start | relay-start)
+	start | db-start | fcgi-start | smtp-start | relay-start | nginx-start)
 		mkdir -p "$dir" || return 1
 		;;
-	stop | status | db-stop | fcgi-stop | smtp-stop | relay-stop)
+	stop | status | db-stop | fcgi-stop | smtp-stop | relay-stop | nginx-stop)
 		# Nothing was ever started in a directory that does not exist.
 		if [ ! -d "$dir" ]; then
 			[ "$action" = status ] || return 0
@@ -611,6 +611,8 @@ stack_main() {
 	smtp-stop) stack_smtp_stop "$dir" ;;
 	relay-start) stack_relay_start "$dir" ;;
 	relay-stop) stack_relay_stop "$dir" ;;
+	nginx-start) stack_nginx_start "$dir" ;;
+	nginx-stop) stack_nginx_stop "$dir" ;;
 	esac
 }
 

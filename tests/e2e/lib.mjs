@@ -18,6 +18,10 @@ export const ROLES = {
 	display: '6f1c0a3e-0a51-4c55-9a0e-000000000005',
 };
 export const MEDIA = '0b5e7d2a-5c1e-4f7a-8d3b-000000000002';
+// The queues' time zone (run-all.sh picks one where it is about noon): the browsers use it
+// too, and today(offsetDays) is a service day there (YYYY-MM-DD).
+export const TZ = process.env.TURNERO_QUEUE_TIMEZONE || 'UTC';
+export const today = (days = 0) => new Date(Date.now() + days * 86400000).toLocaleDateString('sv', { timeZone: TZ });
 
 export function stack(action) {
 	execFileSync(process.env.TURNERO_TEST_STACK, [action, process.env.TURNERO_TEST_STATE], { stdio: 'inherit' });
@@ -63,7 +67,7 @@ export async function launch() {
 
 // A browser context at a size, in a language, that fails on CSP violations and page errors.
 export async function context(browser, { width = 1366, height = 768, locale = 'es-AR' } = {}) {
-	const ctx = await browser.newContext({ viewport: { width, height }, ignoreHTTPSErrors: true, locale, baseURL: BASE });
+	const ctx = await browser.newContext({ viewport: { width, height }, ignoreHTTPSErrors: true, locale, baseURL: BASE, timezoneId: TZ });
 	ctx.problems = [];
 	ctx.on('page', (p) => watch(ctx, p));
 	return ctx;

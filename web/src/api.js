@@ -1,5 +1,8 @@
+// @ts-check
 // The API client: the session (access token in memory, refresh token in
 // sessionStorage, refreshed before it expires), JSON calls and problem+json errors.
+// request() calls a route by its template in openapi.yaml and is typed from it
+// (api-types.d.ts); endpoints.js names the calls the pages make.
 import { store } from './store.js';
 
 const REFRESH_KEY = 'turnero.refresh';
@@ -51,7 +54,7 @@ async function tokenRequest(fields) {
 			body: new URLSearchParams(fields),
 		});
 	} catch (e) {
-		throw new ApiError(0, null, e.message);
+		throw new ApiError(0, null, e instanceof Error ? e.message : String(e));
 	}
 	const body = await readBody(res);
 	if (!res.ok) throw new ApiError(res.status, typeof body === 'object' ? body : null);
@@ -87,7 +90,7 @@ export function refresh() {
 		try {
 			return await accept(await tokenRequest({ grant_type: 'refresh_token', refresh_token: rt }));
 		} catch (e) {
-			if (!isOutage(e) && e.status !== 429) {
+			if (e instanceof ApiError && !isOutage(e) && e.status !== 429) {
 				// The refresh token is no good any more: signed out.
 				storeRefresh(null);
 				session.set({ access: null, me: null, ready: true });
@@ -156,7 +159,7 @@ export async function call(method, path, body, opts = {}) {
 	try {
 		res = await fetch('/api/v1' + path, { method, headers, body: payload, cache: 'no-store' });
 	} catch (e) {
-		throw new ApiError(0, null, e.message);
+		throw new ApiError(0, null, e instanceof Error ? e.message : String(e));
 	}
 	if (res.status === 401 && !opts.token && !opts.public && !opts.retried && storedRefresh()) {
 		await refresh();
@@ -166,6 +169,30 @@ export async function call(method, path, body, opts = {}) {
 	const data = await readBody(res);
 	if (!res.ok) throw new ApiError(res.status, data && typeof data === 'object' ? data : null);
 	return data;
+}
+
+/**
+ * A route of openapi.yaml by its template, typed from it:
+ *   request('post', '/desks/{id}/call-next', { path: { id } })
+ * @template {import('./api-types').Path} P
+ * @template {import('./api-types').MethodOf<P>} M
+ * @param {M} method
+ * @param {P} template
+ * @param {import('./api-types').Options<P, M>} [opts]
+ * @returns {Promise<import('./api-types').Result<P, M>>}
+ */
+export function request(method, template, opts) {
+	/** @type {{path?: Record<string, unknown>, query?: Record<string, unknown>, body?: unknown, headers?: Record<string, string>, public?: boolean}} */
+	const o = /** @type {any} */ (opts) || {};
+	const url = String(template).replace(/\{(\w+)\}/g, (_, k) => {
+		const v = o.path?.[k];
+		if (v === undefined || v === null || v === '') throw new Error(`request ${template}: no ${k}`);
+		return encodeURIComponent(String(v));
+	});
+	const q = new URLSearchParams();
+	for (const [k, v] of Object.entries(o.query || {})) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+	const qs = q.toString();
+	return call(String(method).toUpperCase(), qs ? `${url}?${qs}` : url, o.body, { headers: o.headers, public: o.public });
 }
 
 export const get = (p, o) => call('GET', p, undefined, o);

@@ -50,12 +50,13 @@ export function locale() {
 
 export function fmtTime(iso) {
 	if (!iso) return '';
-	return new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
+	// 24-hour times everywhere: short on the slot buttons and the board, and what offices post.
+	return new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
 export function fmtDateTime(iso) {
 	if (!iso) return '';
-	return new Date(iso).toLocaleString(locale(), { dateStyle: 'short', timeStyle: 'short' });
+	return new Date(iso).toLocaleString(locale(), { dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' });
 }
 
 // "about 12 min" / "8-15 min" from estimated_wait_range or estimated_wait_seconds.

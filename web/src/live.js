@@ -2,12 +2,15 @@
 // Authorization header, never in a URL), with polling of the REST snapshot when the
 // stream is not there (404) and retries with back-off through network and server outages.
 //
-//   const stop = live({url, auth, snapshot, onEvent, onStatus, pollMs})
+//   const stop = live({url, auth, snapshot, onEvent, onStatus, pollMs, idleMs, retryMs})
 // snapshot(): reads the REST resource (called at start, after every reconnect, on a
-// gap in seq, and every pollMs while polling). onStatus('live' | 'polling' | 'reconnecting').
+// gap in seq, and every pollMs while polling). onStatus('live' | 'polling' | 'reconnecting'):
+// 'live' is an open event stream (SSE), 'polling' the fallback when the server has none.
+// A stream that stays silent for longer than idleMs (nginx pings every 30 s) counts as
+// dropped: a connection that died without a word is noticed and reopened.
 import { authHeader, refresh, ApiError } from './api.js';
 
-export function live({ url, auth = true, snapshot, onEvent, onStatus = () => {}, pollMs = 3000 }) {
+export function live({ url, auth = true, snapshot, onEvent, onStatus = () => {}, pollMs = 3000, idleMs = 75000, retryMs = 1000 }) {
 	let stopped = false;
 	let controller = null;
 	let timer = null;
@@ -15,7 +18,9 @@ export function live({ url, auth = true, snapshot, onEvent, onStatus = () => {},
 	let lastId = null;
 	let lastSeq = null;
 	let mode = null;
-	const backoff = () => Math.min(30000, 1000 * 2 ** Math.min(failures, 5)) * (0.75 + Math.random() * 0.5);
+	// Retries after retryMs, doubling per failure up to 30 s, with jitter so that the screens
+	// of an office do not all come back in the same instant.
+	const backoff = () => Math.min(30000, retryMs * 2 ** Math.min(failures, 5)) * (0.75 + Math.random() * 0.5);
 	const status = (s) => {
 		if (s !== mode) {
 			mode = s;
@@ -105,9 +110,16 @@ export function live({ url, auth = true, snapshot, onEvent, onStatus = () => {},
 			failures = 0;
 			status('live');
 			await takeSnapshot();
+			let idle = null;
+			const alive = () => {
+				clearTimeout(idle);
+				idle = setTimeout(() => controller.abort(), idleMs);
+			};
+			alive();
 			try {
-				await readEvents(res.body, dispatch);
+				await readEvents(res.body, dispatch, alive);
 			} catch (_) { /* connection dropped */ }
+			clearTimeout(idle);
 			if (stopped) return;
 			failures++;
 			status('reconnecting');
@@ -124,14 +136,16 @@ export function live({ url, auth = true, snapshot, onEvent, onStatus = () => {},
 	};
 }
 
-// Parses an SSE byte stream (text/event-stream) and calls fn({event, data, id}) per message.
-export async function readEvents(body, fn) {
+// Parses an SSE byte stream (text/event-stream) and calls fn({event, data, id}) per message
+// (and onBytes() whenever anything arrives, comments included).
+export async function readEvents(body, fn, onBytes = () => {}) {
 	const reader = body.pipeThrough(new TextDecoderStream()).getReader();
 	let buf = '';
 	let ev = { event: '', data: [], id: '' };
 	for (;;) {
 		const { value, done } = await reader.read();
 		if (done) return;
+		onBytes();
 		buf += value;
 		let nl;
 		while ((nl = buf.search(/\r\n|\r|\n/)) >= 0) {

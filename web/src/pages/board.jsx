@@ -1,7 +1,8 @@
 // The waiting-room display (1920x1080): per queue the desks and the code each
 // serves and the next codes; a new call is highlighted, chimed and spoken.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get } from '../api.js';
+import { getBoard } from '../endpoints.js';
+import { callsOf, looseCall } from '../calls.js';
 import { t, lang, locale } from '../i18n.js';
 import { useStore } from '../store.js';
 import { LangSwitch, LiveState } from '../ui.jsx';
@@ -10,24 +11,6 @@ import { announce, callText } from '../speech.js';
 
 const HIGHLIGHT_MS = 12000;
 
-// Every (place, ticket, called_date) on a board: the calls it shows.
-export function callsOf(board) {
-	const calls = [];
-	for (const q of board.queues || []) {
-		const withDesk = new Set();
-		for (const d of q.desks || []) {
-			if (d.serving) {
-				calls.push({ key: `${d.serving.ticket_id}@${d.serving.called_date}`, code: d.serving.code, place: d.name, queue: q.name });
-				withDesk.add(d.serving.ticket_id);
-			}
-		}
-		if (q.serving && !withDesk.has(q.serving.ticket_id)) {
-			calls.push({ key: `${q.serving.ticket_id}@${q.serving.called_date}`, code: q.serving.code, place: q.name, queue: q.name });
-		}
-	}
-	return calls;
-}
-
 export function Board() {
 	useStore(lang);
 	const [board, setBoard] = useState(null);
@@ -35,14 +18,18 @@ export function Board() {
 	const [fresh, setFresh] = useState({}); // call key -> time first seen
 	const [last, setLast] = useState(null);
 	const [clock, setClock] = useState(new Date());
+	const [sseEvents, setSseEvents] = useState(0);
 	const seen = useRef(null);
 
 	function accept(b) {
 		if (!b || !b.queues) return;
 		const calls = callsOf(b);
 		if (seen.current === null) {
-			// What is on the board when it starts was announced already.
+			// What is on the board when it starts was announced already; the latest of it
+			// is the last call shown.
 			seen.current = new Set(calls.map((c) => c.key));
+			const latest = [...calls].sort((x, y) => Date.parse(y.key.split('@')[1]) - Date.parse(x.key.split('@')[1]))[0];
+			if (latest) setLast(latest);
 		} else {
 			const now = Date.now();
 			const added = calls.filter((c) => !seen.current.has(c.key));
@@ -64,8 +51,12 @@ export function Board() {
 
 	useEffect(() => live({
 		url: '/api/v1/live/board',
-		snapshot: async () => accept(await get('/board')),
-		onEvent: (name, data) => { if (name === 'board') accept(data); },
+		snapshot: async () => accept(await getBoard()),
+		onEvent: (name, data) => {
+			if (name !== 'board') return;
+			setSseEvents((k) => k + 1);
+			accept(data);
+		},
 		onStatus: setState,
 		pollMs: 2000,
 	}), []);
@@ -83,14 +74,19 @@ export function Board() {
 	}, []);
 
 	const isFresh = (s) => s && fresh[`${s.ticket_id}@${s.called_date}`];
+	// data-transport says how the board hears of changes ("sse", "polling", "reconnecting"),
+	// data-sse-events how many boards the event stream brought: people and tests can see
+	// that the board follows the server live.
+	const transport = state === 'live' ? 'sse' : state || 'connecting';
+	const n = board ? board.queues.length : 0;
 	return (
-		<main class="board" aria-labelledby="b-title">
+		<main class="board" aria-labelledby="b-title" data-transport={transport} data-sse-events={sseEvents}>
 			<header class="board-head">
 				<h1 id="b-title">{t('board.title')}</h1>
 				<div class="board-status">
 					{state === 'reconnecting' && <span class="reconnecting" role="status">{t('live.reconnecting')}</span>}
 					{state !== 'reconnecting' && <LiveState state={state} />}
-					<time class="clock" datetime={clock.toISOString()}>{clock.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' })}</time>
+					<time class="clock" datetime={clock.toISOString()}>{clock.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })}</time>
 					<LangSwitch />
 				</div>
 			</header>
@@ -98,22 +94,32 @@ export function Board() {
 				{last ? t('board.called', { code: last.code, place: last.place }) : ''}
 			</div>
 			{!board && <p class="board-empty">{state === 'reconnecting' ? t('live.reconnecting') : t('common.loading')}</p>}
-			{board && board.queues.length === 0 && <p class="board-empty">{t('board.noqueues')}</p>}
+			{board && n === 0 && <p class="board-empty">{t('board.noqueues')}</p>}
 			{board && (
-				<div class={`board-grid n${Math.min(board.queues.length, 6)}`}>
+				<div class={`board-grid n${Math.min(n, 6)}`}>
 					{board.queues.map((q) => {
 						const desks = (q.desks || []).filter(Boolean);
+						// A ticket called at the queue without a desk is shown beside the desks.
+						const loose = looseCall(q);
 						return (
 							<section class="bq" aria-label={q.name}>
 								<h2>{q.name}{q.state === 'paused' && <span class="paused"> · {t('board.paused')}</span>}</h2>
 								{desks.length > 0 ? (
-									<ul class="bq-desks" aria-label={t('board.desks')}>
+									<ul class="bq-desks" aria-label={t('board.desksof', { queue: q.name })}>
 										{desks.map((d) => (
 											<li class={isFresh(d.serving) ? 'fresh' : ''} data-desk={d.name}>
+												{d.serving ? <span class="bd-code">{d.serving.code}</span> : <span class="bd-code idle">{t('board.free')}</span>}
+												<span class="bd-arrow" aria-hidden="true">→</span>
 												<span class="bd-name">{d.name}</span>
-												<span class="bd-code">{d.serving ? d.serving.code : '—'}</span>
 											</li>
 										))}
+										{loose && (
+											<li class={`bd-loose${isFresh(loose) ? ' fresh' : ''}`} data-desk="">
+												<span class="bd-code">{loose.code}</span>
+												<span class="bd-arrow" aria-hidden="true">→</span>
+												<span class="bd-name">{t('board.nodesk')}</span>
+											</li>
+										)}
 									</ul>
 								) : (
 									<div class={`bq-serving${isFresh(q.serving) ? ' fresh' : ''}`}>
@@ -123,15 +129,25 @@ export function Board() {
 								)}
 								<div class="bq-next">
 									<span class="label">{t('board.next')}</span>
-									<ol aria-label={t('board.nextof', { queue: q.name })}>
-										{q.next.map((c) => <li>{c}</li>)}
-									</ol>
+									{q.next.length > 0 ? (
+										<ol aria-label={t('board.nextof', { queue: q.name })}>
+											{q.next.map((c) => <li>{c}</li>)}
+										</ol>
+									) : <p class="bq-none">{t('board.nonext')}</p>}
 									<span class="bq-waiting">{t('board.waiting', { n: q.waiting })}</span>
 								</div>
 							</section>
 						);
 					})}
 				</div>
+			)}
+			{last && (
+				<p class={`board-last${fresh[last.key] ? ' fresh' : ''}`}>
+					<span class="label">{t('board.last')}</span>
+					<span class="bl-code">{last.code}</span>
+					<span class="bd-arrow" aria-hidden="true">→</span>
+					<span class="bl-place">{last.place}</span>
+				</p>
 			)}
 			<SpeechLog />
 		</main>

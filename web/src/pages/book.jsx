@@ -1,7 +1,8 @@
 // Public booking: a queue, a day, a free slot, name and contact; the confirmation
 // at /book/{id} shows the appointment with a cancel button.
 import { useEffect, useState } from 'preact/hooks';
-import { get, post, ApiError } from '../api.js';
+import { ApiError } from '../api.js';
+import { publicQueues, availability, book, publicAppointment, cancelPublicAppointment } from '../endpoints.js';
 import { t, lang, locale, fmtTime } from '../i18n.js';
 import { useStore } from '../store.js';
 import { LangSwitch, ErrorBox, Field, navigate } from '../ui.jsx';
@@ -38,7 +39,7 @@ function NewBooking() {
 	const [busy, setBusy] = useState(false);
 
 	useEffect(() => {
-		get('/public/queues', { public: true }).then((r) => {
+		publicQueues().then((r) => {
 			setQueues(r.items);
 			if (r.items.length) setQueueId(r.items[0].id);
 		}, (e) => {
@@ -51,7 +52,7 @@ function NewBooking() {
 		if (!queueId || !day) return;
 		setSlots(null);
 		setSlot(null);
-		get(`/public/queues/${queueId}/availability?from=${day}&to=${day}`, { public: true })
+		availability(queueId, day, day)
 			.then((r) => setSlots(r.slots), (e) => setError(e));
 	}, [queueId, day]);
 
@@ -62,7 +63,7 @@ function NewBooking() {
 		for (const [k, v] of Object.entries(who)) if (v.trim()) customer[k] = v.trim();
 		setBusy(true);
 		try {
-			const a = await post('/public/appointments', { queue_id: queueId, start: slot.start, customer }, { public: true });
+			const a = await book({ queue_id: queueId, start: slot.start, customer });
 			navigate(`/book/${a.id}`);
 		} catch (err) {
 			setError(err);
@@ -123,13 +124,13 @@ function Appointment({ id }) {
 	const [a, setA] = useState(null);
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
-	const load = () => get(`/public/appointments/${encodeURIComponent(id)}`, { public: true }).then(setA, setError);
+	const load = () => publicAppointment(id).then(setA, setError);
 	useEffect(() => { load(); }, [id]);
 	async function cancel() {
 		setBusy(true);
 		setError(null);
 		try {
-			setA(await post(`/public/appointments/${encodeURIComponent(id)}/cancel`, undefined, { public: true }) || { ...a, status: 'cancelled' });
+			setA(await cancelPublicAppointment(id) || { ...a, status: 'cancelled' });
 			await load();
 		} catch (e) {
 			setError(e);
@@ -137,7 +138,7 @@ function Appointment({ id }) {
 			setBusy(false);
 		}
 	}
-	const when = a && new Date(a.start).toLocaleString(locale(), { dateStyle: 'full', timeStyle: 'short' });
+	const when = a && new Date(a.start).toLocaleString(locale(), { dateStyle: 'full', timeStyle: 'short', hourCycle: 'h23' });
 	return (
 		<Shell>
 			<ErrorBox error={error} />

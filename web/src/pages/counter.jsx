@@ -1,7 +1,9 @@
 // An attendant's counter: open a desk, call next, recall, serve, no-show, requeue,
 // transfer, call out of order; the waiting list in call order, live.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { get, post, getAll, session, hasPerm, ApiError } from '../api.js';
+import { getAll, session, hasPerm, ApiError } from '../api.js';
+import { listQueues, listPriorities, listDesks, listTickets, openDesk as openDeskCall, closeDesk as closeDeskCall,
+	callNextAtDesk, callNextAtQueue, ticketOp, transferTicket, callTicket, queueOrder } from '../endpoints.js';
 import { t, lang, fmtTime } from '../i18n.js';
 import { useStore } from '../store.js';
 import { StaffHeader, ErrorBox, Notice, LiveState, StatusBadge } from '../ui.jsx';
@@ -50,7 +52,7 @@ export function Counter() {
 	useEffect(() => {
 		(async () => {
 			try {
-				const [qs, ps] = await Promise.all([getAll('/queues'), get('/priorities?limit=500')]);
+				const [qs, ps] = await Promise.all([listQueues({ limit: 500 }).then((r) => r.items), listPriorities({ limit: 500 })]);
 				const open = qs.filter((q) => q.state !== 'closed');
 				setQueues(open);
 				const m = {};
@@ -68,7 +70,7 @@ export function Counter() {
 
 	async function loadDesks(qid) {
 		try {
-			const res = await get(`/desks?queue_id=${qid}&state=true&limit=500`);
+			const res = await listDesks(qid);
 			setDesks(res.items);
 			return res.items;
 		} catch (e) {
@@ -79,7 +81,7 @@ export function Counter() {
 	}
 
 	async function loadCurrent(qid, deskList) {
-		const res = await get(`/tickets?queue_id=${qid}&status=called&sort=-created_date&limit=100`);
+		const res = await listTickets({ queue_id: qid, status: 'called', sort: '-created_date', limit: 100 });
 		const desk = deskList?.find((d) => d.user_id === me.id);
 		const mine = res.items.filter((tk) => (desk ? tk.desk_id === desk.id : tk.called_by === me.id))
 			.sort((a, b) => Date.parse(b.called_date) - Date.parse(a.called_date));
@@ -90,7 +92,7 @@ export function Counter() {
 		const q = queues.find((x) => x.id === qid);
 		if (hasOrder.current) {
 			try {
-				const res = await get(`/queues/${qid}/order`);
+				const res = await queueOrder(qid);
 				setOrder(res.items);
 				return;
 			} catch (e) {
@@ -152,28 +154,29 @@ export function Counter() {
 	}
 
 	const callNext = () => act(async () => {
-		const path = myDesk ? `/desks/${myDesk.id}/call-next` : `/queues/${queueId}/call-next`;
-		const res = await post(path);
+		const res = myDesk ? await callNextAtDesk(myDesk.id) : await callNextAtQueue(queueId);
 		setCurrent(res || null);
 		if (!res) setNote(t('counter.empty'));
 	});
-	const onCurrent = (op, body) => act(async () => {
-		const res = await post(`/tickets/${current.id}/${op}`, body);
+	const onCurrent = (op) => act(async () => {
+		const res = await ticketOp(op, current.id);
 		setCurrent(res && res.status === 'called' ? res : null);
 	});
+	const transfer = () => act(async () => {
+		await transferTicket(current.id, target);
+		setCurrent(null);
+	});
 	const callOne = (row) => act(async () => {
-		const body = { queue_id: queueId };
-		if (myDesk) body.desk_id = myDesk.id;
-		const res = await post(`/tickets/${row.ticket_id}/call`, body);
+		const res = await callTicket(row.ticket_id, myDesk ? { queue_id: queueId, desk_id: myDesk.id } : { queue_id: queueId });
 		setCurrent(res && res.status === 'called' ? res : null);
 	});
 	const openDesk = () => act(async () => {
-		await post(`/desks/${deskChoice}/open`);
+		await openDeskCall(deskChoice);
 		const d = await loadDesks(queueId);
 		deskRef.current = d;
 	});
 	const closeDesk = () => act(async () => {
-		await post(`/desks/${myDesk.id}/close`);
+		await closeDeskCall(myDesk.id);
 		const d = await loadDesks(queueId);
 		deskRef.current = d;
 	});
@@ -213,7 +216,7 @@ export function Counter() {
 	return (
 		<>
 			<StaffHeader title={t('counter.title')} />
-			<main class="page counter">
+			<main class="page counter" data-transport={liveState === 'live' ? 'sse' : liveState || 'connecting'}>
 				<div class="counter-bar card">
 					<div class="field">
 						<label for="c-queue">{t('counter.queue')}</label>
@@ -254,7 +257,8 @@ export function Counter() {
 						{current ? (
 							<div class="now-ticket">
 								<p class="now-code" aria-live="polite">{current.code}</p>
-								<p><StatusBadge status={current.status} /> · {prios[current.priority_id]?.name || ''} · {t('counter.calledat', { time: fmtTime(current.called_date) })}</p>
+								<p><StatusBadge status={current.status} /> · {prios[current.priority_id]?.name || ''} · {t('counter.calledat', { time: fmtTime(current.called_date) })}
+									{current.desk_name && <> · {current.desk_name}</>}</p>
 							</div>
 						) : <p class="muted">{mustOpenDesk ? t('counter.opendesk.first') : t('counter.none')}</p>}
 						<div class="actions">
@@ -274,7 +278,7 @@ export function Counter() {
 								</select>
 							</div>
 							<button type="button" disabled={!current || !target || busy}
-								onClick={() => onCurrent('transfer', { queue_id: target })}>{t('counter.transfer')}</button>
+								onClick={transfer}>{t('counter.transfer')}</button>
 						</div>
 					</section>
 					<section class="card waiting" aria-labelledby="c-wait">

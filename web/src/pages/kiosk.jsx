@@ -1,7 +1,8 @@
 // Reception: find or enter a customer, pick a priority, issue and print a ticket;
 // or check in a booked appointment.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { get, post, getAll, ApiError } from '../api.js';
+import { ApiError } from '../api.js';
+import { listPriorities, listQueues, findCustomers, issueTicket, listAppointments, checkIn as checkInAppointment } from '../endpoints.js';
 import { t, lang, fmtWait, fmtTime, fmtDateTime } from '../i18n.js';
 import { useStore } from '../store.js';
 import { StaffHeader, ErrorBox, Field, useAsync } from '../ui.jsx';
@@ -13,8 +14,8 @@ const today = () => new Date().toLocaleDateString('sv'); // YYYY-MM-DD, local
 
 export function Kiosk() {
 	useStore(lang);
-	const prios = useAsync(() => get('/priorities?state=true&sort=level&limit=100').catch(() => get('/priorities?limit=100')), []);
-	const queues = useAsync(() => getAll('/queues'), []);
+	const prios = useAsync(() => listPriorities({ state: true, sort: 'level', limit: 100 }), []);
+	const queues = useAsync(() => listQueues({ limit: 500 }).then((r) => r.items), []);
 	const [query, setQuery] = useState('');
 	const [results, setResults] = useState(null);
 	const [searchError, setSearchError] = useState(null);
@@ -45,7 +46,7 @@ export function Kiosk() {
 		if (!q) return;
 		try {
 			const isDni = /^[0-9.\-\s]+$/.test(q);
-			const res = await get(`/customers?${isDni ? 'dni=' + encodeURIComponent(q.replace(/[.\s-]/g, '')) : 'q=' + encodeURIComponent(q)}&limit=20`);
+			const res = await findCustomers(isDni ? { dni: q.replace(/[.\s-]/g, ''), limit: 20 } : { q, limit: 20 });
 			setResults(res.items);
 			if (res.items.length === 0) {
 				setCreating(true);
@@ -62,7 +63,7 @@ export function Kiosk() {
 		setResults(null);
 		setAppts(null);
 		try {
-			const res = await get(`/appointments?customer_id=${c.id}&date=${today()}&status=booked`);
+			const res = await listAppointments({ customer_id: c.id, date: today(), status: 'booked' });
 			setAppts(res.items || []);
 		} catch (_) {
 			setAppts(null); // no appointments on this server, or none readable
@@ -91,10 +92,12 @@ export function Kiosk() {
 			for (const [k, v] of Object.entries(draft)) if (v.trim() !== '') c[k] = v.trim();
 			body.customer = c;
 		}
-		if (notify.email || notify.sms) body.notify = { email: notify.email, sms: notify.sms };
+		const wantEmail = notify.email && contact.email;
+		const wantSms = notify.sms && contact.sms;
+		if (wantEmail || wantSms) body.notify = { email: wantEmail, sms: wantSms };
 		setBusy(true);
 		try {
-			setTicket(await post('/tickets', body, { headers: { 'Idempotency-Key': idemKey } }));
+			setTicket(await issueTicket(body, idemKey));
 		} catch (err) {
 			setError(err);
 		} finally {
@@ -106,7 +109,7 @@ export function Kiosk() {
 		setError(null);
 		setBusy(true);
 		try {
-			setTicket(await post(`/appointments/${a.id}/check-in`, undefined));
+			setTicket(await checkInAppointment(a.id));
 		} catch (err) {
 			setError(err);
 		} finally {
@@ -117,6 +120,10 @@ export function Kiosk() {
 	const fe = error instanceof ApiError ? error.fields : {};
 	const custErr = (k) => fe[`customer.${k}`] || (k === 'dni' ? fe.customer : undefined);
 	const canIssue = priority && (customer || (creating && draft.first_name.trim() && draft.last_name.trim()));
+	// Email and SMS notices only for a person with that contact (else the API answers 422).
+	const who = customer || (creating ? draft : {});
+	const contact = { email: !!(who.email || '').trim(), sms: !!(who.phone || '').trim() };
+	const notifyError = fe['notify.email'] || fe['notify.sms'] || fe.notify;
 
 	if (ticket) return <Issued ticket={ticket} queueName={queueName[ticket.queue_id]} onDone={reset} />;
 
@@ -199,10 +206,20 @@ export function Kiosk() {
 				<section aria-labelledby="k-notify" class="card">
 					<h2 id="k-notify">3. {t('kiosk.notify')}</h2>
 					<div class="row">
-						<label class="check"><input type="checkbox" checked={notify.email} onChange={(e) => setNotify({ ...notify, email: e.currentTarget.checked })} /> {t('kiosk.notify.email')}</label>
-						<label class="check"><input type="checkbox" checked={notify.sms} onChange={(e) => setNotify({ ...notify, sms: e.currentTarget.checked })} /> {t('kiosk.notify.sms')}</label>
+						<label class="check"><input type="checkbox" checked={notify.email && contact.email} disabled={!contact.email}
+							aria-describedby={!contact.email ? 'k-no-email' : undefined}
+							onChange={(e) => setNotify({ ...notify, email: e.currentTarget.checked })} /> {t('kiosk.notify.email')}</label>
+						<label class="check"><input type="checkbox" checked={notify.sms && contact.sms} disabled={!contact.sms}
+							aria-describedby={!contact.sms ? 'k-no-phone' : undefined}
+							onChange={(e) => setNotify({ ...notify, sms: e.currentTarget.checked })} /> {t('kiosk.notify.sms')}</label>
 					</div>
-					{(fe['notify.email'] || fe['notify.sms'] || fe.notify) && <p class="field-error">{fe['notify.email'] || fe['notify.sms'] || fe.notify}</p>}
+					{(!contact.email || !contact.sms) && (
+						<p class="hint">
+							{!contact.email && <span id="k-no-email">{t('kiosk.notify.noemail')} </span>}
+							{!contact.sms && <span id="k-no-phone">{t('kiosk.notify.nophone')}</span>}
+						</p>
+					)}
+					{notifyError && <p class="field-error" role="alert">{notifyError}</p>}
 				</section>
 
 				<ErrorBox error={error} />

@@ -1,7 +1,8 @@
 // Reports by date range: tables, a chart of waits per queue, CSV export.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
-import { get, call, ApiError } from '../api.js';
+import { call, ApiError } from '../api.js';
+import { report, appointmentsReport } from '../endpoints.js';
 import { t, lang } from '../i18n.js';
 import { useStore } from '../store.js';
 import { StaffHeader, ErrorBox, Field } from '../ui.jsx';
@@ -37,7 +38,7 @@ export function Reports() {
 	useEffect(() => {
 		let alive = true;
 		setError(null);
-		Promise.all(REPORTS.map((r) => get(`/reports/${r.key}?from=${range.from}&to=${range.to}`)
+		Promise.all(REPORTS.map((r) => (r.key === 'appointments' ? appointmentsReport(range.from, range.to) : report(r.key, range.from, range.to))
 			.then((d) => [r.key, d], (e) => {
 				if (e instanceof ApiError && e.status === 404 && r.key !== 'queues') return [r.key, null];
 				throw e;
@@ -102,14 +103,16 @@ function WaitChart({ items }) {
 	useEffect(() => {
 		if (!ref.current || items.length === 0) return undefined;
 		const xs = items.map((_, i) => i);
-		const bars = uPlot.paths.bars({ size: [0.35, 60], align: 0 });
+		// Two bars per queue, side by side (left of the tick: average, right: p90), from 0.
+		const bars = uPlot.paths.bars({ size: [0.35, 60], align: -1 });
 		const plot = new uPlot({
 			width: Math.min(ref.current.clientWidth || 800, 1100), height: 260,
 			title: t('reports.chart'),
-			scales: { x: { time: false, range: [-0.6, items.length - 0.4] } },
+			scales: { x: { time: false, range: [-0.6, items.length - 0.4] }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
+			legend: { live: false },
 			axes: [{ values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? items[v]?.name ?? '' : '')), splits: () => xs },
 				{ label: t('reports.minutes') }],
-			series: [{}, { label: t('fig.avg_wait'), fill: '#2563ebcc', stroke: '#1d4ed8', paths: bars },
+			series: [{ label: t('admin.name') }, { label: t('fig.avg_wait'), fill: '#2563ebcc', stroke: '#1d4ed8', paths: bars },
 				{ label: t('fig.p90_wait'), fill: '#f59e0bcc', stroke: '#b45309', paths: uPlot.paths.bars({ size: [0.35, 60], align: 1 }) }],
 		}, [xs, items.map((r) => (r.avg_wait_seconds ?? 0) / 60), items.map((r) => (r.p90_wait_seconds ?? 0) / 60)], ref.current);
 		return () => plot.destroy();

@@ -1,7 +1,8 @@
 // A customer's ticket on their phone: code, status, position and wait, live.
 // Public (the random id is the capability); nothing about the person is shown.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, ApiError } from '../api.js';
+import { ApiError } from '../api.js';
+import { publicTicket } from '../endpoints.js';
 import { t, lang, fmtWait } from '../i18n.js';
 import { useStore } from '../store.js';
 import { LangSwitch, LiveState } from '../ui.jsx';
@@ -19,7 +20,7 @@ export function TicketPage({ id }) {
 		auth: false,
 		snapshot: async () => {
 			try {
-				const v = await get(`/public/tickets/${encodeURIComponent(id)}`, { public: true });
+				const v = await publicTicket(id);
 				setTk(v);
 				setError(null);
 			} catch (e) {
@@ -40,7 +41,7 @@ export function TicketPage({ id }) {
 
 	const wait = tk && tk.status === 'waiting' ? fmtWait(tk) : '';
 	return (
-		<main class="page phone" aria-labelledby="tk-title">
+		<main class="page phone" aria-labelledby="tk-title" data-transport={state === 'live' ? 'sse' : state || 'connecting'}>
 			<div class="phone-head">
 				<span class="brand">turnero</span>
 				<LangSwitch />

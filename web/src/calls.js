@@ -1,0 +1,36 @@
+// @ts-check
+// The calls a board shows, from GET /board (typed from openapi.yaml: a renamed field
+// fails the type check).
+
+/** @typedef {import('./api-types').Schemas['Board']} Board */
+/** @typedef {Board['queues'][number]} BoardQueue */
+/** @typedef {{key: string, code: string, place: string, queue: string}} Call */
+
+/**
+ * The queue's ticket called without a desk, when there is one: shown beside the desks.
+ * @param {BoardQueue} q
+ */
+export function looseCall(q) {
+	if (!q.serving) return null;
+	const atDesk = new Set((q.desks || []).map((d) => d.serving?.ticket_id).filter(Boolean));
+	return atDesk.has(q.serving.ticket_id) ? null : q.serving;
+}
+
+/**
+ * Every (place, ticket, called_date) on a board: the calls it shows. The place is the
+ * desk, or the queue for a call without a desk.
+ * @param {Board} board
+ * @returns {Call[]}
+ */
+export function callsOf(board) {
+	/** @type {Call[]} */
+	const calls = [];
+	for (const q of board.queues || []) {
+		for (const d of q.desks || []) {
+			if (d.serving) calls.push({ key: `${d.serving.ticket_id}@${d.serving.called_date}`, code: d.serving.code, place: d.name, queue: q.name });
+		}
+		const loose = looseCall(q);
+		if (loose) calls.push({ key: `${loose.ticket_id}@${loose.called_date}`, code: loose.code, place: q.name, queue: q.name });
+	}
+	return calls;
+}
