@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/strbuf.h"
+
 static const char *base_url;
 static const char *state_dir;
 static const char *stack_script;
@@ -304,4 +306,28 @@ void it_assert_answer_is_stored(const struct it_response *r, const char *path, c
 			      json_object_to_json_string(val), json_object_to_json_string(stored));
 	}
 	it_response_free(&now);
+}
+
+void it_sql(const char *statement)
+{
+	struct strbuf cmd = STRBUF_INIT;
+	strbuf_printf(&cmd, "mariadb --no-defaults --socket='%s' -uroot turnero -e \"%s\"",
+		      it_state_path("run/mysql.sock"), statement);
+	int rc = system(strbuf_cstr(&cmd));
+	strbuf_free(&cmd);
+	ck_assert_msg(rc == 0, "SQL failed: %s", statement);
+}
+
+long long it_sql_number(const char *query)
+{
+	struct strbuf cmd = STRBUF_INIT;
+	char line[256] = "";
+	strbuf_printf(&cmd, "mariadb --no-defaults --socket='%s' -uroot turnero -N -B -e \"%s\"",
+		      it_state_path("run/mysql.sock"), query);
+	FILE *f = popen(strbuf_cstr(&cmd), "r");
+	strbuf_free(&cmd);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+	ck_assert_int_eq(pclose(f), 0);
+	return atoll(line);
 }

@@ -45,6 +45,11 @@ int it_worker_pids(pid_t *out, int max);
 /* Path of a file inside the stack's state directory, in a static buffer. */
 const char *it_state_path(const char *rel);
 
+/* Runs SQL against the stack's database as root (fails the test when it fails); the first
+ * column of the first row of a query, as a number. For setting up what the API cannot. */
+void it_sql(const char *statement);
+long long it_sql_number(const char *query);
+
 /* Asserts status and, for problem answers, the problem+json shape. */
 void it_assert_problem(const struct it_response *r, long status);
 

@@ -23,27 +23,6 @@ static void setup(void)
 		ck_assert_int_eq(it_admin_login(token, sizeof token), 0);
 }
 
-static void sql(const char *statement)
-{
-	char cmd[4096];
-	snprintf(cmd, sizeof cmd, "mariadb --no-defaults --socket='%s' -uroot turnero -e \"%s\"",
-		 it_state_path("run/mysql.sock"), statement);
-	ck_assert_msg(system(cmd) == 0, "SQL failed: %s", statement);
-}
-
-/* The first column of the first row of a query, as a number. */
-static long long sql_number(const char *query)
-{
-	char cmd[4096], line[256] = "";
-	snprintf(cmd, sizeof cmd, "mariadb --no-defaults --socket='%s' -uroot turnero -N -B -e \"%s\"",
-		 it_state_path("run/mysql.sock"), query);
-	FILE *f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-	ck_assert_int_eq(pclose(f), 0);
-	return atoll(line);
-}
-
 static void rfc3339(long long t, char out[32])
 {
 	time_t tt = (time_t)t;
@@ -227,7 +206,7 @@ START_TEST(test_booking_validation_and_cancel_rules)
 	/* Refused bookings wrote nothing. */
 	char count[256];
 	snprintf(count, sizeof count, "SELECT COUNT(*) FROM appointments WHERE queue_id = '%s'", q);
-	ck_assert_int_eq(sql_number(count), 0);
+	ck_assert_int_eq(it_sql_number(count), 0);
 
 	/* A good one, in another offset: the same instant. */
 	ck_assert_int_eq(book(q, slot, MEDIA, dni(), id), 201);
@@ -306,7 +285,7 @@ START_TEST(test_sixteen_concurrent_bookings_fill_exactly_the_capacity)
 	ck_assert_int_eq(full, 13);
 	char query[256];
 	snprintf(query, sizeof query, "SELECT COUNT(*) FROM appointments WHERE queue_id = '%s'", q);
-	ck_assert_int_eq(sql_number(query), 3);
+	ck_assert_int_eq(it_sql_number(query), 3);
 }
 END_TEST
 
@@ -344,7 +323,7 @@ static void move_slot(const char *appt, int minutes_ago)
 		 "SET @s = UTC_TIMESTAMP() - INTERVAL %d MINUTE; INSERT IGNORE INTO appointment_slots (queue_id, start)"
 		 " SELECT queue_id, @s FROM appointments WHERE id = '%s'; UPDATE appointments SET start = @s,"
 		 " end = @s + INTERVAL 5 MINUTE, service_date = UTC_DATE() WHERE id = '%s'", minutes_ago, appt, appt);
-	sql(stmt);
+	it_sql(stmt);
 }
 
 static long check_in(const char *appt, struct it_response *r)
@@ -368,11 +347,11 @@ START_TEST(test_check_in_within_grace_counts_from_the_slot_start)
 	snprintf(stmt, sizeof stmt,
 		 "UPDATE tickets SET created_date = UTC_TIMESTAMP(3) - INTERVAL 8 MINUTE, due_date = created_date"
 		 " WHERE id = '%s'", early);
-	sql(stmt);
+	it_sql(stmt);
 	snprintf(stmt, sizeof stmt,
 		 "UPDATE tickets SET created_date = UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE, due_date = created_date"
 		 " WHERE id = '%s'", late);
-	sql(stmt);
+	it_sql(stmt);
 	move_slot(appt, 5);
 	struct it_response r;
 	ck_assert_int_eq(check_in(appt, &r), 201);
@@ -419,7 +398,7 @@ START_TEST(test_check_in_after_grace_counts_from_the_check_in)
 	ck_assert_int_eq(book(q, future_slot(0), MEDIA, dni(), other), 201);
 	snprintf(stmt, sizeof stmt, "UPDATE appointments SET service_date = UTC_DATE() + INTERVAL 1 DAY WHERE id = '%s'",
 		 other);
-	sql(stmt);
+	it_sql(stmt);
 	ck_assert_int_eq(check_in(other, &r), 409);
 	it_response_free(&r);
 	move_slot(other, 1);
@@ -430,7 +409,7 @@ START_TEST(test_check_in_after_grace_counts_from_the_check_in)
 	ck_assert_int_eq(check_in(other, &r), 409);
 	it_response_free(&r);
 	snprintf(stmt, sizeof stmt, "SELECT COUNT(*) FROM tickets WHERE queue_id = '%s'", q);
-	ck_assert_int_eq(sql_number(stmt), 1);
+	ck_assert_int_eq(it_sql_number(stmt), 1);
 	ck_assert_int_eq(check_in("6f1c0a3e-0a51-4c55-9a0e-0000000000ff", &r), 404);
 	it_response_free(&r);
 }
@@ -498,7 +477,7 @@ START_TEST(test_public_self_service_without_a_token)
 	it_response_free(&r);
 	/* The least urgent priority the queue serves. */
 	snprintf(path, sizeof path, "SELECT COUNT(*) FROM appointments WHERE id = '%s' AND priority_id = '" BAJA "'", id);
-	ck_assert_int_eq(sql_number(path), 1);
+	ck_assert_int_eq(it_sql_number(path), 1);
 	/* The same email again that day, even in another slot: 409. The other slot is the
 	 * next one, or the one before when the next one starts the following (UTC) day. */
 	long long other = (slot + 300) % 86400 == 0 ? slot - 300 : slot + 300;
@@ -588,7 +567,7 @@ START_TEST(test_restart_marks_earlier_booked_no_show_and_report_counts)
 		 "INSERT IGNORE INTO appointment_slots (queue_id, start) SELECT queue_id, start - INTERVAL 1 DAY"
 		 " FROM appointments WHERE id = '%s'; UPDATE appointments SET start = start - INTERVAL 1 DAY,"
 		 " end = end - INTERVAL 1 DAY, service_date = UTC_DATE() - INTERVAL 1 DAY WHERE id = '%s'", gone, gone);
-	sql(stmt);
+	it_sql(stmt);
 	char cmd[2048], line[1024];
 	for (int run = 0; run < 2; run++) {
 		snprintf(cmd, sizeof cmd, "'%s/turneroctl' -c '%s' schedule-restart", getenv("TURNERO_BUILD_DIR"),

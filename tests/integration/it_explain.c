@@ -26,26 +26,6 @@ static void setup(void)
 		ck_assert_int_eq(it_admin_login(token, sizeof token), 0);
 }
 
-static void sql(const char *statement)
-{
-	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "mariadb --no-defaults --socket='%s' -uroot turnero -e \"%s\"",
-		 it_state_path("run/mysql.sock"), statement);
-	ck_assert_msg(system(cmd) == 0, "SQL failed: %s", statement);
-}
-
-static long long sql_number(const char *query)
-{
-	char cmd[4096], line[256] = "";
-	snprintf(cmd, sizeof cmd, "mariadb --no-defaults --socket='%s' -uroot turnero -N -B -e \"%s\"",
-		 it_state_path("run/mysql.sock"), query);
-	FILE *f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-	ck_assert_int_eq(pclose(f), 0);
-	return atoll(line);
-}
-
 static struct json_object *member(struct json_object *o, const char *key)
 {
 	struct json_object *v = NULL;
@@ -162,7 +142,7 @@ START_TEST(test_order_priority_overdue_steal_agrees_with_call_next)
 		 "UPDATE tickets SET created_date = created_date - INTERVAL 2 HOUR, due_date = due_date - INTERVAL 2 HOUR,"
 		 " sla_deadline = due_date + INTERVAL 60 MINUTE WHERE id = '%s'",
 		 d);
-	sql(stmt);
+	it_sql(stmt);
 
 	struct it_response r;
 	struct json_object *items = order(q1, &r);
@@ -309,10 +289,10 @@ START_TEST(test_order_fifo_with_checked_in_appointment_agrees_with_call_next)
 		 " INSERT IGNORE INTO appointment_slots (queue_id, start) SELECT queue_id, @s FROM appointments WHERE id = '%s';"
 		 " UPDATE appointments SET start = @s, end = @s + INTERVAL 5 MINUTE, service_date = UTC_DATE() WHERE id = '%s'",
 		 appt, appt);
-	sql(stmt);
+	it_sql(stmt);
 	char query[256];
 	snprintf(query, sizeof query, "SELECT UNIX_TIMESTAMP(start) FROM appointments WHERE id = '%s'", appt);
-	tt = (time_t)sql_number(query);
+	tt = (time_t)it_sql_number(query);
 	gmtime_r(&tt, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(path, sizeof path, "/api/v1/appointments/%s/check-in", appt);
@@ -357,9 +337,9 @@ START_TEST(test_quote_creates_nothing_and_matches_the_next_registration)
 	char query[512], dni[32];
 	snprintf(dni, sizeof dni, "77%06ld", (long)(time(NULL) % 1000000));
 	snprintf(query, sizeof query, "SELECT COUNT(*) FROM tickets WHERE queue_id = '%s'", q);
-	long long tickets = sql_number(query);
+	long long tickets = it_sql_number(query);
 	snprintf(query, sizeof query, "SELECT COALESCE(MAX(last_number), 0) FROM queue_day_counters WHERE queue_id = '%s'", q);
-	long long counter = sql_number(query);
+	long long counter = it_sql_number(query);
 	ck_assert_int_eq(counter, 2);
 	char body[512];
 	snprintf(body, sizeof body,
@@ -382,11 +362,11 @@ START_TEST(test_quote_creates_nothing_and_matches_the_next_registration)
 	it_response_free(&r);
 	/* Nothing was written: no ticket, no number, no customer. */
 	snprintf(query, sizeof query, "SELECT COUNT(*) FROM tickets WHERE queue_id = '%s'", q);
-	ck_assert_int_eq(sql_number(query), tickets);
+	ck_assert_int_eq(it_sql_number(query), tickets);
 	snprintf(query, sizeof query, "SELECT COALESCE(MAX(last_number), 0) FROM queue_day_counters WHERE queue_id = '%s'", q);
-	ck_assert_int_eq(sql_number(query), counter);
+	ck_assert_int_eq(it_sql_number(query), counter);
 	snprintf(query, sizeof query, "SELECT COUNT(*) FROM customers WHERE dni = '%s'", dni);
-	ck_assert_int_eq(sql_number(query), 0);
+	ck_assert_int_eq(it_sql_number(query), 0);
 
 	/* The real registration right after gets the same place, estimate and range. */
 	snprintf(body, sizeof body,
@@ -425,7 +405,7 @@ START_TEST(test_quote_creates_nothing_and_matches_the_next_registration)
 	it_assert_problem(&r, 422);
 	it_response_free(&r);
 	snprintf(query, sizeof query, "SELECT COUNT(*) FROM tickets WHERE queue_id = '%s'", q);
-	ck_assert_int_eq(sql_number(query), tickets + 1);
+	ck_assert_int_eq(it_sql_number(query), tickets + 1);
 }
 END_TEST
 
@@ -443,7 +423,7 @@ static void script(const char *id, const char *day, const char *created, const c
 		 " quoted_wait_high = %d WHERE id = '%s'; UPDATE ticket_events SET at = '%s %s' WHERE ticket_id = '%s'"
 		 " AND event = 'called'",
 		 day, day, created, day, created, day, called, day, served, quote, low, high, id, day, called, id);
-	sql(stmt);
+	it_sql(stmt);
 }
 
 static struct json_object *report_item(struct json_object *items, const char *queue_id, const char *priority_id)
@@ -490,9 +470,9 @@ START_TEST(test_estimate_and_fairness_reports_on_a_scripted_day)
 	/* The manual call is marked on its event, and only that one. */
 	char query[256];
 	snprintf(query, sizeof query, "SELECT SUM(out_of_order) FROM ticket_events WHERE event = 'called' AND ticket_id = '%s'", t4);
-	ck_assert_int_eq(sql_number(query), 1);
+	ck_assert_int_eq(it_sql_number(query), 1);
 	snprintf(query, sizeof query, "SELECT SUM(out_of_order) FROM ticket_events WHERE event = 'called' AND ticket_id = '%s'", t2);
-	ck_assert_int_eq(sql_number(query), 0);
+	ck_assert_int_eq(it_sql_number(query), 0);
 
 	/* 2001-02-03, one attendant, 300 s each: waits t3 0, t1 420, t4 540, t2 960. */
 	script(t1, "2001-02-03", "09:00:00", "09:07:00", "09:12:00", 600, 500, 700);

@@ -970,14 +970,6 @@ START_TEST(test_relay_sends_near_exactly_once_when_the_position_reaches_ahead)
 }
 END_TEST
 
-static void sql(const char *statement)
-{
-	char cmd[4096];
-	snprintf(cmd, sizeof cmd, "mariadb --no-defaults --socket='%s' -uroot turnero -e \"%s\"",
-		 it_state_path("run/mysql.sock"), statement);
-	ck_assert_msg(system(cmd) == 0, "SQL failed: %s", statement);
-}
-
 static void bookable(void)
 {
 	static bool done;
@@ -1124,9 +1116,9 @@ START_TEST(test_check_in_with_notify_issues_a_ticket_that_gets_issued_and_called
 	snprintf(stmt, sizeof stmt,
 		 "SET @s = UTC_TIMESTAMP() - INTERVAL 1 MINUTE; INSERT IGNORE INTO appointment_slots (queue_id, start)"
 		 " SELECT queue_id, @s FROM appointments WHERE id IN ('%s', '%s'); UPDATE appointments SET start = @s,"
-		 " end = @s + INTERVAL 5 MINUTE, service_date = DATE(@s) WHERE id IN ('%s', '%s')",
+		 " end = @s + INTERVAL 5 MINUTE, service_date = UTC_DATE() WHERE id IN ('%s', '%s')",
 		 appt, bare, appt, bare);
-	sql(stmt);
+	it_sql(stmt);
 
 	/* No email to notify: 422 naming notify.email, and the appointment is still booked. */
 	snprintf(path, sizeof path, "/api/v1/appointments/%s/check-in", bare);

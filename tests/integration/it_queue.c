@@ -302,15 +302,6 @@ static long long list_total(const char *path)
 	return total;
 }
 
-/* Runs one statement against the stack's database as its administrator. */
-static void sql(const char *statement)
-{
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "mariadb --no-defaults --socket='%s' -uroot turnero -e \"%s\"",
-		 it_state_path("run/mysql.sock"), statement);
-	ck_assert_msg(system(cmd) == 0, "SQL failed: %s", statement);
-}
-
 /* An RFC 3339 UTC time with milliseconds: 2025-10-17T03:03:49.172Z. */
 static bool is_timestamp(const char *s)
 {
@@ -407,7 +398,7 @@ START_TEST(test_priority_queue_calls_by_level_then_age_and_overdue_first)
 	ck_assert_int_lt(wait, DEFAULT_SERVICE_SECONDS);
 	snprintf(stmt, sizeof stmt,
 		 "UPDATE tickets SET sla_deadline = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE WHERE id = '%s'", late);
-	sql(stmt);
+	it_sql(stmt);
 	ck_assert_int_eq(ticket_standing(late, NULL), 1);
 	ck_assert_int_eq(ticket_standing(fresh, NULL), 2);
 	call_next_expect(q.id, late);
@@ -1062,7 +1053,7 @@ START_TEST(test_estimate_averages_the_last_20_served_tickets)
 		 " t.called_date = UTC_TIMESTAMP(3) - INTERVAL r.n MINUTE"
 		 " - INTERVAL IF(r.n > 20, 500, IF(r.n %% 2 = 0, 10, 30)) SECOND",
 		 q.id);
-	sql(stmt);
+	it_sql(stmt);
 	char a[64], b[64];
 	issue(prio, q.id, a);
 	issue(prio, q.id, b);
@@ -1370,7 +1361,7 @@ START_TEST(test_schedule_restart_expires_earlier_days_once)
 	snprintf(stmt, sizeof stmt,
 		 "UPDATE tickets SET service_date = UTC_DATE() - INTERVAL 1 DAY WHERE id IN ('%s', '%s')", old_called,
 		 old_waiting);
-	sql(stmt);
+	it_sql(stmt);
 
 	ck_assert_int_ge(schedule_restart(), 2);
 	assert_ticket(old_waiting, "expired", q.id);

@@ -87,17 +87,6 @@ static void create_user(const char *user_name, const char *role_id, char id[64])
 	create("/api/v1/users", body, id);
 }
 
-/* Runs one statement against the stack's database as its administrator. */
-static void sql(const char *statement)
-{
-	struct strbuf cmd = STRBUF_INIT;
-	strbuf_printf(&cmd, "mariadb --no-defaults --socket='%s' -uroot turnero -e \"%s\"",
-		      it_state_path("run/mysql.sock"), statement);
-	int rc = system(strbuf_cstr(&cmd));
-	strbuf_free(&cmd);
-	ck_assert_msg(rc == 0, "SQL failed: %s", statement);
-}
-
 /* ---- JSON helpers ---- */
 
 static struct json_object *member(struct json_object *o, const char *key)
@@ -199,7 +188,7 @@ static void ticket(const char *queue, const char *prio, int level, const char *d
 		 " service_date, number, code, status, created_date, called_date, served_date, called_by, updated_date)"
 		 " VALUES (UUID(), '%s', '%s', %d, '%s', '%s', '%s', %d, 'R-%03d', '%s', %s, %s, %s, %s, %s)",
 		 sc.customer, prio, level, queue, queue, day, number, number, status, c, cd, sd, byq, c);
-	sql(stmt);
+	it_sql(stmt);
 }
 
 static void setup_scenario(void)
@@ -847,7 +836,7 @@ START_TEST(test_export_pages_through_thousands_of_tickets_in_order)
 		 " SELECT UUID(), '%s', '%s', 7, '%s', '%s', '2020-04-01', seq, CONCAT('M-', seq), 'expired',"
 		 " TIMESTAMP('2020-04-01 08:00:00') + INTERVAL (seq DIV 10) SECOND, NOW() FROM seq_1_to_2500",
 		 sc.customer, sc.p1, queue, queue);
-	sql(stmt);
+	it_sql(stmt);
 	char path[256];
 	snprintf(path, sizeof path, "/api/v1/reports/tickets.csv?from=2020-04-01&to=2020-04-01&queue_id=%s", queue);
 	struct it_response r;
