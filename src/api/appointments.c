@@ -400,22 +400,6 @@ void api_public_queues(struct api_ctx *ctx)
 	api_json(ctx, 200, o);
 }
 
-/* Only the named query parameters, each at most once. */
-static bool only_params(struct api_ctx *ctx, const char *const *allowed, struct field_errors *fe)
-{
-	const struct kv_list *q = &ctx->req->query;
-	for (size_t i = 0; i < q->n; i++) {
-		bool known = false;
-		for (size_t k = 0; allowed[k] && !known; k++)
-			known = strcmp(q->items[i].key, allowed[k]) == 0;
-		if (!known)
-			field_errors_add(fe, q->items[i].key, "is not a known parameter");
-		else if (kv_count(q, q->items[i].key) > 1 && kv_get(q, q->items[i].key) != q->items[i].value)
-			field_errors_add(fe, q->items[i].key, "must not be repeated");
-	}
-	return fe->n == 0;
-}
-
 void api_public_availability(struct api_ctx *ctx)
 {
 	static const char *const allowed[] = {"from", "to", NULL};
@@ -424,7 +408,7 @@ void api_public_availability(struct api_ctx *ctx)
 		return;
 	struct field_errors fe;
 	field_errors_init(&fe);
-	only_params(ctx, allowed, &fe);
+	params_only(ctx, allowed, &fe);
 	struct slot_view *slots = NULL;
 	size_t n = 0;
 	enum app_err e = fe.n ? APP_INVALID
@@ -545,54 +529,4 @@ void api_public_appointments_cancel(struct api_ctx *ctx)
 					     : NULL);
 	else
 		api_json(ctx, 200, render_public_appointment(&p));
-}
-
-void api_reports_appointments(struct api_ctx *ctx)
-{
-	static const char *const allowed[] = {"from", "to", NULL};
-	struct field_errors fe;
-	field_errors_init(&fe);
-	char today[11];
-	svc_service_date(today);
-	only_params(ctx, allowed, &fe);
-	const char *to = params_str(ctx, "to");
-	if (!to)
-		to = today;
-	const char *from = params_str(ctx, "from");
-	if (!from)
-		from = to;
-	if (!fe.n)
-		report_range_check(from, to, &fe);
-	if (fe.n) {
-		http_response_invalid(ctx->resp, &fe);
-		return;
-	}
-	struct appointment_report_row *rows = NULL;
-	size_t n = 0;
-	enum app_err e = svc_report_appointments(&ctx->app->services, from, to, &rows, &n);
-	if (e != APP_OK) {
-		api_fail(ctx, e, NULL);
-		return;
-	}
-	struct json_object *items = json_object_new_array();
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "queue_id", json_object_new_string(rows[i].queue_id));
-		json_object_object_add(o, "name", json_object_new_string(rows[i].name));
-		json_object_object_add(o, "booked", json_object_new_int64(rows[i].booked));
-		json_object_object_add(o, "checked_in", json_object_new_int64(rows[i].checked_in));
-		json_object_object_add(o, "cancelled", json_object_new_int64(rows[i].cancelled));
-		json_object_object_add(o, "no_show", json_object_new_int64(rows[i].no_show));
-		char pct[32];
-		snprintf(pct, sizeof pct, "%.2f", rows[i].on_time_pct);
-		json_object_object_add(o, "on_time_pct",
-				       rows[i].has_on_time ? json_object_new_double_s(rows[i].on_time_pct, pct) : NULL);
-		json_object_array_add(items, o);
-	}
-	free(rows);
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "from", json_object_new_string(from));
-	json_object_object_add(o, "to", json_object_new_string(to));
-	json_object_object_add(o, "items", items);
-	api_json(ctx, 200, o);
 }

@@ -28,16 +28,11 @@ static void add_str(struct json_object *o, const char *key, const char *v)
 
 void api_events_list(struct api_ctx *ctx)
 {
+	static const char *const allowed[] = {"after", "limit", NULL};
 	const struct kv_list *q = &ctx->req->query;
 	struct field_errors fe;
 	field_errors_init(&fe);
-	for (size_t i = 0; i < q->n; i++) {
-		const char *key = q->items[i].key;
-		if (strcmp(key, "after") != 0 && strcmp(key, "limit") != 0)
-			field_errors_add(&fe, key, "is not a known parameter");
-		else if (kv_count(q, key) > 1 && kv_get(q, key) != q->items[i].value)
-			field_errors_add(&fe, key, "must not be repeated");
-	}
+	params_only(ctx, allowed, &fe);
 	long long after = 0, limit = LIST_LIMIT_DEFAULT;
 	const char *v = kv_get(q, "after");
 	if (v && !parse_count(v, &after))

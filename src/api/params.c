@@ -27,6 +27,25 @@ static bool in_list(const char *s, const char *const *list)
 	return false;
 }
 
+/* Every query parameter named in one of the lists (others may be NULL), each at most once. */
+static void only_known(struct api_ctx *ctx, const char *const *one, const char *const *other,
+		       struct field_errors *fe)
+{
+	const struct kv_list *q = &ctx->req->query;
+	for (size_t i = 0; i < q->n; i++) {
+		const char *key = q->items[i].key;
+		if (!in_list(key, one) && !(other && in_list(key, other)))
+			field_errors_add(fe, key, "is not a known parameter");
+		else if (kv_count(q, key) > 1 && kv_get(q, key) != q->items[i].value)
+			field_errors_add(fe, key, "must not be repeated");
+	}
+}
+
+void params_only(struct api_ctx *ctx, const char *const *allowed, struct field_errors *fe)
+{
+	only_known(ctx, allowed, NULL, fe);
+}
+
 void params_list(struct api_ctx *ctx, const char *const *sorts, const char *const *allowed_filters,
 		 struct list_params *out, struct field_errors *fe)
 {
@@ -35,14 +54,7 @@ void params_list(struct api_ctx *ctx, const char *const *sorts, const char *cons
 	out->limit = LIST_LIMIT_DEFAULT;
 	out->offset = 0;
 	out->sort = sorts[0];
-
-	for (size_t i = 0; i < q->n; i++) {
-		const char *key = q->items[i].key;
-		if (!in_list(key, paging) && !in_list(key, allowed_filters))
-			field_errors_add(fe, key, "is not a known parameter");
-		else if (kv_count(q, key) > 1 && kv_get(q, key) != q->items[i].value)
-			field_errors_add(fe, key, "must not be repeated");
-	}
+	only_known(ctx, paging, allowed_filters, fe);
 	const char *v = kv_get(q, "limit");
 	if (v && (!parse_int(v, &out->limit) || out->limit < 1 || out->limit > LIST_LIMIT_MAX))
 		field_errors_add(fe, "limit", "must be an integer between 1 and %d", LIST_LIMIT_MAX);

@@ -23,6 +23,9 @@ struct list_params {
 void params_list(struct api_ctx *ctx, const char *const *sorts, const char *const *allowed_filters,
 		 struct list_params *out, struct field_errors *fe);
 
+/* A field error for every query parameter not in allowed (NULL-terminated) or given twice. */
+void params_only(struct api_ctx *ctx, const char *const *allowed, struct field_errors *fe);
+
 /* A filter value (borrowed) or NULL when absent. */
 const char *params_str(struct api_ctx *ctx, const char *name);
 

@@ -5,24 +5,9 @@
 
 #include "api/api.h"
 #include "api/params.h"
+#include "service/appointment.h"
 #include "service/explain.h"
 #include "service/report.h"
-
-/* Unknown and repeated query parameters are errors, as on list routes. */
-static void check_query(struct api_ctx *ctx, const char *const *allowed, struct field_errors *fe)
-{
-	const struct kv_list *q = &ctx->req->query;
-	for (size_t i = 0; i < q->n; i++) {
-		const char *key = q->items[i].key;
-		bool known = false;
-		for (size_t k = 0; allowed[k] && !known; k++)
-			known = strcmp(key, allowed[k]) == 0;
-		if (!known)
-			field_errors_add(fe, key, "is not a known parameter");
-		else if (kv_count(q, key) > 1 && kv_get(q, key) != q->items[i].value)
-			field_errors_add(fe, key, "must not be repeated");
-	}
-}
 
 /* from and to, defaulting to today (to) and to (from); checked by report_range_check. */
 static void read_range(struct api_ctx *ctx, char today[11], const char **from, const char **to,
@@ -84,7 +69,7 @@ static void summary(struct api_ctx *ctx, enum report_group group)
 	const char *from, *to;
 	char today[11];
 	field_errors_init(&fe);
-	check_query(ctx, allowed, &fe);
+	params_only(ctx, allowed, &fe);
 	read_range(ctx, today, &from, &to, &fe);
 	if (!report_sort_parse(group, params_str(ctx, "sort"), &sort)) {
 		char keys[512] = "";
@@ -141,7 +126,7 @@ void api_reports_tickets_csv(struct api_ctx *ctx)
 	const char *from, *to;
 	char today[11];
 	field_errors_init(&fe);
-	check_query(ctx, allowed, &fe);
+	params_only(ctx, allowed, &fe);
 	read_range(ctx, today, &from, &to, &fe);
 	const char *queue_id = params_uuid(ctx, "queue_id", &fe);
 	if (fe.n) {
@@ -164,7 +149,7 @@ static bool range_only(struct api_ctx *ctx, char today[11], const char **from, c
 	static const char *const allowed[] = {"from", "to", NULL};
 	struct field_errors fe;
 	field_errors_init(&fe);
-	check_query(ctx, allowed, &fe);
+	params_only(ctx, allowed, &fe);
 	read_range(ctx, today, from, to, &fe);
 	if (fe.n) {
 		http_response_invalid(ctx->resp, &fe);
@@ -180,6 +165,39 @@ static void answer_range(struct api_ctx *ctx, const char *from, const char *to, 
 	json_object_object_add(o, "to", json_object_new_string(to));
 	json_object_object_add(o, "items", items);
 	api_json(ctx, 200, o);
+}
+
+/* GET /reports/appointments: bookings by their current status per queue over the days of start. */
+void api_reports_appointments(struct api_ctx *ctx)
+{
+	const char *from, *to;
+	char today[11];
+	if (!range_only(ctx, today, &from, &to))
+		return;
+	struct appointment_report_row *rows = NULL;
+	size_t n = 0;
+	enum app_err e = svc_report_appointments(&ctx->app->services, from, to, &rows, &n);
+	if (e != APP_OK) {
+		api_fail(ctx, e, NULL);
+		return;
+	}
+	struct json_object *items = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "queue_id", json_object_new_string(rows[i].queue_id));
+		json_object_object_add(o, "name", json_object_new_string(rows[i].name));
+		json_object_object_add(o, "booked", json_object_new_int64(rows[i].booked));
+		json_object_object_add(o, "checked_in", json_object_new_int64(rows[i].checked_in));
+		json_object_object_add(o, "cancelled", json_object_new_int64(rows[i].cancelled));
+		json_object_object_add(o, "no_show", json_object_new_int64(rows[i].no_show));
+		char pct[32];
+		snprintf(pct, sizeof pct, "%.2f", rows[i].on_time_pct);
+		json_object_object_add(o, "on_time_pct",
+				       rows[i].has_on_time ? json_object_new_double_s(rows[i].on_time_pct, pct) : NULL);
+		json_object_array_add(items, o);
+	}
+	free(rows);
+	answer_range(ctx, from, to, items);
 }
 
 /* GET /reports/estimates: the wait quoted at issue against the real one, per issuing queue. */
