@@ -1,7 +1,6 @@
 /* turnero-fcgi: the FastCGI master and its workers. */
 #include "config.h"
 
-#include <getopt.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include "http/master.h"
 #include "http/worker.h"
 #include "repo/db.h"
+#include "service/startup.h"
 #include "service/app.h"
 
 static void usage(FILE *out)
@@ -57,39 +57,11 @@ out:
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'}, {"check-config", no_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},	  {"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *config_arg = NULL;
-	int check_only = 0, c;
-
-	while ((c = getopt_long(argc, argv, "c:thV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': config_arg = optarg; break;
-		case 't': check_only = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("turnero-fcgi %s\n", PACKAGE_VERSION); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "turnero-fcgi: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
-
 	static struct config cfg;
-	char err[512];
-	const char *path = config_default_path(config_arg);
-	if (config_load(&cfg, path, err, sizeof err) < 0 || svc_app_check(&cfg, err, sizeof err) < 0) {
-		fprintf(stderr, "turnero-fcgi: %s\n", err);
-		return 2;
-	}
-	if (check_only) {
-		printf("%s: configuration ok\n", path);
-		return 0;
-	}
+	const char *path;
+	int done = svc_startup("turnero-fcgi", argc, argv, usage, &cfg, &path);
+	if (done >= 0)
+		return done;
 	log_set_level((enum log_level)log_level_parse(cfg.log.level));
 	/*
 	 * A fixed threshold turns off glibc's adaptive one, which after the first

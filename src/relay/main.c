@@ -6,7 +6,6 @@
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include "common/wake.h"
 #include "relay/relay.h"
 #include "repo/db.h"
+#include "service/startup.h"
 #include "repo/webhook_repo.h"
 
 #define LEASE_SECONDS 6        /* a dead holder's lease is taken over within this (< 10 s) */
@@ -237,37 +237,11 @@ static int run(struct relay *r)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'}, {"check-config", no_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},	  {"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *config_arg = NULL;
-	int check_only = 0, c;
-	while ((c = getopt_long(argc, argv, "c:thV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': config_arg = optarg; break;
-		case 't': check_only = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("turnero-relay %s\n", PACKAGE_VERSION); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "turnero-relay: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
 	static struct config cfg;
-	char err[512];
-	const char *path = config_default_path(config_arg);
-	if (config_load(&cfg, path, err, sizeof err) < 0 || svc_app_check(&cfg, err, sizeof err) < 0) {
-		fprintf(stderr, "turnero-relay: %s\n", err);
-		return 2;
-	}
-	if (check_only) {
-		printf("turnero-relay: configuration %s is valid\n", path);
-		return 0;
-	}
+	const char *path;
+	int done = svc_startup("turnero-relay", argc, argv, usage, &cfg, &path);
+	if (done >= 0)
+		return done;
 	log_set_level((enum log_level)log_level_parse(cfg.log.level));
 	log_set_role("relay");
 
@@ -290,6 +264,7 @@ int main(int argc, char **argv)
 	bool app_open = false, live_open_ok = false;
 	r.cfg = &cfg;
 	r.wake_fd = -1;
+	char err[512];
 	if (svc_app_open(&r.app, &cfg, err, sizeof err) < 0) {
 		log_err("relay cannot start: %s", err);
 		goto out;
