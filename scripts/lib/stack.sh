@@ -131,7 +131,8 @@ stack_db_admin() {
 
 stack_db_start() {
 	local dir=$1 pid password
-	mkdir -p "$dir/db" "$dir/run" "$dir/log" || return 1
+	# MariaDB's temporary files stay in the stack too: a shared /tmp may be cleaned under it.
+	mkdir -p "$dir/db" "$dir/run" "$dir/log" "$dir/db-tmp" || return 1
 	stack_check_path "$dir/run/mysql.sock" || return 1
 	if ! stack_alive "$dir/run/mariadbd.pid" mariadbd; then
 		if [ ! -d "$dir/db/mysql" ]; then
@@ -140,7 +141,7 @@ stack_db_start() {
 			local extra=()
 			[ "$(id -u)" -eq 0 ] || extra=(--auth-root-socket-user="$(id -un)")
 			mariadb-install-db --no-defaults --auth-root-authentication-method=socket \
-				"${extra[@]}" --datadir="$dir/db" --user="$(id -un)" \
+				"${extra[@]}" --datadir="$dir/db" --tmpdir="$dir/db-tmp" --user="$(id -un)" \
 				--skip-test-db >"$dir/log/mariadb-install.log" 2>&1 || {
 				tail -n 20 "$dir/log/mariadb-install.log" >&2
 				stack_fail "mariadb-install-db failed (log: $dir/log/mariadb-install.log)"
@@ -151,7 +152,7 @@ stack_db_start() {
 		rm -f "$dir/run/mariadbd.pid"
 		# Small footprint; the server's time zone is UTC so NOW() does not depend on the host.
 		pid=$(stack_spawn "$dir/log/mariadb.log" mariadbd --no-defaults --datadir="$dir/db" \
-			--socket="$dir/run/mysql.sock" --pid-file="$dir/run/mariadbd.pid" \
+			--tmpdir="$dir/db-tmp" --socket="$dir/run/mysql.sock" --pid-file="$dir/run/mariadbd.pid" \
 			--skip-networking --user="$(id -un)" --log-error="$dir/log/mariadb.log" \
 			--innodb-buffer-pool-size=128M --innodb-log-file-size=64M \
 			--innodb-flush-log-at-trx-commit=1 --max-connections=200 \
