@@ -116,6 +116,8 @@ describe('turnero web app', () => {
 		await page.getByLabel('Apellido', { exact: true }).fill('Luna');
 		assert.equal(await page.getByLabel('DNI', { exact: true }).inputValue(), dni);
 		await page.getByRole('button', { name: /Media/ }).click();
+		// The seeded priorities' descriptions in the page's language.
+		assert.equal((await page.getByRole('button', { name: /Media/ }).locator('.prio-desc').textContent()).trim(), 'Normal');
 		// Notices only by a channel the person has.
 		const byEmail = page.getByRole('checkbox', { name: 'Avisar por correo' });
 		const bySms = page.getByRole('checkbox', { name: 'Avisar por SMS' });
@@ -200,6 +202,9 @@ describe('turnero web app', () => {
 		const called = await api(admin, 'GET', `/tickets/${ticketId}`);
 		assert.equal(called.body.status, 'called');
 		assert.equal(called.body.desk_name, 'Ventanilla 3');
+		// The screenshot shows the counter ready for the next step, not mid-request.
+		await counter.getByRole('button', { name: /^Atendido/ }).and(counter.locator(':enabled')).waitFor();
+		assert.ok(await next.isEnabled(), 'call next is ready again');
 		await shot(counter, 'counter');
 
 		// The board: the code at THAT desk, highlighted, announced with the desk's name.
@@ -218,6 +223,9 @@ describe('turnero web app', () => {
 
 		// The phone: it's your turn. The phone and the counter follow their streams too.
 		await phone.getByRole('status').filter({ hasText: 'Es su turno' }).waitFor({ timeout: 10000 });
+		// ... and where to go: the desk that called.
+		assert.match(await phone.getByRole('status').filter({ hasText: 'Es su turno' }).textContent(), /Diríjase a Ventanilla 3/);
+		assert.equal((await phone.locator('.tk-where').textContent()).trim(), 'Ventanilla 3');
 		assert.equal(await phone.locator('main').getAttribute('data-transport'), 'sse');
 		assert.equal(await counter.locator('main').getAttribute('data-transport'), 'sse');
 		await shot(phone, 'ticket-called');
@@ -302,24 +310,71 @@ describe('turnero web app', () => {
 			await ctx.close();
 			return;
 		}
-		// Bookings every day, all day, in slots of 15 minutes.
+		// Bookings every day, all day, in slots of 15 minutes, except the day after tomorrow;
+		// tomorrow's 10:15 is booked full by the staff.
 		const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: '00:00', to: '23:45' }));
-		const s = await api(admin, 'PUT', `/queues/${queue.id}/schedule`, { slot_minutes: 15, capacity: 2, weeks_ahead: 2, late_grace_minutes: 10, hours, closed_dates: [] });
+		const closed = today(2);
+		const s = await api(admin, 'PUT', `/queues/${queue.id}/schedule`, { slot_minutes: 15, capacity: 2, weeks_ahead: 2, late_grace_minutes: 10, hours, closed_dates: [closed] });
 		assert.equal(s.status, 200, JSON.stringify(s.body));
+		const tomorrow = today(1);
+		const local = (iso) => new Date(iso).toLocaleTimeString('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+		const av = await (await fetch(`${BASE}/api/v1/public/queues/${queue.id}/availability?from=${tomorrow}&to=${tomorrow}`)).json();
+		const at = (hhmm) => av.slots.find((x) => local(x.start) === hhmm);
+		assert.ok(at('10:15') && at('10:30'), `tomorrow's slots: ${JSON.stringify(av).slice(0, 300)}`);
+		for (const [i, dni] of ['71000001', '71000002'].entries()) {
+			const r = await api(admin, 'POST', '/appointments', { queue_id: queue.id, start: at('10:15').start, priority_id: MEDIA,
+				customer: { dni: `${dni.slice(0, 6)}${String(process.pid % 100).padStart(2, '0')}`, first_name: `Full${i}`, last_name: 'Slot' } });
+			assert.equal(r.status, 201, JSON.stringify(r.body));
+		}
+
 		await page.goto('/book');
 		await page.getByLabel('Servicio').selectOption({ label: queue.name });
-		const tomorrow = today(1);
-		await page.getByLabel('Día').fill(tomorrow);
-		await page.getByRole('button', { name: /^10:00/ }).first().click();
+		// The days as buttons, with how many times are free; the closed day says so.
+		const chip = (day) => page.locator(`label.chip.day[data-day="${day}"]`);
+		await chip(closed).filter({ hasText: 'Sin horarios' }).waitFor();
+		assert.match(await chip(tomorrow).textContent(), /\d+ libres/);
+		await chip(closed).locator('input').check();
+		const empty = page.getByRole('status').filter({ hasText: 'Ese día no hay horarios para reservar.' });
+		await empty.waitFor();
+		await empty.getByRole('button', { name: /^Ver el próximo día con lugar/ }).click();
+		assert.ok(await chip(today(3)).locator('input').isChecked(), 'the next day with room');
+		// Another day by the date field; the free times of the morning first, without the full one.
+		await page.getByLabel('Otro día').fill(tomorrow);
+		assert.ok(await chip(tomorrow).locator('input').isChecked());
+		const morning = page.getByRole('radio', { name: /^Mañana/ });
+		assert.ok(await morning.isChecked(), 'morning first');
+		const times = page.getByRole('radiogroup', { name: 'Horarios libres: Mañana' }).getByRole('radio');
+		assert.equal(await times.count(), 47, 'the 48 morning slots but the full 10:15');
+		assert.equal(await page.getByRole('radio', { name: '10:15', exact: true }).count(), 0, 'a full slot is not offered');
+		assert.equal(await page.getByRole('radio', { name: '15:00', exact: true }).count(), 0, 'one part of the day at a time');
+		await page.getByRole('radio', { name: /^Tarde/ }).check();
+		await page.getByRole('radio', { name: '15:00', exact: true }).waitFor();
+		await morning.check();
+		// Big enough to touch.
+		const small = await page.locator('label.chip').evaluateAll((els) => els.filter((e) => {
+			const r = e.getBoundingClientRect();
+			return r.width > 0 && (r.width < 44 || r.height < 44);
+		}).length);
+		assert.equal(small, 0, 'every chip is at least 44x44 px');
+		// By keyboard: the arrow key moves to the next free time (past the full one).
+		await page.getByRole('radio', { name: '10:00', exact: true }).check();
+		await page.keyboard.press('ArrowRight');
+		assert.ok(await page.getByRole('radio', { name: '10:30', exact: true }).isChecked(), 'ArrowRight picks 10:30');
+		await page.getByRole('status').filter({ hasText: /Elegido: .*10:30/ }).waitFor();
 		await page.getByLabel('Nombre', { exact: true }).fill('Ana');
 		await page.getByLabel('Apellido', { exact: true }).fill('Paz');
 		await page.getByLabel('Correo electrónico').fill('ana@example.org');
 		violations.push(...await axe(page, 'book'));
+		await page.evaluate(() => window.scrollTo(0, 0));
 		await shot(page, 'book');
 		await fitsWidth(page, 'book');
 		await page.getByRole('button', { name: 'Confirmar turno' }).click();
 		await page.waitForURL(/\/book\/[0-9a-f-]{36}$/);
 		await page.getByRole('heading', { name: 'Turno reservado' }).waitFor();
+		const id = page.url().split('/').pop();
+		const booked = await api(admin, 'GET', `/appointments/${id}`);
+		assert.equal(booked.body.start, at('10:30').start, 'the time chosen is the one booked');
+		await shot(page, 'book-confirmed');
 		await page.getByRole('button', { name: 'Cancelar el turno' }).click();
 		await page.getByRole('heading', { name: 'Turno cancelado' }).waitFor();
 		await ctx.close();
@@ -496,6 +551,15 @@ describe('turnero web app', () => {
 		const code = await callWithoutDesk();
 		// Said with the queue as the place.
 		await board.waitForFunction((text) => window.turneroSpeechLog.some((e) => e.text === text), `Turno ${spoken(code)}, General`, { timeout: 10000 });
+		// The customer's phone tells them to come to the queue (no desk called them).
+		const looseTicket = (await api(admin, 'GET', `/tickets?queue_id=${queue.id}&status=called`)).body.items.find((x) => x.code === code);
+		assert.ok(looseTicket, 'the desk-less call is a called ticket');
+		const looseCtx = await newCtx({ width: 390, height: 844 });
+		const loosePhone = await looseCtx.newPage();
+		await loosePhone.goto(`/t/${looseTicket.id}`);
+		await loosePhone.getByRole('status').filter({ hasText: `Acérquese a ${queue.name}` }).waitFor();
+		assert.equal((await loosePhone.locator('.tk-where').textContent()).trim(), queue.name);
+		await looseCtx.close();
 
 		// nginx away: the stream drops, the board says so and comes back by itself.
 		stack('nginx-stop');
@@ -513,6 +577,22 @@ describe('turnero web app', () => {
 		assert.equal(r.status, 200, JSON.stringify(r.body));
 		await board.locator('li[data-desk="Ventanilla 4"]').filter({ hasText: r.body.code }).waitFor({ timeout: 15000 });
 		assert.ok(await sseEvents(board) > before, 'by SSE after nginx came back');
+		// The desk's call is now the queue's latest; the earlier call without a desk is still
+		// called, so it stays on the board beside the desks (and Ventanilla 3 keeps its own).
+		const gen = board.getByRole('region', { name: queue.name });
+		assert.equal((await gen.locator('li.bd-loose .bd-code').textContent()).trim(), code);
+		const b = await api(admin, 'GET', '/board');
+		const bq = b.body.queues.find((q) => q.queue_id === queue.id);
+		assert.equal(bq.serving.code, r.body.code, 'serving is the latest call');
+		assert.equal(bq.serving_without_desk.code, code);
+		for (const d of bq.desks) {
+			const shownAt = (await gen.locator(`li[data-desk="${d.name}"] .bd-code`).textContent()).trim();
+			assert.equal(shownAt, d.serving ? d.serving.code : '—', `${d.name} shows its call`);
+		}
+		// Served, it leaves the board.
+		const served = await api(admin, 'POST', `/tickets/${looseTicket.id}/serve`);
+		assert.equal(served.status, 200, JSON.stringify(served.body));
+		await gen.locator('li.bd-loose').waitFor({ state: 'detached', timeout: 15000 });
 	});
 
 	it('switches language on every page and remembers it', async () => {

@@ -216,7 +216,7 @@ export function Counter() {
 	return (
 		<>
 			<StaffHeader title={t('counter.title')} />
-			<main class="page counter" data-transport={liveState === 'live' ? 'sse' : liveState || 'connecting'}>
+			<main class="page counter" aria-busy={busy ? 'true' : undefined} data-transport={liveState === 'live' ? 'sse' : liveState || 'connecting'}>
 				<div class="counter-bar card">
 					<div class="field">
 						<label for="c-queue">{t('counter.queue')}</label>
