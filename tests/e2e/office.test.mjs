@@ -595,6 +595,68 @@ describe('turnero web app', () => {
 		await gen.locator('li.bd-loose').waitFor({ state: 'detached', timeout: 15000 });
 	});
 
+	it('runs the counter: out of order, recall, no-show, transfer, requeue, each said in words', async () => {
+		// A second queue for Media, where General's tickets can be sent.
+		const lab = await makeQueue('Laboratorio', 'L', MEDIA);
+		await counter.reload();
+		await counter.getByText('Atendiendo en Ventanilla 3').waitFor();
+		const codes = {};
+		const ids = {};
+		for (const name of ['X', 'Y', 'Z']) {
+			const r = await api(admin, 'POST', '/tickets', { priority_id: MEDIA, queue_id: queue.id, customer: { first_name: name, last_name: 'Counter' } });
+			assert.equal(r.status, 201, JSON.stringify(r.body));
+			codes[name] = r.body.code;
+			ids[name] = r.body.id;
+		}
+		const table = counter.getByRole('table');
+		await table.getByRole('row').filter({ hasText: codes.Z }).waitFor({ timeout: 10000 });
+		const status = (text) => counter.getByRole('status').filter({ hasText: text });
+		const ticket = async (name) => (await api(admin, 'GET', `/tickets/${ids[name]}`)).body;
+		const settled = () => counter.locator('main:not([aria-busy])').waitFor();
+
+		// X out of order, at this desk; then recalled.
+		await counter.getByRole('button', { name: `Llamar a ${codes.X} fuera de orden` }).click();
+		await counter.locator('.now-code').filter({ hasText: codes.X }).waitFor();
+		assert.equal((await ticket('X')).desk_name, 'Ventanilla 3');
+		await settled();
+		await counter.keyboard.press('r');
+		await status(`${codes.X} llamado otra vez.`).waitFor();
+		const events = (await api(admin, 'GET', `/tickets/${ids.X}/events`)).body.map((e) => e.event);
+		assert.ok(events.includes('recalled'), `events: ${events}`);
+		// Not there: no-show, and nobody is called here any more.
+		await settled();
+		await counter.keyboard.press('x');
+		await status(`${codes.X}: no se presentó.`).waitFor();
+		assert.equal((await ticket('X')).status, 'no_show');
+		await counter.getByText('Nadie llamado todavía.').waitFor();
+
+		// Y to another queue: it waits there and leaves this list.
+		await counter.getByRole('button', { name: `Llamar a ${codes.Y} fuera de orden` }).click();
+		await counter.locator('.now-code').filter({ hasText: codes.Y }).waitFor();
+		await settled();
+		// Only the queues that serve Y's priority are offered.
+		const offered = await counter.getByLabel('Transferir a la fila').locator('option').allTextContents();
+		assert.ok(offered.includes(lab.name) && !offered.includes(others[0].name) && !offered.includes(others[1].name), `offered: ${offered}`);
+		await counter.getByLabel('Transferir a la fila').selectOption({ label: lab.name });
+		await counter.getByRole('button', { name: 'Transferir', exact: true }).click();
+		await status(`${codes.Y} transferido a ${lab.name}.`).waitFor();
+		const y = await ticket('Y');
+		assert.equal(y.queue_id, lab.id);
+		assert.equal(y.status, 'waiting');
+		assert.equal(await counter.getByLabel('Transferir a la fila').inputValue(), '', 'the target is picked again next time');
+		await table.getByRole('row').filter({ hasText: codes.Y }).waitFor({ state: 'detached', timeout: 10000 });
+
+		// Z called and put back in its place.
+		await counter.getByRole('button', { name: `Llamar a ${codes.Z} fuera de orden` }).click();
+		await counter.locator('.now-code').filter({ hasText: codes.Z }).waitFor();
+		await settled();
+		await counter.keyboard.press('q');
+		await status(`${codes.Z} volvió a la fila.`).waitFor();
+		assert.equal((await ticket('Z')).status, 'waiting');
+		await table.getByRole('row').filter({ hasText: codes.Z }).waitFor({ timeout: 10000 });
+		violations.push(...await axe(counter, 'counter-steps'));
+	});
+
 	it('switches language on every page and remembers it', async () => {
 		const select = board.getByRole('combobox', { name: 'Idioma' });
 		await select.selectOption('en');
