@@ -655,6 +655,15 @@ describe('turnero web app', () => {
 		assert.equal((await ticket('Z')).status, 'waiting');
 		await table.getByRole('row').filter({ hasText: codes.Z }).waitFor({ timeout: 10000 });
 		violations.push(...await axe(counter, 'counter-steps'));
+
+		// The TV now shows five queues (one got Y): still all on the screen, nothing cut off.
+		await board.getByRole('region', { name: lab.name }).getByText(codes.Y).waitFor({ timeout: 15000 });
+		assert.ok((await board.getByRole('region').count()) >= 5);
+		const overflow = await board.evaluate(() => document.documentElement.scrollHeight > window.innerHeight || document.documentElement.scrollWidth > window.innerWidth);
+		assert.equal(overflow, false, 'five queues fit the TV');
+		const last = await board.locator('.board-last').boundingBox();
+		assert.ok(last && last.y + last.height <= 1080, `the last call is on the screen: ${JSON.stringify(last)}`);
+		await shot(board, 'board-five-queues');
 	});
 
 	it('switches language on every page and remembers it', async () => {
