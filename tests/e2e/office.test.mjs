@@ -618,9 +618,15 @@ describe('turnero web app', () => {
 		await counter.getByRole('button', { name: `Llamar a ${codes.X} fuera de orden` }).click();
 		await counter.locator('.now-code').filter({ hasText: codes.X }).waitFor();
 		assert.equal((await ticket('X')).desk_name, 'Ventanilla 3');
+		// The board says it, and says it again on the recall.
+		const sayX = `Turno ${spoken(codes.X)}, Ventanilla tres`;
+		const said = (text) => board.evaluate((x) => window.turneroSpeechLog.filter((e) => e.text === x).length, text);
+		await board.waitForFunction((x) => window.turneroSpeechLog.some((e) => e.text === x), sayX, { timeout: 10000 });
+		assert.equal(await said(sayX), 1);
 		await settled();
 		await counter.keyboard.press('r');
 		await status(`${codes.X} llamado otra vez.`).waitFor();
+		await board.waitForFunction((x) => window.turneroSpeechLog.filter((e) => e.text === x).length === 2, sayX, { timeout: 10000 });
 		const events = (await api(admin, 'GET', `/tickets/${ids.X}/events`)).body.map((e) => e.event);
 		assert.ok(events.includes('recalled'), `events: ${events}`);
 		// Not there: no-show, and nobody is called here any more.
