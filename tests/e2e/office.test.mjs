@@ -378,6 +378,25 @@ describe('turnero web app', () => {
 		await page.getByRole('button', { name: 'Cancelar el turno' }).click();
 		await page.getByRole('heading', { name: 'Turno cancelado' }).waitFor();
 		await ctx.close();
+
+		// A phone in a zone where the date is another: days and times are still the queue's.
+		const hoursEast = (zone) => Math.round((new Date(new Date().toLocaleString('en-US', { timeZone: zone })) - new Date(new Date().toLocaleString('en-US', { timeZone: 'UTC' }))) / 3600000);
+		const q = hoursEast(TZ);
+		const o = q <= 1 ? q + 13 : q - 13;
+		const away = o === 0 ? 'UTC' : o > 0 ? `Etc/GMT-${o}` : `Etc/GMT+${-o}`;
+		const farCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, ignoreHTTPSErrors: true, locale: 'es-AR', baseURL: BASE, timezoneId: away });
+		contexts.push(Object.assign(farCtx, { problems: [] }));
+		const far = await farCtx.newPage();
+		assert.notEqual(await far.evaluate(() => new Date().toLocaleDateString('sv')), today(), `${away} is on another date than ${TZ}`);
+		await far.goto('/book');
+		await far.getByLabel('Servicio').selectOption({ label: queue.name });
+		await far.getByText('zona horaria').waitFor();
+		const first = far.locator('label.chip.day').first();
+		assert.equal(await first.getAttribute('data-day'), today(), 'the first day is the queue\'s today');
+		assert.match(await first.textContent(), /^Hoy/);
+		await far.getByLabel('Otro día').fill(tomorrow);
+		await far.getByRole('radio', { name: '10:30', exact: true }).waitFor();
+		await farCtx.close();
 	});
 
 	it('checks in a booked appointment at the kiosk', async () => {

@@ -43,15 +43,18 @@ function addDays(ymd, n) {
 const dayIn = (iso, tz) => new Date(iso).toLocaleDateString('sv', { timeZone: tz });
 const hourIn = (iso, tz) => Number(new Date(iso).toLocaleTimeString('en-GB', { timeZone: tz, hour: '2-digit', hourCycle: 'h23' }).slice(0, 2));
 const timeIn = (iso, tz) => new Date(iso).toLocaleTimeString(locale(), { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const localZone = () => { try { return Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (_) { return ''; } };
 const dayLabel = (ymd, opts) => new Date(`${ymd}T12:00:00Z`).toLocaleDateString(locale(), { timeZone: 'UTC', ...opts });
 
 function NewBooking() {
 	const [queues, setQueues] = useState(null);
 	const [unavailable, setUnavailable] = useState(false);
 	const [queueId, setQueueId] = useState('');
-	const today = dayOf(new Date());
-	const [from, setFrom] = useState(today); // first day of the loaded window
-	const [day, setDay] = useState(today);
+	// The phone's today; the queue's may be a day off (another time zone), so the window
+	// starts the day before and shows the days from the queue's today on.
+	const local = dayOf(new Date());
+	const [from, setFrom] = useState(addDays(local, -1)); // first day of the loaded window
+	const [day, setDay] = useState(local);
 	const [picked, setPicked] = useState(false); // the person chose a day (else: the first with room)
 	const [av, setAv] = useState(null); // {timezone, slots} of the window
 	const [part, setPart] = useState(null);
@@ -80,6 +83,7 @@ function NewBooking() {
 	}, [queueId, from]);
 
 	const tz = av?.timezone || 'UTC';
+	const today = av ? dayIn(new Date().toISOString(), tz) : local;
 	// Every day of the window: its free times and whether it is open, full or has no times.
 	const days = [];
 	if (av) {
@@ -91,6 +95,7 @@ function NewBooking() {
 		}
 		for (let i = 0; i < WINDOW; i++) {
 			const d = addDays(from, i);
+			if (d < today) continue;
 			const all = byDay.get(d) || [];
 			const free = all.filter((s) => s.free > 0);
 			days.push({ day: d, free, state: free.length ? 'open' : all.length ? 'full' : 'none' });
@@ -157,6 +162,7 @@ function NewBooking() {
 					<fieldset class="bk-days">
 						<legend>{t('book.date')}</legend>
 						{!av && <p aria-busy="true">{t('common.loading')}</p>}
+						{av && localZone() !== tz && <p class="hint">{t('book.zone', { zone: tz })}</p>}
 						{av && (
 							<div class="day-chips">
 								{days.map((d) => (
