@@ -128,6 +128,12 @@ describe('turnero web app', () => {
 		violations.push(...await axe(page, 'kiosk'));
 		await shot(page, 'kiosk');
 		await fitsWidth(page, 'kiosk');
+		// The same on a reception tablet in landscape.
+		await page.setViewportSize({ width: 1280, height: 800 });
+		await page.evaluate(() => window.scrollTo(0, 0));
+		await shot(page, 'kiosk-tablet');
+		await fitsWidth(page, 'kiosk-tablet');
+		await page.setViewportSize({ width: 390, height: 844 });
 		// The API refuses the address (422): said in words beside the field, nothing issued.
 		await page.getByRole('button', { name: 'Dar turno' }).click();
 		await page.locator('.has-error').filter({ hasText: 'Correo electrónico' }).locator('.field-error').waitFor();
@@ -144,6 +150,9 @@ describe('turnero web app', () => {
 		assert.ok(await qr.isVisible());
 		await shot(page, 'kiosk-issued');
 		violations.push(...await axe(page, 'kiosk-issued'));
+		await page.setViewportSize({ width: 1280, height: 800 });
+		await shot(page, 'kiosk-issued-tablet');
+		await page.setViewportSize({ width: 390, height: 844 });
 		const list = await api(admin, 'GET', `/tickets?queue_id=${queue.id}&status=waiting`);
 		const mine = list.body.items.find((t) => t.code === ticketCode);
 		assert.ok(mine, 'the ticket exists in the API');
