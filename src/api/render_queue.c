@@ -114,6 +114,14 @@ struct json_object *render_board(const struct board_row *rows, size_t n)
 			add_opt(serving, "called_date", r->serving_called);
 		}
 		json_object_object_add(q, "serving", serving);
+		struct json_object *nodesk = NULL;
+		if (r->nodesk_id[0]) {
+			nodesk = json_object_new_object();
+			json_object_object_add(nodesk, "ticket_id", json_object_new_string(r->nodesk_id));
+			json_object_object_add(nodesk, "code", json_object_new_string(r->nodesk_code));
+			add_opt(nodesk, "called_date", r->nodesk_called);
+		}
+		json_object_object_add(q, "serving_without_desk", nodesk);
 		json_object_object_add(q, "waiting", json_object_new_int64(r->waiting));
 		json_object_object_add(q, "at_risk", json_object_new_int64(r->at_risk));
 		struct json_object *next = json_object_new_array();
@@ -152,6 +160,7 @@ struct json_object *render_public_ticket(const struct public_view *v)
 	json_object_object_add(o, "queue_id", json_object_new_string(v->p.queue_id));
 	json_object_object_add(o, "queue_name", json_object_new_string(v->p.queue_name));
 	json_object_object_add(o, "status", json_object_new_string(v->p.status));
+	add_opt(o, "desk_name", v->p.desk_name);
 	json_object_object_add(o, "position", waiting ? json_object_new_int64(v->position) : NULL);
 	json_object_object_add(o, "estimated_wait_seconds",
 			       waiting ? json_object_new_int64(v->estimated_wait_seconds) : NULL);

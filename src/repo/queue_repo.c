@@ -230,12 +230,19 @@ static int append_board(void *cls, const struct db_row *row)
 	struct board *b = cls;
 	char id[UUID_STR_LEN];
 	row_copy(row, 0, id, sizeof id);
-	/* Only the most recently called ticket of a queue is "serving". */
-	if (b->n && strcmp(b->items[b->n - 1].queue_id, id) == 0)
-		return 0;
-	struct board_row *r = row_append(&b->items, &b->n, sizeof *r);
+	/* Only the most recently called ticket of a queue is "serving"; its later rows only
+	 * tell the most recent one called without a desk. */
+	bool same = b->n && strcmp(b->items[b->n - 1].queue_id, id) == 0;
+	struct board_row *r = same ? &b->items[b->n - 1] : row_append(&b->items, &b->n, sizeof *r);
 	if (!r)
 		return DB_HARD;
+	if (!r->nodesk_id[0] && !db_row_is_null(row, 5) && db_row_is_null(row, 9)) {
+		row_copy(row, 5, r->nodesk_id, sizeof r->nodesk_id);
+		row_copy(row, 6, r->nodesk_code, sizeof r->nodesk_code);
+		row_time(row, 7, r->nodesk_called);
+	}
+	if (same)
+		return 0;
 	memcpy(r->queue_id, id, sizeof id);
 	row_copy(row, 1, r->name, sizeof r->name);
 	row_copy(row, 2, r->prefix, sizeof r->prefix);

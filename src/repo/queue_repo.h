@@ -95,6 +95,10 @@ struct board_row {
 	char serving_id[UUID_STR_LEN]; /* "" when nobody is called */
 	char serving_code[16];
 	char serving_called[TS_STR_LEN];
+	/* The most recently called ticket still called without a desk ("" when none). */
+	char nodesk_id[UUID_STR_LEN];
+	char nodesk_code[16];
+	char nodesk_called[TS_STR_LEN];
 	long long waiting;
 	size_t nnext;
 	char next[5][16];

@@ -216,7 +216,7 @@ static const struct {
 	  " WHERE queue_id = ? AND service_date = ? AND status = 'served' ORDER BY served_date DESC LIMIT 20"),
 	S(STMT_QUEUE_BOARD,
 	  "SELECT q.id, q.name, q.prefix, q.state, q.policy, c.id, c.code, c.called_date,"
-	  " (SELECT COUNT(*) FROM tickets w WHERE w.queue_id = q.id AND w.status = 'waiting')"
+	  " (SELECT COUNT(*) FROM tickets w WHERE w.queue_id = q.id AND w.status = 'waiting'), c.desk_id"
 	  " FROM queues q LEFT JOIN tickets c ON c.queue_id = q.id AND c.status = 'called'"
 	  " WHERE q.state IN ('open', 'paused') ORDER BY q.created_seq, c.called_date DESC"),
 	/* The next 5 codes of every board queue in one statement: a window over their waiting
@@ -326,8 +326,8 @@ static const struct {
 	  "UPDATE tickets SET status = 'expired', updated_date = UTC_TIMESTAMP(3)"
 	  " WHERE status IN ('waiting', 'called') AND service_date < ?"),
 	S(STMT_PUBLIC_TICKET,
-	  "SELECT t.id, t.code, t.queue_id, q.name, t.status FROM tickets t JOIN queues q ON q.id = t.queue_id"
-	  " WHERE t.id = ?"),
+	  "SELECT t.id, t.code, t.queue_id, q.name, t.status, d.name FROM tickets t JOIN queues q ON q.id = t.queue_id"
+	  " LEFT JOIN desks d ON d.id = t.desk_id WHERE t.id = ?"),
 
 	/* reports (report_repo.c) */
 	/*

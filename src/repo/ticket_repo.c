@@ -413,6 +413,7 @@ static int public_row(void *cls, const struct db_row *row)
 	row_copy(row, 2, p->queue_id, sizeof p->queue_id);
 	row_copy(row, 3, p->queue_name, sizeof p->queue_name);
 	row_copy(row, 4, p->status, sizeof p->status);
+	row_copy(row, 5, p->desk_name, sizeof p->desk_name);
 	return 0;
 }
 

@@ -143,6 +143,7 @@ struct public_ticket {
 	char queue_id[UUID_STR_LEN];
 	char queue_name[161];
 	char status[10];
+	char desk_name[161]; /* the desk that called it ("" when none) */
 };
 long long repo_ticket_public(struct db *db, const char *id, struct public_ticket *out);
 

@@ -95,8 +95,11 @@ export async function axe(page, name) {
 	return bad.map((v) => `${name}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+// A screenshot of the settled page: no request in flight (the pages mark what waits for
+// one with aria-busy, and disable its buttons meanwhile), fonts loaded, animations ended.
 export async function shot(page, name) {
-	await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+	await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && document.fonts.status === 'loaded', null, { timeout: 15000 });
+	await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
 }
 
 export function save(name, data) {

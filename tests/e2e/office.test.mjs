@@ -116,6 +116,8 @@ describe('turnero web app', () => {
 		await page.getByLabel('Apellido', { exact: true }).fill('Luna');
 		assert.equal(await page.getByLabel('DNI', { exact: true }).inputValue(), dni);
 		await page.getByRole('button', { name: /Media/ }).click();
+		// The seeded priorities' descriptions in the page's language.
+		assert.equal((await page.getByRole('button', { name: /Media/ }).locator('.prio-desc').textContent()).trim(), 'Normal');
 		// Notices only by a channel the person has.
 		const byEmail = page.getByRole('checkbox', { name: 'Avisar por correo' });
 		const bySms = page.getByRole('checkbox', { name: 'Avisar por SMS' });
@@ -126,6 +128,12 @@ describe('turnero web app', () => {
 		violations.push(...await axe(page, 'kiosk'));
 		await shot(page, 'kiosk');
 		await fitsWidth(page, 'kiosk');
+		// The same on a reception tablet in landscape.
+		await page.setViewportSize({ width: 1280, height: 800 });
+		await page.evaluate(() => window.scrollTo(0, 0));
+		await shot(page, 'kiosk-tablet');
+		await fitsWidth(page, 'kiosk-tablet');
+		await page.setViewportSize({ width: 390, height: 844 });
 		// The API refuses the address (422): said in words beside the field, nothing issued.
 		await page.getByRole('button', { name: 'Dar turno' }).click();
 		await page.locator('.has-error').filter({ hasText: 'Correo electrónico' }).locator('.field-error').waitFor();
@@ -142,6 +150,9 @@ describe('turnero web app', () => {
 		assert.ok(await qr.isVisible());
 		await shot(page, 'kiosk-issued');
 		violations.push(...await axe(page, 'kiosk-issued'));
+		await page.setViewportSize({ width: 1280, height: 800 });
+		await shot(page, 'kiosk-issued-tablet');
+		await page.setViewportSize({ width: 390, height: 844 });
 		const list = await api(admin, 'GET', `/tickets?queue_id=${queue.id}&status=waiting`);
 		const mine = list.body.items.find((t) => t.code === ticketCode);
 		assert.ok(mine, 'the ticket exists in the API');
@@ -200,6 +211,9 @@ describe('turnero web app', () => {
 		const called = await api(admin, 'GET', `/tickets/${ticketId}`);
 		assert.equal(called.body.status, 'called');
 		assert.equal(called.body.desk_name, 'Ventanilla 3');
+		// The screenshot shows the counter ready for the next step, not mid-request.
+		await counter.getByRole('button', { name: /^Atendido/ }).and(counter.locator(':enabled')).waitFor();
+		assert.ok(await next.isEnabled(), 'call next is ready again');
 		await shot(counter, 'counter');
 
 		// The board: the code at THAT desk, highlighted, announced with the desk's name.
@@ -218,6 +232,9 @@ describe('turnero web app', () => {
 
 		// The phone: it's your turn. The phone and the counter follow their streams too.
 		await phone.getByRole('status').filter({ hasText: 'Es su turno' }).waitFor({ timeout: 10000 });
+		// ... and where to go: the desk that called.
+		assert.match(await phone.getByRole('status').filter({ hasText: 'Es su turno' }).textContent(), /Diríjase a Ventanilla 3/);
+		assert.equal((await phone.locator('.tk-where').textContent()).trim(), 'Ventanilla 3');
 		assert.equal(await phone.locator('main').getAttribute('data-transport'), 'sse');
 		assert.equal(await counter.locator('main').getAttribute('data-transport'), 'sse');
 		await shot(phone, 'ticket-called');
@@ -302,27 +319,93 @@ describe('turnero web app', () => {
 			await ctx.close();
 			return;
 		}
-		// Bookings every day, all day, in slots of 15 minutes.
+		// Bookings every day, all day, in slots of 15 minutes, except the day after tomorrow;
+		// tomorrow's 10:15 is booked full by the staff.
 		const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: '00:00', to: '23:45' }));
-		const s = await api(admin, 'PUT', `/queues/${queue.id}/schedule`, { slot_minutes: 15, capacity: 2, weeks_ahead: 2, late_grace_minutes: 10, hours, closed_dates: [] });
+		const closed = today(2);
+		const s = await api(admin, 'PUT', `/queues/${queue.id}/schedule`, { slot_minutes: 15, capacity: 2, weeks_ahead: 2, late_grace_minutes: 10, hours, closed_dates: [closed] });
 		assert.equal(s.status, 200, JSON.stringify(s.body));
+		const tomorrow = today(1);
+		const local = (iso) => new Date(iso).toLocaleTimeString('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+		const av = await (await fetch(`${BASE}/api/v1/public/queues/${queue.id}/availability?from=${tomorrow}&to=${tomorrow}`)).json();
+		const at = (hhmm) => av.slots.find((x) => local(x.start) === hhmm);
+		assert.ok(at('10:15') && at('10:30'), `tomorrow's slots: ${JSON.stringify(av).slice(0, 300)}`);
+		for (const [i, dni] of ['71000001', '71000002'].entries()) {
+			const r = await api(admin, 'POST', '/appointments', { queue_id: queue.id, start: at('10:15').start, priority_id: MEDIA,
+				customer: { dni: `${dni.slice(0, 6)}${String(process.pid % 100).padStart(2, '0')}`, first_name: `Full${i}`, last_name: 'Slot' } });
+			assert.equal(r.status, 201, JSON.stringify(r.body));
+		}
+
 		await page.goto('/book');
 		await page.getByLabel('Servicio').selectOption({ label: queue.name });
-		const tomorrow = today(1);
-		await page.getByLabel('Día').fill(tomorrow);
-		await page.getByRole('button', { name: /^10:00/ }).first().click();
+		// The days as buttons, with how many times are free; the closed day says so.
+		const chip = (day) => page.locator(`label.chip.day[data-day="${day}"]`);
+		await chip(closed).filter({ hasText: 'Sin horarios' }).waitFor();
+		assert.match(await chip(tomorrow).textContent(), /\d+ libres/);
+		await chip(closed).locator('input').check();
+		const empty = page.getByRole('status').filter({ hasText: 'Ese día no hay horarios para reservar.' });
+		await empty.waitFor();
+		await empty.getByRole('button', { name: /^Ver el próximo día con lugar/ }).click();
+		assert.ok(await chip(today(3)).locator('input').isChecked(), 'the next day with room');
+		// Another day by the date field; the free times of the morning first, without the full one.
+		await page.getByLabel('Otro día').fill(tomorrow);
+		assert.ok(await chip(tomorrow).locator('input').isChecked());
+		const morning = page.getByRole('radio', { name: /^Mañana/ });
+		assert.ok(await morning.isChecked(), 'morning first');
+		const times = page.getByRole('radiogroup', { name: 'Horarios libres: Mañana' }).getByRole('radio');
+		assert.equal(await times.count(), 47, 'the 48 morning slots but the full 10:15');
+		assert.equal(await page.getByRole('radio', { name: '10:15', exact: true }).count(), 0, 'a full slot is not offered');
+		assert.equal(await page.getByRole('radio', { name: '15:00', exact: true }).count(), 0, 'one part of the day at a time');
+		await page.getByRole('radio', { name: /^Tarde/ }).check();
+		await page.getByRole('radio', { name: '15:00', exact: true }).waitFor();
+		await morning.check();
+		// Big enough to touch.
+		const small = await page.locator('label.chip').evaluateAll((els) => els.filter((e) => {
+			const r = e.getBoundingClientRect();
+			return r.width > 0 && (r.width < 44 || r.height < 44);
+		}).length);
+		assert.equal(small, 0, 'every chip is at least 44x44 px');
+		// By keyboard: the arrow key moves to the next free time (past the full one).
+		await page.getByRole('radio', { name: '10:00', exact: true }).check();
+		await page.keyboard.press('ArrowRight');
+		assert.ok(await page.getByRole('radio', { name: '10:30', exact: true }).isChecked(), 'ArrowRight picks 10:30');
+		await page.getByRole('status').filter({ hasText: /Elegido: .*10:30/ }).waitFor();
 		await page.getByLabel('Nombre', { exact: true }).fill('Ana');
 		await page.getByLabel('Apellido', { exact: true }).fill('Paz');
 		await page.getByLabel('Correo electrónico').fill('ana@example.org');
 		violations.push(...await axe(page, 'book'));
+		await page.evaluate(() => window.scrollTo(0, 0));
 		await shot(page, 'book');
 		await fitsWidth(page, 'book');
 		await page.getByRole('button', { name: 'Confirmar turno' }).click();
 		await page.waitForURL(/\/book\/[0-9a-f-]{36}$/);
 		await page.getByRole('heading', { name: 'Turno reservado' }).waitFor();
+		const id = page.url().split('/').pop();
+		const booked = await api(admin, 'GET', `/appointments/${id}`);
+		assert.equal(booked.body.start, at('10:30').start, 'the time chosen is the one booked');
+		await shot(page, 'book-confirmed');
 		await page.getByRole('button', { name: 'Cancelar el turno' }).click();
 		await page.getByRole('heading', { name: 'Turno cancelado' }).waitFor();
 		await ctx.close();
+
+		// A phone in a zone where the date is another: days and times are still the queue's.
+		const hoursEast = (zone) => Math.round((new Date(new Date().toLocaleString('en-US', { timeZone: zone })) - new Date(new Date().toLocaleString('en-US', { timeZone: 'UTC' }))) / 3600000);
+		const q = hoursEast(TZ);
+		const o = q <= 1 ? q + 13 : q - 13;
+		const away = o === 0 ? 'UTC' : o > 0 ? `Etc/GMT-${o}` : `Etc/GMT+${-o}`;
+		const farCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, ignoreHTTPSErrors: true, locale: 'es-AR', baseURL: BASE, timezoneId: away });
+		contexts.push(Object.assign(farCtx, { problems: [] }));
+		const far = await farCtx.newPage();
+		assert.notEqual(await far.evaluate(() => new Date().toLocaleDateString('sv')), today(), `${away} is on another date than ${TZ}`);
+		await far.goto('/book');
+		await far.getByLabel('Servicio').selectOption({ label: queue.name });
+		await far.getByText('zona horaria').waitFor();
+		const first = far.locator('label.chip.day').first();
+		assert.equal(await first.getAttribute('data-day'), today(), 'the first day is the queue\'s today');
+		assert.match(await first.textContent(), /^Hoy/);
+		await far.getByLabel('Otro día').fill(tomorrow);
+		await far.getByRole('radio', { name: '10:30', exact: true }).waitFor();
+		await farCtx.close();
 	});
 
 	it('checks in a booked appointment at the kiosk', async () => {
@@ -496,6 +579,15 @@ describe('turnero web app', () => {
 		const code = await callWithoutDesk();
 		// Said with the queue as the place.
 		await board.waitForFunction((text) => window.turneroSpeechLog.some((e) => e.text === text), `Turno ${spoken(code)}, General`, { timeout: 10000 });
+		// The customer's phone tells them to come to the queue (no desk called them).
+		const looseTicket = (await api(admin, 'GET', `/tickets?queue_id=${queue.id}&status=called`)).body.items.find((x) => x.code === code);
+		assert.ok(looseTicket, 'the desk-less call is a called ticket');
+		const looseCtx = await newCtx({ width: 390, height: 844 });
+		const loosePhone = await looseCtx.newPage();
+		await loosePhone.goto(`/t/${looseTicket.id}`);
+		await loosePhone.getByRole('status').filter({ hasText: `Acérquese a ${queue.name}` }).waitFor();
+		assert.equal((await loosePhone.locator('.tk-where').textContent()).trim(), queue.name);
+		await looseCtx.close();
 
 		// nginx away: the stream drops, the board says so and comes back by itself.
 		stack('nginx-stop');
@@ -513,6 +605,99 @@ describe('turnero web app', () => {
 		assert.equal(r.status, 200, JSON.stringify(r.body));
 		await board.locator('li[data-desk="Ventanilla 4"]').filter({ hasText: r.body.code }).waitFor({ timeout: 15000 });
 		assert.ok(await sseEvents(board) > before, 'by SSE after nginx came back');
+		// The desk's call is now the queue's latest; the earlier call without a desk is still
+		// called, so it stays on the board beside the desks (and Ventanilla 3 keeps its own).
+		const gen = board.getByRole('region', { name: queue.name });
+		assert.equal((await gen.locator('li.bd-loose .bd-code').textContent()).trim(), code);
+		const b = await api(admin, 'GET', '/board');
+		const bq = b.body.queues.find((q) => q.queue_id === queue.id);
+		assert.equal(bq.serving.code, r.body.code, 'serving is the latest call');
+		assert.equal(bq.serving_without_desk.code, code);
+		for (const d of bq.desks) {
+			const shownAt = (await gen.locator(`li[data-desk="${d.name}"] .bd-code`).textContent()).trim();
+			assert.equal(shownAt, d.serving ? d.serving.code : '—', `${d.name} shows its call`);
+		}
+		// Served, it leaves the board.
+		const served = await api(admin, 'POST', `/tickets/${looseTicket.id}/serve`);
+		assert.equal(served.status, 200, JSON.stringify(served.body));
+		await gen.locator('li.bd-loose').waitFor({ state: 'detached', timeout: 15000 });
+	});
+
+	it('runs the counter: out of order, recall, no-show, transfer, requeue, each said in words', async () => {
+		// A second queue for Media, where General's tickets can be sent.
+		const lab = await makeQueue('Laboratorio', 'L', MEDIA);
+		await counter.reload();
+		await counter.getByText('Atendiendo en Ventanilla 3').waitFor();
+		const codes = {};
+		const ids = {};
+		for (const name of ['X', 'Y', 'Z']) {
+			const r = await api(admin, 'POST', '/tickets', { priority_id: MEDIA, queue_id: queue.id, customer: { first_name: name, last_name: 'Counter' } });
+			assert.equal(r.status, 201, JSON.stringify(r.body));
+			codes[name] = r.body.code;
+			ids[name] = r.body.id;
+		}
+		const table = counter.getByRole('table');
+		await table.getByRole('row').filter({ hasText: codes.Z }).waitFor({ timeout: 10000 });
+		const status = (text) => counter.getByRole('status').filter({ hasText: text });
+		const ticket = async (name) => (await api(admin, 'GET', `/tickets/${ids[name]}`)).body;
+		const settled = () => counter.locator('main:not([aria-busy])').waitFor();
+
+		// X out of order, at this desk; then recalled.
+		await counter.getByRole('button', { name: `Llamar a ${codes.X} fuera de orden` }).click();
+		await counter.locator('.now-code').filter({ hasText: codes.X }).waitFor();
+		assert.equal((await ticket('X')).desk_name, 'Ventanilla 3');
+		// The board says it, and says it again on the recall.
+		const sayX = `Turno ${spoken(codes.X)}, Ventanilla tres`;
+		const said = (text) => board.evaluate((x) => window.turneroSpeechLog.filter((e) => e.text === x).length, text);
+		await board.waitForFunction((x) => window.turneroSpeechLog.some((e) => e.text === x), sayX, { timeout: 10000 });
+		assert.equal(await said(sayX), 1);
+		await settled();
+		await counter.keyboard.press('r');
+		await status(`${codes.X} llamado otra vez.`).waitFor();
+		await board.waitForFunction((x) => window.turneroSpeechLog.filter((e) => e.text === x).length === 2, sayX, { timeout: 10000 });
+		const events = (await api(admin, 'GET', `/tickets/${ids.X}/events`)).body.map((e) => e.event);
+		assert.ok(events.includes('recalled'), `events: ${events}`);
+		// Not there: no-show, and nobody is called here any more.
+		await settled();
+		await counter.keyboard.press('x');
+		await status(`${codes.X}: no se presentó.`).waitFor();
+		assert.equal((await ticket('X')).status, 'no_show');
+		await counter.getByText('Nadie llamado todavía.').waitFor();
+
+		// Y to another queue: it waits there and leaves this list.
+		await counter.getByRole('button', { name: `Llamar a ${codes.Y} fuera de orden` }).click();
+		await counter.locator('.now-code').filter({ hasText: codes.Y }).waitFor();
+		await settled();
+		// Only the queues that serve Y's priority are offered.
+		const offered = await counter.getByLabel('Transferir a la fila').locator('option').allTextContents();
+		assert.ok(offered.includes(lab.name) && !offered.includes(others[0].name) && !offered.includes(others[1].name), `offered: ${offered}`);
+		await counter.getByLabel('Transferir a la fila').selectOption({ label: lab.name });
+		await counter.getByRole('button', { name: 'Transferir', exact: true }).click();
+		await status(`${codes.Y} transferido a ${lab.name}.`).waitFor();
+		const y = await ticket('Y');
+		assert.equal(y.queue_id, lab.id);
+		assert.equal(y.status, 'waiting');
+		assert.equal(await counter.getByLabel('Transferir a la fila').inputValue(), '', 'the target is picked again next time');
+		await table.getByRole('row').filter({ hasText: codes.Y }).waitFor({ state: 'detached', timeout: 10000 });
+
+		// Z called and put back in its place.
+		await counter.getByRole('button', { name: `Llamar a ${codes.Z} fuera de orden` }).click();
+		await counter.locator('.now-code').filter({ hasText: codes.Z }).waitFor();
+		await settled();
+		await counter.keyboard.press('q');
+		await status(`${codes.Z} volvió a la fila.`).waitFor();
+		assert.equal((await ticket('Z')).status, 'waiting');
+		await table.getByRole('row').filter({ hasText: codes.Z }).waitFor({ timeout: 10000 });
+		violations.push(...await axe(counter, 'counter-steps'));
+
+		// The TV now shows five queues (one got Y): still all on the screen, nothing cut off.
+		await board.getByRole('region', { name: lab.name }).getByText(codes.Y).waitFor({ timeout: 15000 });
+		assert.ok((await board.getByRole('region').count()) >= 5);
+		const overflow = await board.evaluate(() => document.documentElement.scrollHeight > window.innerHeight || document.documentElement.scrollWidth > window.innerWidth);
+		assert.equal(overflow, false, 'five queues fit the TV');
+		const last = await board.locator('.board-last').boundingBox();
+		assert.ok(last && last.y + last.height <= 1080, `the last call is on the screen: ${JSON.stringify(last)}`);
+		await shot(board, 'board-five-queues');
 	});
 
 	it('switches language on every page and remembers it', async () => {

@@ -750,6 +750,92 @@ START_TEST(test_board_lists_active_desks_with_what_each_serves)
 }
 END_TEST
 
+/* The board's serving_without_desk of queue: its ticket_id, or NULL when null. */
+static const char *board_nodesk(struct it_response *r, const char *queue)
+{
+	ck_assert_int_eq(req("GET", "/api/v1/board", admin_token, NULL, r), 200);
+	struct json_object *q = board_queue(r->json, queue), *nodesk;
+	ck_assert_msg(json_object_object_get_ex(q, "serving_without_desk", &nodesk), "no serving_without_desk: %s",
+		      json_object_to_json_string(q));
+	return nodesk ? jstr(nodesk, "ticket_id") : NULL;
+}
+
+/* GET /public/tickets/{id} (no token) must name desk (NULL: desk_name null). */
+static void assert_public_desk(const char *id, const char *desk)
+{
+	char path[128];
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/public/tickets/%s", id);
+	ck_assert_int_eq(req("GET", path, NULL, NULL, &r), 200);
+	if (desk)
+		ck_assert_msg(it_str(&r, "desk_name") && strcmp(it_str(&r, "desk_name"), desk) == 0, "public desk: %s",
+			      r.body);
+	else
+		ck_assert_msg(jnull(r.json, "desk_name"), "public desk_name not null: %s", r.body);
+	it_response_free(&r);
+}
+
+START_TEST(test_board_keeps_a_call_without_desk_beside_the_desks_and_the_public_view_names_the_desk)
+{
+	setup();
+	char prio[64], queue[64], d1[64], a[64], ta[4096], t1[64], t2[64], t3[64], path[200];
+	char desk_name[64];
+	struct it_response r;
+	snprintf(desk_name, sizeof desk_name, "%s", it_unique("Ventanilla nd"));
+	scenario("Desk nodesk", prio, queue);
+	create_desk(desk_name, queue, d1);
+	create_attendant("nodesk.a", a, ta, sizeof ta);
+	issue(prio, queue, t1);
+	issue(prio, queue, t2);
+	issue(prio, queue, t3);
+	ck_assert_ptr_null(board_nodesk(&r, queue));
+	it_response_free(&r);
+	assert_public_desk(t1, NULL);
+
+	/* A call at the queue (no desk): on the board, and the public view names no desk. */
+	snprintf(path, sizeof path, "/api/v1/queues/%s/call-next", queue);
+	ck_assert_int_eq(req("POST", path, admin_token, NULL, &r), 200);
+	ck_assert_str_eq(it_str(&r, "id"), t1);
+	it_response_free(&r);
+	ck_assert_str_eq(board_nodesk(&r, queue), t1);
+	it_response_free(&r);
+	assert_public_desk(t1, NULL);
+
+	/* A later call at a desk becomes the queue's serving; the desk-less call stays shown. */
+	ck_assert_int_eq(desk_op(d1, "open", ta, &r), 200);
+	it_response_free(&r);
+	desk_call_expect(d1, ta, t2, queue);
+	ck_assert_str_eq(board_nodesk(&r, queue), t1);
+	struct json_object *serving;
+	ck_assert(json_object_object_get_ex(board_queue(r.json, queue), "serving", &serving) && serving);
+	ck_assert_str_eq(jstr(serving, "ticket_id"), t2);
+	it_response_free(&r);
+	assert_public_desk(t2, desk_name);
+	assert_public_desk(t1, NULL);
+
+	/* The queue's next call serves t1 and calls t3 without a desk; served, it leaves the board. */
+	snprintf(path, sizeof path, "/api/v1/queues/%s/call-next", queue);
+	ck_assert_int_eq(req("POST", path, admin_token, NULL, &r), 200);
+	ck_assert_str_eq(it_str(&r, "id"), t3);
+	it_response_free(&r);
+	assert_ticket(t1, "served", NULL);
+	ck_assert_str_eq(board_nodesk(&r, queue), t3);
+	it_response_free(&r);
+	ck_assert_int_eq(ticket_op(t3, "serve", NULL, admin_token, &r), 200);
+	it_response_free(&r);
+	ck_assert_ptr_null(board_nodesk(&r, queue));
+	it_response_free(&r);
+	/* The desk's call is still shown at the desk, and its customer still told where to go. */
+	ck_assert_int_eq(req("GET", "/api/v1/board", admin_token, NULL, &r), 200);
+	struct json_object *desks;
+	ck_assert(json_object_object_get_ex(board_queue(r.json, queue), "desks", &desks));
+	ck_assert(json_object_object_get_ex(json_object_array_get_idx(desks, 0), "serving", &serving) && serving);
+	ck_assert_str_eq(jstr(serving, "ticket_id"), t2);
+	it_response_free(&r);
+	assert_public_desk(t2, desk_name);
+}
+END_TEST
+
 static struct json_object *report_item(struct json_object *report, const char *desk)
 {
 	struct json_object *items;
@@ -1000,6 +1086,7 @@ int main(void)
 	tcase_add_test(tc, test_desk_call_next_serves_its_own_ticket_and_calls_the_next);
 	tcase_add_test(tc, test_attendant_signed_in_at_a_desk_operates_its_queue);
 	tcase_add_test(tc, test_board_lists_active_desks_with_what_each_serves);
+	tcase_add_test(tc, test_board_keeps_a_call_without_desk_beside_the_desks_and_the_public_view_names_the_desk);
 	tcase_add_test(tc, test_reports_desks_gives_the_attendant_figures_per_desk);
 	tcase_add_test(tc, test_desks_of_one_queue_calling_in_parallel_never_share_a_ticket);
 	tcase_add_test(tc, test_seed_demo_creates_the_desks_once);

@@ -1209,8 +1209,9 @@ START_TEST(test_public_ticket_shows_only_the_waiting_facts)
 
 	snprintf(path, sizeof path, "/api/v1/public/tickets/%s", t2);
 	ck_assert_int_eq(get(path, NULL, &r), 200);
-	const char *keys[] = {"id", "code", "queue_id", "queue_name", "status", "position", "estimated_wait_seconds"};
-	ck_assert_int_eq(json_object_object_length(r.json), 7);
+	const char *keys[] = {"id", "code", "queue_id", "queue_name",
+			      "status", "desk_name", "position", "estimated_wait_seconds"};
+	ck_assert_int_eq(json_object_object_length(r.json), 8);
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		ck_assert_msg(json_object_object_get_ex(r.json, keys[i], NULL), "public ticket lacks %s: %s", keys[i],
 			      r.body);
@@ -1229,8 +1230,9 @@ START_TEST(test_public_ticket_shows_only_the_waiting_facts)
 	call_next_expect(q.id, t1);
 	snprintf(path, sizeof path, "/api/v1/public/tickets/%s", t1);
 	ck_assert_int_eq(get(path, NULL, &r), 200);
-	ck_assert_int_eq(json_object_object_length(r.json), 7);
+	ck_assert_int_eq(json_object_object_length(r.json), 8);
 	ck_assert_str_eq(it_str(&r, "status"), "called");
+	ck_assert(jnull(r.json, "desk_name")); /* called at the queue, without a desk */
 	ck_assert(jnull(r.json, "position"));
 	ck_assert(jnull(r.json, "estimated_wait_seconds"));
 	it_response_free(&r);

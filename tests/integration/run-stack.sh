@@ -95,6 +95,9 @@ for attempt in 1 2 3; do
 	grep -q 'Address already in use' "$state/log/nginx-error.log" 2>/dev/null || break
 	echo "port $port was taken meanwhile; retrying ($attempt)"
 	: >"$state/log/nginx-error.log"
+	# nginx bound its unix socket before failing on the port and left the file behind: the
+	# next start would fail on it instead.
+	rm -f "$state/run/live.sock"
 done
 if [ $started -ne 1 ]; then
 	failed=1

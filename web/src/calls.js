@@ -8,12 +8,12 @@
 
 /**
  * The queue's ticket called without a desk, when there is one: shown beside the desks.
+ * It is the board's serving_without_desk, which stays while desks call later tickets
+ * (the queue's serving is only its latest call).
  * @param {BoardQueue} q
  */
 export function looseCall(q) {
-	if (!q.serving) return null;
-	const atDesk = new Set((q.desks || []).map((d) => d.serving?.ticket_id).filter(Boolean));
-	return atDesk.has(q.serving.ticket_id) ? null : q.serving;
+	return q.serving_without_desk || null;
 }
 
 /**

@@ -71,3 +71,15 @@ export function fmtWait(ticket) {
 	if (typeof ticket.estimated_wait_seconds === 'number') return t('wait.about', { n: min(ticket.estimated_wait_seconds) });
 	return '';
 }
+
+// The seeded priorities (sql/002_seed.sql) come with English descriptions; shown in the
+// page's language while nobody has changed them in /admin.
+const SEEDED = {
+	'0b5e7d2a-5c1e-4f7a-8d3b-000000000001': ['Urgent: served first', 'prio.seeded.high'],
+	'0b5e7d2a-5c1e-4f7a-8d3b-000000000002': ['Standard', 'prio.seeded.medium'],
+	'0b5e7d2a-5c1e-4f7a-8d3b-000000000003': ['Routine', 'prio.seeded.low'],
+};
+export function prioDescription(p) {
+	const seed = p && SEEDED[p.id];
+	return seed && seed[0] === p.description ? t(seed[1]) : p?.description || '';
+}

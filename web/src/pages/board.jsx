@@ -1,6 +1,6 @@
 // The waiting-room display (1920x1080): per queue the desks and the code each
 // serves and the next codes; a new call is highlighted, chimed and spoken.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { getBoard } from '../endpoints.js';
 import { callsOf, looseCall } from '../calls.js';
 import { t, lang, locale } from '../i18n.js';
@@ -73,6 +73,25 @@ export function Board() {
 		return () => clearInterval(id);
 	}, []);
 
+	// The whole office on one screen: when the queues and desks do not fit, the text (all in
+	// rem) shrinks a step at a time until they do. Set through the CSSOM, which the CSP allows.
+	const [fit, setFit] = useState(0);
+	useLayoutEffect(() => {
+		const root = document.documentElement;
+		root.style.fontSize = '';
+		for (let size = 16; size > 8 && (root.scrollHeight > window.innerHeight || root.scrollWidth > window.innerWidth); size--) {
+			root.style.fontSize = `${size - 1}px`;
+		}
+	}, [board, last, fit, lang.get()]);
+	useEffect(() => {
+		const again = () => setFit((k) => k + 1);
+		window.addEventListener('resize', again);
+		return () => {
+			window.removeEventListener('resize', again);
+			document.documentElement.style.fontSize = '';
+		};
+	}, []);
+
 	const isFresh = (s) => s && fresh[`${s.ticket_id}@${s.called_date}`];
 	// data-transport says how the board hears of changes ("sse", "polling", "reconnecting"),
 	// data-sse-events how many boards the event stream brought: people and tests can see
@@ -117,7 +136,7 @@ export function Board() {
 											<li class={`bd-loose${isFresh(loose) ? ' fresh' : ''}`} data-desk="">
 												<span class="bd-code">{loose.code}</span>
 												<span class="bd-arrow" aria-hidden="true">→</span>
-												<span class="bd-name">{t('board.nodesk')}</span>
+												<span class="bd-name">{q.name}</span>
 											</li>
 										)}
 									</ul>

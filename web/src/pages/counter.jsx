@@ -158,14 +158,16 @@ export function Counter() {
 		setCurrent(res || null);
 		if (!res) setNote(t('counter.empty'));
 	});
+	// Each step on the called ticket says in words what became of it.
 	const onCurrent = (op) => act(async () => {
 		const res = await ticketOp(op, current.id);
 		setCurrent(res && res.status === 'called' ? res : null);
-	});
+	}, t(`counter.done.${op}`, { code: current?.code }));
 	const transfer = () => act(async () => {
 		await transferTicket(current.id, target);
 		setCurrent(null);
-	});
+		setTarget('');
+	}, t('counter.done.transfer', { code: current?.code, queue: queues?.find((q) => q.id === target)?.name || '' }));
 	const callOne = (row) => act(async () => {
 		const res = await callTicket(row.ticket_id, myDesk ? { queue_id: queueId, desk_id: myDesk.id } : { queue_id: queueId });
 		setCurrent(res && res.status === 'called' ? res : null);
@@ -212,11 +214,13 @@ export function Counter() {
 		return () => window.removeEventListener('keydown', onKey);
 	}, []);
 
-	const others = (queues || []).filter((q) => q.id !== queueId && q.state === 'open');
+	// A ticket can go only to a queue that serves its priority (else the API answers 422).
+	const others = (queues || []).filter((q) => q.id !== queueId && q.state === 'open'
+		&& (!current || !q.priority_ids || q.priority_ids.includes(current.priority_id)));
 	return (
 		<>
 			<StaffHeader title={t('counter.title')} />
-			<main class="page counter" data-transport={liveState === 'live' ? 'sse' : liveState || 'connecting'}>
+			<main class="page counter" aria-busy={busy ? 'true' : undefined} data-transport={liveState === 'live' ? 'sse' : liveState || 'connecting'}>
 				<div class="counter-bar card">
 					<div class="field">
 						<label for="c-queue">{t('counter.queue')}</label>
@@ -273,7 +277,7 @@ export function Counter() {
 							<div class="field grow">
 								<label for="c-target">{t('counter.transfer.to')} <kbd aria-hidden="true">T</kbd></label>
 								<select id="c-target" ref={transferRef} value={target} onChange={(e) => setTarget(e.currentTarget.value)} aria-keyshortcuts="T">
-									<option value="">{t('counter.transfer.pick')}</option>
+									<option value="">{current && others.length === 0 ? t('counter.transfer.none') : t('counter.transfer.pick')}</option>
 									{others.map((q) => <option value={q.id}>{q.name}</option>)}
 								</select>
 							</div>

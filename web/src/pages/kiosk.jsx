@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { listPriorities, listQueues, findCustomers, issueTicket, listAppointments, checkIn as checkInAppointment } from '../endpoints.js';
-import { t, lang, fmtWait, fmtTime, fmtDateTime } from '../i18n.js';
+import { t, lang, fmtWait, fmtTime, fmtDateTime, prioDescription } from '../i18n.js';
 import { useStore } from '../store.js';
 import { StaffHeader, ErrorBox, Field, useAsync } from '../ui.jsx';
 import { qrDataUrl } from '../qr.js';
@@ -130,7 +130,7 @@ export function Kiosk() {
 	return (
 		<>
 			<StaffHeader title={t('kiosk.title')} />
-			<main class="page kiosk">
+			<main class="page kiosk" aria-busy={busy ? 'true' : undefined}>
 				<section aria-labelledby="k-who" class="card">
 					<h2 id="k-who">1. {t('kiosk.who')}</h2>
 					{customer ? (
@@ -196,7 +196,7 @@ export function Kiosk() {
 							<button type="button" class={`prio lvl-${Math.min(p.level, 4)}`} aria-pressed={priority === p.id ? 'true' : 'false'}
 								onClick={() => setPriority(p.id)}>
 								<span class="prio-name">{p.name}</span>
-								{p.description && <span class="prio-desc">{p.description}</span>}
+								{p.description && <span class="prio-desc">{prioDescription(p)}</span>}
 							</button>
 						))}
 					</div>

@@ -3,12 +3,13 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { call, ApiError } from '../api.js';
 import { report, appointmentsReport } from '../endpoints.js';
-import { t, lang } from '../i18n.js';
+import { t, lang, locale } from '../i18n.js';
 import { useStore } from '../store.js';
 import { StaffHeader, ErrorBox, Field } from '../ui.jsx';
 
 const today = () => new Date().toLocaleDateString('sv');
-const mins = (s) => (s == null ? '—' : (s / 60).toFixed(1));
+// Minutes with one decimal, written as the page's language writes numbers (as the chart does).
+const mins = (s) => (s == null ? '—' : (s / 60).toLocaleString(locale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
 const pct = (p) => (p == null ? '—' : `${Math.round(p)} %`);
 
 const FIGURES = [

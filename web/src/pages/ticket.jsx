@@ -56,9 +56,14 @@ export function TicketPage({ id }) {
 					<p class="tk-queue">{tk.queue_name}</p>
 					<p class="tk-status" role="status">
 						{tk.status === 'called'
-							? (tk.desk_name ? t('ticket.called.desk', { desk: tk.desk_name }) : t('ticket.called'))
+							? (tk.desk_name ? t('ticket.called.desk', { desk: tk.desk_name }) : t('ticket.called', { queue: tk.queue_name }))
 							: t(`ticket.st.${tk.status}`)}
 					</p>
+					{tk.status === 'called' && (
+						// Where to go, large enough to read at arm's length: the desk, or the queue
+						// for a call without a desk.
+						<p class="tk-where" data-where={tk.desk_name || tk.queue_name}><strong>{tk.desk_name || tk.queue_name}</strong></p>
+					)}
 					{tk.status === 'waiting' && (
 						<dl class="tk-facts">
 							{tk.position != null && <div><dt>{t('ticket.ahead')}</dt><dd>{Math.max(0, tk.position - 1)}</dd></div>}
