@@ -67,29 +67,12 @@ void api_tickets_list(struct api_ctx *ctx)
 	api_json(ctx, 200, render_page(items, total, lp.limit, lp.offset));
 }
 
-/* The inline customer, upserted by dni inside the registration transaction. */
-struct inline_customer {
-	struct customer_input in;
-	struct customer_rec rec;
-	struct field_errors *fe;
-};
-
-static enum app_err upsert_customer(struct db *db, void *cls, const char **customer_id)
-{
-	struct inline_customer *c = cls;
-	bool created = false;
-	enum app_err e = svc_customer_upsert_by_dni(db, &c->in, &c->rec, &created);
-	if (e == APP_OK)
-		*customer_id = c->rec.id;
-	return e;
-}
-
 /* The body of POST /tickets (and of POST /tickets/quote), parsed and checked. */
 struct ticket_body {
 	char *priority_id, *customer_id, *queue_id;
 	bool has_customer, has_notify;
 	struct notify_request nr;
-	struct inline_customer c;
+	struct customer_input customer; /* when has_customer */
 };
 
 static void ticket_body_free(struct ticket_body *b)
@@ -97,7 +80,7 @@ static void ticket_body_free(struct ticket_body *b)
 	free(b->priority_id);
 	free(b->customer_id);
 	free(b->queue_id);
-	svc_customer_input_free(&b->c.in);
+	svc_customer_input_free(&b->customer);
 }
 
 /* Reads the body into b (freed by the caller with ticket_body_free in any case); problems go to fe. */
@@ -121,7 +104,7 @@ static void read_ticket_body(struct api_ctx *ctx, struct ticket_body *b, struct 
 		if (!!b->customer_id == b->has_customer)
 			field_errors_add(fe, "customer_id", "give exactly one of customer_id or customer");
 		else if (b->has_customer)
-			api_customer_read(customer, true, "customer.", &b->c.in, fe);
+			api_customer_read(customer, true, "customer.", &b->customer, fe);
 		if (b->has_notify)
 			api_notify_read(notify, &b->nr, fe);
 	}
@@ -144,6 +127,7 @@ void api_tickets_create(struct api_ctx *ctx)
 	digest_sha256_hex(ctx->req->body, ctx->req->body_len, fingerprint);
 	struct ticket_request r = {.priority_id = b.priority_id,
 				   .customer_id = b.customer_id,
+				   .customer = b.has_customer ? &b.customer : NULL,
 				   .queue_id = b.queue_id,
 				   .idempotency_key = key,
 				   .request_fingerprint = fingerprint,
@@ -151,8 +135,7 @@ void api_tickets_create(struct api_ctx *ctx)
 	struct svc_actor who = actor(ctx);
 	struct ticket_view v;
 	bool replayed = false;
-	enum app_err e = svc_ticket_register_with(&ctx->app->services, &who, &r,
-						  b.has_customer ? upsert_customer : NULL, &b.c, &fe, &v, &replayed);
+	enum app_err e = svc_ticket_register(&ctx->app->services, &who, &r, &fe, &v, &replayed);
 	if (e != APP_OK) {
 		fail(ctx, e, &fe,
 		     key ? "No open queue serves this priority, the chosen queue is not open, or this Idempotency-Key "

@@ -8,6 +8,7 @@
 #include "repo/desk_repo.h"
 #include "repo/explain_repo.h"
 #include "service/catalog.h"
+#include "service/customer.h"
 #include "service/explain.h"
 #include "service/placement.h"
 
@@ -60,12 +61,11 @@ struct register_tx {
 	struct svc_app *app;
 	const struct svc_actor *who;
 	const struct ticket_request *r;
-	ticket_pre_fn pre;
-	void *pre_cls;
 	struct field_errors *fe;
 	struct ticket_view *out;
 	bool replayed;
 	const struct ticket_hooks *hooks; /* NULL: none */
+	struct customer_rec customer;     /* the inline customer as upserted */
 };
 
 /* Adds the field error for a customer_id that does not name an active customer (NULL: none). */
@@ -115,11 +115,12 @@ struct prepared_ticket {
 
 /*
  * The checks, the placement and the quote of a registration: the priority must be active,
- * the customer (after pre, when given, has upserted an inline one) active, a chosen queue
- * open and serving the priority; otherwise placement picks the queue. Writes nothing itself.
+ * the customer active, a chosen queue open and serving the priority; otherwise placement
+ * picks the queue. With upserted (registration), an inline customer (r->customer) is
+ * upserted by dni into it first; without (a quote), it is not and writes nothing.
  */
 static enum app_err prepare_ticket(struct svc_app *app, struct db *db, const struct ticket_request *r,
-				   ticket_pre_fn pre, void *pre_cls, struct field_errors *fe, struct prepared_ticket *pt)
+				   struct customer_rec *upserted, struct field_errors *fe, struct prepared_ticket *pt)
 {
 	long long rc;
 	memset(pt, 0, sizeof *pt);
@@ -132,10 +133,12 @@ static enum app_err prepare_ticket(struct svc_app *app, struct db *db, const str
 		field_errors_add(fe, "priority_id", "does not name an active priority");
 
 	pt->customer_id = r->customer_id;
-	if (pre) {
-		enum app_err e = pre(db, pre_cls, &pt->customer_id);
+	if (r->customer && upserted) {
+		bool created = false;
+		enum app_err e = svc_customer_upsert_by_dni(db, r->customer, upserted, &created);
 		if (e != APP_OK)
 			return e;
+		pt->customer_id = upserted->id;
 	}
 	if (fe->n)
 		return check_customer(db, pt->customer_id, fe);
@@ -207,7 +210,7 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 	}
 
 	struct prepared_ticket pt;
-	enum app_err pe = prepare_ticket(t->app, db, r, t->pre, t->pre_cls, t->fe, &pt);
+	enum app_err pe = prepare_ticket(t->app, db, r, &t->customer, t->fe, &pt);
 	if (pe != APP_OK)
 		return pe;
 	const char *customer_id = pt.customer_id;
@@ -273,28 +276,22 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 	return APP_OK;
 }
 
-enum app_err svc_ticket_register_with(struct svc_app *app, const struct svc_actor *who,
-				      const struct ticket_request *r, ticket_pre_fn pre, void *pre_cls,
-				      struct field_errors *fe, struct ticket_view *out, bool *replayed)
-{
-	struct register_tx t = {app, who, r, pre, pre_cls, fe, out, false, NULL};
-	enum app_err e = db_tx_run(app->db, "ticket register", register_in_tx, &t);
-	*replayed = t.replayed;
-	return e;
-}
 
 enum app_err svc_ticket_register_hooked(struct svc_app *app, const struct svc_actor *who,
 					const struct ticket_request *r, const struct ticket_hooks *hooks,
 					struct field_errors *fe, struct ticket_view *out)
 {
-	struct register_tx t = {app, who, r, NULL, NULL, fe, out, false, hooks};
+	struct register_tx t = {.app = app, .who = who, .r = r, .fe = fe, .out = out, .hooks = hooks};
 	return db_tx_run(app->db, "ticket register", register_in_tx, &t);
 }
 
 enum app_err svc_ticket_register(struct svc_app *app, const struct svc_actor *who, const struct ticket_request *r,
 				 struct field_errors *fe, struct ticket_view *out, bool *replayed)
 {
-	return svc_ticket_register_with(app, who, r, NULL, NULL, fe, out, replayed);
+	struct register_tx t = {.app = app, .who = who, .r = r, .fe = fe, .out = out};
+	enum app_err e = db_tx_run(app->db, "ticket register", register_in_tx, &t);
+	*replayed = t.replayed;
+	return e;
 }
 
 struct quote_tx {
@@ -309,7 +306,7 @@ static enum app_err quote_in_tx(struct db *db, void *cls)
 {
 	struct quote_tx *t = cls;
 	struct prepared_ticket pt;
-	enum app_err e = prepare_ticket(t->app, db, t->r, NULL, NULL, t->fe, &pt);
+	enum app_err e = prepare_ticket(t->app, db, t->r, NULL, t->fe, &pt);
 	if (e != APP_OK)
 		return e;
 	struct queue_rec *q = malloc(sizeof *q);
