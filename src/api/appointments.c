@@ -73,7 +73,7 @@ static struct json_object *render_schedule(const struct schedule *s, const char 
 
 void api_queues_schedule_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct schedule *s = malloc(sizeof *s);
@@ -164,7 +164,7 @@ static void read_closed(struct json_object *arr, struct schedule *s, struct fiel
 
 void api_queues_schedule_put(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct schedule *s = malloc(sizeof *s);
@@ -310,7 +310,7 @@ void api_appointments_list(struct api_ctx *ctx)
 
 void api_appointments_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct appointment_rec a;
@@ -323,7 +323,7 @@ void api_appointments_get(struct api_ctx *ctx)
 
 void api_appointments_cancel(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct appointment_rec a;
@@ -339,7 +339,7 @@ void api_appointments_cancel(struct api_ctx *ctx)
 
 void api_appointments_check_in(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct svc_actor who = {ctx->who.user_id, perm_has(ctx->who.perms, PERM_QUEUES, PERM_UPDATE)};
@@ -403,7 +403,7 @@ void api_public_queues(struct api_ctx *ctx)
 void api_public_availability(struct api_ctx *ctx)
 {
 	static const char *const allowed[] = {"from", "to", NULL};
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct field_errors fe;
@@ -501,7 +501,7 @@ out:
 
 void api_public_appointments_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct public_appointment p;
@@ -514,7 +514,7 @@ void api_public_appointments_get(struct api_ctx *ctx)
 
 void api_public_appointments_cancel(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct appointment_rec a;

@@ -56,7 +56,7 @@ static struct json_object *render_notifications(const struct notify_rec *r, size
 
 void api_tickets_notifications(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct notify_rec *recs = NULL;

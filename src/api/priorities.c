@@ -8,13 +8,10 @@
 #include "common/jsonv.h"
 #include "service/priority.h"
 
-static void fail(struct api_ctx *ctx, enum app_err e)
-{
-	api_fail(ctx, e,
-		 e == APP_CONFLICT    ? "A priority with this name already exists."
-		 : e == APP_NOT_FOUND ? "No priority has this id."
-				      : NULL);
-}
+static const struct api_messages priority_msgs = {
+	.not_found = "No priority has this id.",
+	.conflict = "A priority with this name already exists.",
+};
 
 void api_priorities_list(struct api_ctx *ctx)
 {
@@ -83,7 +80,7 @@ void api_priorities_create(struct api_ctx *ctx)
 	enum app_err e = svc_priority_create(&ctx->app->services, &in, &p);
 	input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e);
+		api_fail_err(ctx, e, NULL, &priority_msgs);
 		return;
 	}
 	http_response_header(ctx->resp, "Location", "/api/v1/priorities/%s", p.id);
@@ -98,7 +95,7 @@ void api_priorities_get(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_priority_get(&ctx->app->services, id, &p);
 	if (e != APP_OK) {
-		fail(ctx, e);
+		api_fail_err(ctx, e, NULL, &priority_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_priority(&p));
@@ -114,7 +111,7 @@ void api_priorities_patch(struct api_ctx *ctx)
 	enum app_err e = svc_priority_update(&ctx->app->services, id, &in, &p);
 	input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e);
+		api_fail_err(ctx, e, NULL, &priority_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_priority(&p));
@@ -127,7 +124,7 @@ void api_priorities_delete(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_priority_deactivate(&ctx->app->services, id);
 	if (e != APP_OK) {
-		fail(ctx, e);
+		api_fail_err(ctx, e, NULL, &priority_msgs);
 		return;
 	}
 	http_response_empty(ctx->resp, 204);

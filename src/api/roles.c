@@ -8,10 +8,24 @@
 #include "common/jsonv.h"
 #include "service/role.h"
 
-static void fail(struct api_ctx *ctx, enum app_err e, const char *conflict)
-{
-	api_fail(ctx, e, e == APP_CONFLICT ? conflict : e == APP_NOT_FOUND ? "No role has this id." : NULL);
-}
+#define NO_ROLE "No role has this id."
+static const struct api_messages role_msgs = {.not_found = NO_ROLE};
+static const struct api_messages role_create_msgs = {
+	.not_found = NO_ROLE,
+	.conflict = "A role with this name already exists.",
+};
+static const struct api_messages role_update_msgs = {
+	.not_found = NO_ROLE,
+	.conflict = "The name is taken, or the admin role cannot be renamed or deactivated.",
+};
+static const struct api_messages role_delete_msgs = {
+	.not_found = NO_ROLE,
+	.conflict = "The admin role cannot be deactivated.",
+};
+static const struct api_messages role_perms_msgs = {
+	.not_found = NO_ROLE,
+	.conflict = "The admin role keeps every permission.",
+};
 
 void api_roles_list(struct api_ctx *ctx)
 {
@@ -75,7 +89,7 @@ void api_roles_create(struct api_ctx *ctx)
 	enum app_err e = svc_role_create(&ctx->app->services, &in, &r);
 	input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e, "A role with this name already exists.");
+		api_fail_err(ctx, e, NULL, &role_create_msgs);
 		return;
 	}
 	http_response_header(ctx->resp, "Location", "/api/v1/roles/%s", r.id);
@@ -90,7 +104,7 @@ void api_roles_get(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_role_get(&ctx->app->services, id, &r);
 	if (e != APP_OK) {
-		fail(ctx, e, NULL);
+		api_fail_err(ctx, e, NULL, &role_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_role(&r));
@@ -106,7 +120,7 @@ void api_roles_patch(struct api_ctx *ctx)
 	enum app_err e = svc_role_update(&ctx->app->services, id, &in, &r);
 	input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e, "The name is taken, or the admin role cannot be renamed or deactivated.");
+		api_fail_err(ctx, e, NULL, &role_update_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_role(&r));
@@ -119,7 +133,7 @@ void api_roles_delete(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_role_deactivate(&ctx->app->services, id);
 	if (e != APP_OK) {
-		fail(ctx, e, "The admin role cannot be deactivated.");
+		api_fail_err(ctx, e, NULL, &role_delete_msgs);
 		return;
 	}
 	http_response_empty(ctx->resp, 204);
@@ -133,7 +147,7 @@ void api_roles_permissions_get(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_role_permissions(&ctx->app->services, id, &set);
 	if (e != APP_OK) {
-		fail(ctx, e, NULL);
+		api_fail_err(ctx, e, NULL, &role_msgs);
 		return;
 	}
 	struct json_object *o = json_object_new_object();
@@ -188,7 +202,7 @@ void api_roles_permissions_put(struct api_ctx *ctx)
 	}
 	enum app_err e = svc_role_set_permissions(&ctx->app->services, id, set);
 	if (e != APP_OK) {
-		fail(ctx, e, "The admin role keeps every permission.");
+		api_fail_err(ctx, e, NULL, &role_perms_msgs);
 		return;
 	}
 	struct json_object *o = json_object_new_object();

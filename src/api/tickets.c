@@ -15,15 +15,31 @@
 
 #define IDEMPOTENCY_KEY_MAX 255
 
-static void fail(struct api_ctx *ctx, enum app_err e, const struct field_errors *fe, const char *conflict)
-{
-	if (e == APP_INVALID)
-		http_response_invalid(ctx->resp, fe);
-	else if (e == APP_FORBIDDEN)
-		api_fail(ctx, e, "Attendants may operate only the queue assigned to them.");
-	else
-		api_fail(ctx, e, e == APP_CONFLICT ? conflict : e == APP_NOT_FOUND ? "No ticket has this id." : NULL);
-}
+#define NO_TICKET "No ticket has this id."
+#define NOT_YOUR_QUEUE "Attendants may operate only the queue assigned to them."
+#define NO_QUEUE_FOR_PRIORITY "No open queue serves this priority, or the chosen queue is not open."
+static const struct api_messages ticket_msgs = {.not_found = NO_TICKET, .forbidden = NOT_YOUR_QUEUE};
+static const struct api_messages ticket_create_msgs = {
+	.not_found = NO_TICKET,
+	.conflict = NO_QUEUE_FOR_PRIORITY,
+	.forbidden = NOT_YOUR_QUEUE,
+};
+static const struct api_messages ticket_create_keyed_msgs = {
+	.not_found = NO_TICKET,
+	.conflict = "No open queue serves this priority, the chosen queue is not open, or this Idempotency-Key "
+		    "was used for another request.",
+	.forbidden = NOT_YOUR_QUEUE,
+};
+static const struct api_messages ticket_call_msgs = {
+	.not_found = "No ticket or queue has this id.",
+	.conflict = "The ticket's state does not allow call, its queue is closed or the desk is deactivated.",
+	.forbidden = NOT_YOUR_QUEUE,
+};
+static const struct api_messages ticket_call_at_desk_msgs = {
+	.not_found = "No ticket or queue has this id.",
+	.conflict = "The ticket's state does not allow call, its queue is closed or the desk is deactivated.",
+	.forbidden = "Only the user signed in at this desk may call there.",
+};
 
 static struct svc_actor actor(struct api_ctx *ctx)
 {
@@ -137,10 +153,7 @@ void api_tickets_create(struct api_ctx *ctx)
 	bool replayed = false;
 	enum app_err e = svc_ticket_register(&ctx->app->services, &who, &r, &fe, &v, &replayed);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe,
-		     key ? "No open queue serves this priority, the chosen queue is not open, or this Idempotency-Key "
-			   "was used for another request."
-			 : "No open queue serves this priority, or the chosen queue is not open.");
+		api_fail_err(ctx, e, &fe, key ? &ticket_create_keyed_msgs : &ticket_create_msgs);
 		goto out;
 	}
 	http_response_header(ctx->resp, "Location", "/api/v1/tickets/%s", v.t.id);
@@ -170,7 +183,7 @@ void api_tickets_quote(struct api_ctx *ctx)
 	struct ticket_quote q;
 	enum app_err e = svc_ticket_quote(&ctx->app->services, &r, &fe, &q);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe, "No open queue serves this priority, or the chosen queue is not open.");
+		api_fail_err(ctx, e, &fe, &ticket_create_msgs);
 		goto out;
 	}
 	struct json_object *o = json_object_new_object();
@@ -186,27 +199,27 @@ out:
 
 void api_tickets_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct ticket_view v;
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	enum app_err e = svc_ticket_get(&ctx->app->services, id, &v);
 	if (e != APP_OK)
-		fail(ctx, e, NULL, NULL);
+		api_fail_err(ctx, e, NULL, &ticket_msgs);
 	else
 		api_json(ctx, 200, render_ticket(&v));
 }
 
 void api_tickets_events(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct event_rec *events = NULL;
 	size_t n = 0;
 	enum app_err e = svc_ticket_events(&ctx->app->services, id, &events, &n);
 	if (e != APP_OK)
-		fail(ctx, e, NULL, NULL);
+		api_fail_err(ctx, e, NULL, &ticket_msgs);
 	else
 		api_json(ctx, 200, render_events(events, n));
 	free(events);
@@ -215,7 +228,7 @@ void api_tickets_events(struct api_ctx *ctx)
 /* Runs one state change; to_queue is used by transfer and call. */
 static void apply(struct api_ctx *ctx, enum ticket_op op, const char *to_queue)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct svc_actor who = actor(ctx);
@@ -225,10 +238,12 @@ static void apply(struct api_ctx *ctx, enum ticket_op op, const char *to_queue)
 		char detail[160];
 		snprintf(detail, sizeof detail, "The ticket's state does not allow %s, or its queue is closed.",
 			 ticket_op_name(op));
-		if (e == APP_NOT_FOUND)
-			api_fail(ctx, e, "No ticket or queue has this id.");
-		else
-			fail(ctx, e, NULL, detail);
+		const struct api_messages msgs = {
+			.not_found = "No ticket or queue has this id.",
+			.conflict = detail,
+			.forbidden = NOT_YOUR_QUEUE,
+		};
+		api_fail_err(ctx, e, NULL, &msgs);
 		return;
 	}
 	api_json(ctx, 200, render_ticket(&v));
@@ -260,7 +275,7 @@ void api_tickets_requeue(struct api_ctx *ctx)
 }
 
 /* Reads {queue_id} (required for transfer; for call, default: the caller's own queue). */
-static bool read_target(struct api_ctx *ctx, bool required, char out[37])
+static bool read_target(struct api_ctx *ctx, bool required, char out[UUID_STR_LEN])
 {
 	char *queue_id = NULL;
 	struct field_errors fe;
@@ -278,7 +293,7 @@ static bool read_target(struct api_ctx *ctx, bool required, char out[37])
 	if (ok) {
 		out[0] = '\0';
 		if (queue_id)
-			snprintf(out, 37, "%s", queue_id);
+			snprintf(out, UUID_STR_LEN, "%s", queue_id);
 	} else {
 		http_response_invalid(ctx->resp, &fe);
 	}
@@ -289,19 +304,19 @@ static bool read_target(struct api_ctx *ctx, bool required, char out[37])
 /* An unknown ticket in the path is 404 before anything about the body is 422. */
 static bool ticket_known(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return false;
 	struct ticket_view v;
 	enum app_err e = svc_ticket_get(&ctx->app->services, id, &v);
 	if (e != APP_OK)
-		api_fail(ctx, e, e == APP_NOT_FOUND ? "No ticket has this id." : NULL);
+		api_fail_err(ctx, e, NULL, &ticket_msgs);
 	return e == APP_OK;
 }
 
 void api_tickets_transfer(struct api_ctx *ctx)
 {
-	char target[37];
+	char target[UUID_STR_LEN];
 	if (ticket_known(ctx) && read_target(ctx, true, target))
 		apply(ctx, TICKET_OP_TRANSFER, target);
 }
@@ -348,12 +363,8 @@ void api_tickets_call(struct api_ctx *ctx)
 	struct svc_actor who = actor(ctx);
 	struct ticket_view v;
 	e = svc_ticket_call_at(&ctx->app->services, &who, id, queue[0] ? queue : NULL, desk[0] ? desk : NULL, &fe, &v);
-	if (e == APP_NOT_FOUND)
-		api_fail(ctx, e, "No ticket or queue has this id.");
-	else if (e == APP_FORBIDDEN && desk[0])
-		api_fail(ctx, e, "Only the user signed in at this desk may call there.");
-	else if (e != APP_OK)
-		fail(ctx, e, &fe, "The ticket's state does not allow call, its queue is closed or the desk is deactivated.");
+	if (e != APP_OK)
+		api_fail_err(ctx, e, &fe, desk[0] ? &ticket_call_at_desk_msgs : &ticket_call_msgs);
 	else
 		api_json(ctx, 200, render_ticket(&v));
 }
@@ -372,13 +383,13 @@ void api_board_get(struct api_ctx *ctx)
 
 void api_public_ticket_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct public_view v;
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	enum app_err e = svc_ticket_public(&ctx->app->services, id, &v);
 	if (e != APP_OK)
-		api_fail(ctx, e, e == APP_NOT_FOUND ? "No ticket has this id." : NULL);
+		api_fail_err(ctx, e, NULL, &ticket_msgs);
 	else
 		api_json(ctx, 200, render_public_ticket(&v));
 }

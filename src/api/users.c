@@ -27,14 +27,20 @@ static void input_free(struct user_input *in)
 	memset(in, 0, sizeof *in);
 }
 
-/* Answers a service error; validation errors collected by the service become a 422. */
-static void fail(struct api_ctx *ctx, enum app_err e, const struct field_errors *fe, const char *conflict)
-{
-	if (e == APP_INVALID)
-		http_response_invalid(ctx->resp, fe);
-	else
-		api_fail(ctx, e, e == APP_CONFLICT ? conflict : e == APP_NOT_FOUND ? "No user has this id." : NULL);
-}
+#define NO_USER "No user has this id."
+static const struct api_messages user_msgs = {.not_found = NO_USER};
+static const struct api_messages user_create_msgs = {
+	.not_found = NO_USER,
+	.conflict = "A user with this user_name already exists.",
+};
+static const struct api_messages user_update_msgs = {
+	.not_found = NO_USER,
+	.conflict = "The user_name is taken, or the change would leave no active admin.",
+};
+static const struct api_messages user_delete_msgs = {
+	.not_found = NO_USER,
+	.conflict = "Deactivating this user would leave no active admin.",
+};
 
 void api_users_list(struct api_ctx *ctx)
 {
@@ -91,7 +97,7 @@ void api_users_create(struct api_ctx *ctx)
 	enum app_err e = svc_user_create(&ctx->app->services, &in, &fe, &u);
 	input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe, "A user with this user_name already exists.");
+		api_fail_err(ctx, e, &fe, &user_create_msgs);
 		return;
 	}
 	http_response_header(ctx->resp, "Location", "/api/v1/users/%s", u.id);
@@ -106,7 +112,7 @@ void api_users_get(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_user_get(&ctx->app->services, id, &u);
 	if (e != APP_OK) {
-		fail(ctx, e, NULL, NULL);
+		api_fail_err(ctx, e, NULL, &user_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_user(&u));
@@ -139,7 +145,7 @@ void api_users_patch(struct api_ctx *ctx)
 	enum app_err e = svc_user_update(&ctx->app->services, id, &in, &fe, &u);
 	input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe, "The user_name is taken, or the change would leave no active admin.");
+		api_fail_err(ctx, e, &fe, &user_update_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_user(&u));
@@ -152,7 +158,7 @@ void api_users_delete(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_user_deactivate(&ctx->app->services, id);
 	if (e != APP_OK) {
-		fail(ctx, e, NULL, "Deactivating this user would leave no active admin.");
+		api_fail_err(ctx, e, NULL, &user_delete_msgs);
 		return;
 	}
 	http_response_empty(ctx->resp, 204);
@@ -184,7 +190,7 @@ void api_users_password(struct api_ctx *ctx)
 	free(current);
 	free(fresh);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe, NULL);
+		api_fail_err(ctx, e, &fe, &user_msgs);
 		return;
 	}
 	http_response_empty(ctx->resp, 204);

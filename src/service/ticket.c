@@ -31,7 +31,7 @@ static enum app_err add_standing(struct svc_app *app, struct db *db, struct tick
 	v->position = v->estimated_wait_seconds = 0;
 	v->estimated_wait_range.low = v->estimated_wait_range.high = 0;
 	v->at_risk = false;
-	if (strcmp(v->t.status, "waiting") != 0)
+	if (v->t.status != TICKET_WAITING)
 		return APP_OK;
 	long long rc = repo_ticket_position(db, v->t.id, &v->position);
 	if (rc < 0)
@@ -100,7 +100,7 @@ static enum app_err check_chosen_queue(struct db *db, const char *queue_id, cons
 		field_errors_add(fe, "queue_id", "does not serve this priority");
 		return APP_INVALID;
 	}
-	return strcmp(q->state, "open") == 0 ? APP_OK : APP_CONFLICT;
+	return q->state == QUEUE_OPEN ? APP_OK : APP_CONFLICT;
 }
 
 /* What registration works out before it takes a number: shared with POST /tickets/quote. */
@@ -254,7 +254,7 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 	}
 	/* The row as stored (no read back: its times are place.now and r->due_date) and the
 	 * standing it was quoted with. */
-	snprintf(tk->status, sizeof tk->status, "waiting");
+	tk->status = TICKET_WAITING;
 	snprintf(tk->issued_queue_id, sizeof tk->issued_queue_id, "%s", place.id);
 	if (ids_db_to_rfc3339(place.now, tk->created_date) < 0 ||
 	    ids_db_to_rfc3339(r->due_date ? r->due_date : place.now, tk->due_date) < 0)
@@ -393,7 +393,7 @@ static enum app_err serve_current(struct db *db, const char *queue_id, const cha
 	}
 	if (rc <= 0)
 		return db_app_err(rc);
-	rc = repo_ticket_set_status(db, current, "called", "served");
+	rc = repo_ticket_set_status(db, current, TICKET_CALLED, TICKET_SERVED);
 	if (rc == 0)
 		return APP_RETRY;
 	if (rc > 0)
@@ -459,7 +459,7 @@ struct call_next_tx {
 static enum app_err call_next_in_tx(struct db *db, void *cls)
 {
 	struct call_next_tx *t = cls;
-	char state[8], policy[9], owner[UUID_STR_LEN];
+	struct queue_lock locked;
 	const char *queue_id = t->queue_id;
 	struct desk_rec desk;
 	enum app_err e;
@@ -471,21 +471,21 @@ static enum app_err call_next_in_tx(struct db *db, void *cls)
 		queue_id = desk.queue_id;
 	}
 	/* One call-next per queue at a time (its desks included); other queues proceed in parallel. */
-	long long rc = repo_queue_lock(db, queue_id, state, policy, owner);
+	long long rc = repo_queue_lock(db, queue_id, &locked);
 	if (rc <= 0)
 		return rc < 0 ? db_app_err(rc) : APP_NOT_FOUND;
 	/* At a desk, being signed in there is the permission (checked above). */
-	e = t->desk_id ? APP_OK : check_owner(db, t->who, queue_id, owner);
+	e = t->desk_id ? APP_OK : check_owner(db, t->who, queue_id, locked.user_id);
 	if (e != APP_OK)
 		return e;
-	if (strcmp(state, "closed") == 0)
+	if (locked.state == QUEUE_CLOSED)
 		return APP_CONFLICT;
 	e = serve_current(db, queue_id, t->desk_id, t->who->user_id);
 	if (e != APP_OK)
 		return e;
 	/* A paused queue takes no new tickets, stolen ones included; it only serves its own. */
 	struct ticket_take taken;
-	e = take_next(db, queue_id, strcmp(policy, "fifo") == 0, strcmp(state, "open") == 0, &taken);
+	e = take_next(db, queue_id, locked.policy == POLICY_FIFO, locked.state == QUEUE_OPEN, &taken);
 	if (e != APP_OK || !taken.ticket.id[0])
 		return e;
 	struct ticket_rec *tk = &taken.ticket;
@@ -500,7 +500,7 @@ static enum app_err call_next_in_tx(struct db *db, void *cls)
 	if (ids_db_to_rfc3339(taken.now, at) < 0)
 		return APP_INTERNAL;
 	t->out->t = *tk;
-	snprintf(t->out->t.status, sizeof t->out->t.status, "called");
+	t->out->t.status = TICKET_CALLED;
 	snprintf(t->out->t.queue_id, sizeof t->out->t.queue_id, "%s", queue_id);
 	snprintf(t->out->t.called_by, sizeof t->out->t.called_by, "%s", t->who->user_id);
 	memcpy(t->out->t.called_date, at, sizeof at);
@@ -565,8 +565,8 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 	long long rc = repo_ticket_get(db, t->id, true, &cur);
 	if (rc <= 0)
 		return rc < 0 ? db_app_err(rc) : APP_NOT_FOUND;
-	enum ticket_status from = (enum ticket_status)ticket_status_parse(cur.status), to;
-	if (!ticket_transition(from, t->op, &to))
+	enum ticket_status to;
+	if (!ticket_transition(cur.status, t->op, &to))
 		return APP_CONFLICT;
 
 	/* A call at a desk calls into the desk's queue; a queue named as well must be that one. */
@@ -589,21 +589,21 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 
 	/* The queue whose attendant may act: the target for call and transfer, else the ticket's own. */
 	const char *acting_queue = (t->op == TICKET_OP_CALL || t->op == TICKET_OP_TRANSFER) ? to_queue : cur.queue_id;
-	char state[8], policy[9], owner[UUID_STR_LEN];
-	rc = repo_queue_lock(db, acting_queue, state, policy, owner);
+	struct queue_lock acting;
+	rc = repo_queue_lock(db, acting_queue, &acting);
 	if (rc < 0)
 		return db_app_err(rc);
 	if (rc == 0)
 		return APP_NOT_FOUND;
 	/* At a desk, being signed in there is the permission (checked above). */
-	e = desk_id ? APP_OK : check_owner(db, t->who, acting_queue, owner);
+	e = desk_id ? APP_OK : check_owner(db, t->who, acting_queue, acting.user_id);
 	if (e != APP_OK && t->op == TICKET_OP_TRANSFER) {
 		/* Sending a ticket away is also up to the attendant of the queue it leaves. */
-		char s2[8], p2[9], owner2[UUID_STR_LEN];
-		rc = repo_queue_lock(db, cur.queue_id, s2, p2, owner2);
+		struct queue_lock leaving;
+		rc = repo_queue_lock(db, cur.queue_id, &leaving);
 		if (rc < 0)
 			return db_app_err(rc);
-		e = check_owner(db, t->who, cur.queue_id, owner2);
+		e = check_owner(db, t->who, cur.queue_id, leaving.user_id);
 	}
 	if (e != APP_OK)
 		return e;
@@ -614,7 +614,7 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 	case TICKET_OP_NO_SHOW:
 	case TICKET_OP_CANCEL:
 	case TICKET_OP_REQUEUE:
-		rc = repo_ticket_set_status(db, cur.id, cur.status, ticket_status_name(to));
+		rc = repo_ticket_set_status(db, cur.id, cur.status, to);
 		if (rc == 0)
 			return APP_CONFLICT;
 		if (rc > 0)
@@ -629,7 +629,7 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 		break;
 	case TICKET_OP_TRANSFER:
 		/* Only an open queue takes new tickets. */
-		if (strcmp(state, "open") != 0 || strcmp(t->to_queue, cur.queue_id) == 0)
+		if (acting.state != QUEUE_OPEN || strcmp(t->to_queue, cur.queue_id) == 0)
 			return APP_CONFLICT;
 		e = check_serves(db, t->to_queue, cur.priority_id);
 		if (e != APP_OK)
@@ -641,7 +641,7 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 			rc = repo_event_insert(db, cur.id, "transferred", cur.queue_id, t->to_queue, user, "manual");
 		break;
 	case TICKET_OP_CALL:
-		if (strcmp(state, "closed") == 0)
+		if (acting.state == QUEUE_CLOSED)
 			return APP_CONFLICT;
 		if (strcmp(to_queue, cur.queue_id) != 0 && (e = check_serves(db, to_queue, cur.priority_id)) != APP_OK)
 			return e;
