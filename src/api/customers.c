@@ -27,15 +27,15 @@ bool api_customer_read(struct json_object *obj, bool creating, const char *prefi
 	memset(in, 0, sizeof *in);
 	unsigned req = creating ? JV_REQUIRED : 0;
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"dni", JV_STRING, JV_NULLABLE, 1, CUSTOMER_DNI_MAX, NULL, NULL, &in->dni, &in->has_dni},
-		{"first_name", JV_STRING, req, 1, CUSTOMER_NAME_MAX, NULL, NULL, &in->first_name, NULL},
-		{"last_name", JV_STRING, req, 1, CUSTOMER_NAME_MAX, NULL, NULL, &in->last_name, NULL},
-		{"phone", JV_STRING, 0, 0, CUSTOMER_PHONE_MAX, NULL, NULL, &in->phone, NULL},
-		{"email", JV_STRING, 0, 0, CUSTOMER_EMAIL_MAX, NULL, email_check, &in->email, NULL},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in->state, &in->has_state},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("dni", 1, CUSTOMER_DNI_MAX, JV_NULLABLE, &in->dni, .present = &in->has_dni),
+		JVF_STR("first_name", 1, CUSTOMER_NAME_MAX, req, &in->first_name),
+		JVF_STR("last_name", 1, CUSTOMER_NAME_MAX, req, &in->last_name),
+		JVF_STR("phone", 0, CUSTOMER_PHONE_MAX, 0, &in->phone),
+		JVF_STR("email", 0, CUSTOMER_EMAIL_MAX, 0, &in->email, .check = email_check),
+		JVF_BOOL("state", 0, &in->state, .present = &in->has_state),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	bool ok = jsonv_extract(obj, spec, sizeof spec / sizeof spec[0], &local);
 	/* jsonv names bare keys; an inline customer reports "customer.first_name". */

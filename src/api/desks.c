@@ -87,13 +87,13 @@ static bool read_desk(struct api_ctx *ctx, struct desk_input *in, bool creating)
 	memset(in, 0, sizeof *in);
 	unsigned req = creating ? JV_REQUIRED : 0;
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"name", JV_STRING, req, 1, DESK_NAME_MAX, NULL, NULL, &in->name, NULL},
-		{"queue_id", JV_UUID, req, 0, 0, NULL, NULL, &in->queue_id, NULL},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in->state, &in->has_state},
-		{"user_id", JV_UUID, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("name", 1, DESK_NAME_MAX, req, &in->name),
+		JVF_UUID("queue_id", req, &in->queue_id),
+		JVF_BOOL("state", 0, &in->state, .present = &in->has_state),
+		JVF_READONLY("user_id", JV_UUID),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);

@@ -47,15 +47,15 @@ static bool read_priority(struct api_ctx *ctx, struct priority_input *in, bool c
 	memset(in, 0, sizeof *in);
 	unsigned req = creating ? JV_REQUIRED : 0;
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"name", JV_STRING, req, 1, PRIORITY_NAME_MAX, NULL, NULL, &in->name, NULL},
-		{"description", JV_STRING, 0, 0, PRIORITY_DESCRIPTION_MAX, NULL, NULL, &in->description, NULL},
-		{"level", JV_INT, req, PRIORITY_LEVEL_MIN, PRIORITY_LEVEL_MAX, NULL, NULL, &in->level, &in->has_level},
-		{"max_wait_minutes", JV_INT, 0, 0, PRIORITY_MAX_WAIT_MAX, NULL, NULL, &in->max_wait_minutes,
-		 &in->has_max_wait_minutes},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in->state, &in->has_state},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("name", 1, PRIORITY_NAME_MAX, req, &in->name),
+		JVF_STR("description", 0, PRIORITY_DESCRIPTION_MAX, 0, &in->description),
+		JVF_INT("level", PRIORITY_LEVEL_MIN, PRIORITY_LEVEL_MAX, req, &in->level, .present = &in->has_level),
+		JVF_INT("max_wait_minutes", 0, PRIORITY_MAX_WAIT_MAX, 0, &in->max_wait_minutes,
+			 .present = &in->has_max_wait_minutes),
+		JVF_BOOL("state", 0, &in->state, .present = &in->has_state),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);

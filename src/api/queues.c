@@ -41,17 +41,17 @@ static bool read_queue(struct api_ctx *ctx, struct queue_input *in, bool creatin
 	memset(in, 0, sizeof *in);
 	unsigned req = creating ? JV_REQUIRED : 0;
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"name", JV_STRING, req, 1, 40, NULL, NULL, &in->name, NULL},
-		{"prefix", JV_STRING, req, 1, 3, NULL, prefix_check, &in->prefix, NULL},
-		{"state", JV_ENUM, 0, 0, 0, queue_state_names, NULL, &state, NULL},
-		{"policy", JV_ENUM, 0, 0, 0, queue_policy_names, NULL, &policy, NULL},
-		{"user_id", JV_UUID, JV_NULLABLE, 0, 0, NULL, NULL, &in->user_id, &in->user_id_present},
-		{"priority_ids", JV_UUID_ARRAY, req, 1, QUEUE_MAX_PRIORITIES, NULL, NULL, &in->priority_ids,
-		 &in->priority_ids_present},
-		{"waiting", JV_INT, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("name", 1, 40, req, &in->name),
+		JVF_STR("prefix", 1, 3, req, &in->prefix, .check = prefix_check),
+		JVF_ENUM("state", queue_state_names, 0, &state),
+		JVF_ENUM("policy", queue_policy_names, 0, &policy),
+		JVF_UUID("user_id", JV_NULLABLE, &in->user_id, .present = &in->user_id_present),
+		JVF_UUIDS("priority_ids", 1, QUEUE_MAX_PRIORITIES, req, &in->priority_ids,
+			 .present = &in->priority_ids_present),
+		JVF_READONLY("waiting", JV_INT),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	bool ok = jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe);
 	/* JV_ENUM let only the tables' names through. */

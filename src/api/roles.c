@@ -60,12 +60,12 @@ static bool read_role(struct api_ctx *ctx, struct role_input *in, bool required)
 	field_errors_init(&fe);
 	memset(in, 0, sizeof *in);
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"name", JV_STRING, required ? JV_REQUIRED : 0, 1, 50, NULL, NULL, &in->name, NULL},
-		{"description", JV_STRING, 0, 0, 255, NULL, NULL, &in->description, NULL},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in->state, &in->has_state},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("name", 1, 50, required ? JV_REQUIRED : 0, &in->name),
+		JVF_STR("description", 0, 255, 0, &in->description),
+		JVF_BOOL("state", 0, &in->state, .present = &in->has_state),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);
@@ -166,7 +166,7 @@ void api_roles_permissions_put(struct api_ctx *ctx)
 	struct json_object *list = NULL;
 	bool present = false;
 	const struct jsonv_field spec[] = {
-		{"permissions", JV_OBJECT, JV_IGNORED, 0, 0, NULL, NULL, NULL, &present},
+		JVF_OBJECT("permissions", JV_IGNORED, NULL, .present = &present),
 	};
 	if (!jsonv_extract(ctx->body, spec, 1, &fe) || !present) {
 		if (!present && !fe.n)

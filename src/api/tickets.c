@@ -107,14 +107,14 @@ static void read_ticket_body(struct api_ctx *ctx, struct ticket_body *b, struct 
 	b->nr.email = b->nr.sms = false;
 	b->nr.ahead = NOTIFY_AHEAD_DEFAULT;
 	const struct jsonv_field spec[] = {
-		{"priority_id", JV_UUID, JV_REQUIRED, 0, 0, NULL, NULL, &b->priority_id, NULL},
-		{"customer_id", JV_UUID, 0, 0, 0, NULL, NULL, &b->customer_id, NULL},
-		{"customer", JV_OBJECT, 0, 0, 0, NULL, NULL, &customer, &b->has_customer},
-		{"queue_id", JV_UUID, JV_NULLABLE, 0, 0, NULL, NULL, &b->queue_id, NULL},
-		{"status", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"code", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"number", JV_INT, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"notify", JV_OBJECT, 0, 0, 0, NULL, NULL, &notify, &b->has_notify},
+		JVF_UUID("priority_id", JV_REQUIRED, &b->priority_id),
+		JVF_UUID("customer_id", 0, &b->customer_id),
+		JVF_OBJECT("customer", 0, &customer, .present = &b->has_customer),
+		JVF_UUID("queue_id", JV_NULLABLE, &b->queue_id),
+		JVF_READONLY("status", JV_STRING),
+		JVF_READONLY("code", JV_STRING),
+		JVF_READONLY("number", JV_INT),
+		JVF_OBJECT("notify", 0, &notify, .present = &b->has_notify),
 	};
 	if (jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], fe)) {
 		if (!!b->customer_id == b->has_customer)
@@ -281,7 +281,7 @@ static bool read_target(struct api_ctx *ctx, bool required, char out[UUID_STR_LE
 	struct field_errors fe;
 	field_errors_init(&fe);
 	const struct jsonv_field spec[] = {
-		{"queue_id", JV_UUID, required ? JV_REQUIRED : 0, 0, 0, NULL, NULL, &queue_id, NULL},
+		JVF_UUID("queue_id", required ? JV_REQUIRED : 0, &queue_id),
 	};
 	bool ok = true;
 	if (ctx->body) {
@@ -334,8 +334,8 @@ void api_tickets_call(struct api_ctx *ctx)
 	if (!ticket_known(ctx) || !api_path_uuid(ctx, "id", id))
 		return;
 	const struct jsonv_field spec[] = {
-		{"queue_id", JV_UUID, 0, 0, 0, NULL, NULL, &queue_id, NULL},
-		{"desk_id", JV_UUID, 0, 0, 0, NULL, NULL, &desk_id, NULL},
+		JVF_UUID("queue_id", 0, &queue_id),
+		JVF_UUID("desk_id", 0, &desk_id),
 	};
 	if (ctx->body && !jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);

@@ -79,15 +79,15 @@ void api_users_create(struct api_ctx *ctx)
 	struct field_errors fe;
 	field_errors_init(&fe);
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"user_name", JV_STRING, JV_REQUIRED, 3, 32, NULL, user_name_check, &in.user_name, NULL},
-		{"first_name", JV_STRING, JV_REQUIRED, 1, NAME_MAX_CHARS, NULL, NULL, &in.first_name, NULL},
-		{"last_name", JV_STRING, JV_REQUIRED, 1, NAME_MAX_CHARS, NULL, NULL, &in.last_name, NULL},
-		{"password", JV_STRING, JV_REQUIRED, 0, 100000, NULL, NULL, &in.password, NULL},
-		{"role_id", JV_UUID, JV_REQUIRED, 0, 0, NULL, NULL, &in.role_id, NULL},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in.state, &in.has_state},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("user_name", 3, 32, JV_REQUIRED, &in.user_name, .check = user_name_check),
+		JVF_STR("first_name", 1, NAME_MAX_CHARS, JV_REQUIRED, &in.first_name),
+		JVF_STR("last_name", 1, NAME_MAX_CHARS, JV_REQUIRED, &in.last_name),
+		JVF_STR("password", 0, 100000, JV_REQUIRED, &in.password),
+		JVF_UUID("role_id", JV_REQUIRED, &in.role_id),
+		JVF_BOOL("state", 0, &in.state, .present = &in.has_state),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);
@@ -127,15 +127,15 @@ void api_users_patch(struct api_ctx *ctx)
 	struct field_errors fe;
 	field_errors_init(&fe);
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"user_name", JV_STRING, 0, 3, 32, NULL, user_name_check, &in.user_name, NULL},
-		{"first_name", JV_STRING, 0, 1, NAME_MAX_CHARS, NULL, NULL, &in.first_name, NULL},
-		{"last_name", JV_STRING, 0, 1, NAME_MAX_CHARS, NULL, NULL, &in.last_name, NULL},
-		{"password", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"role_id", JV_UUID, 0, 0, 0, NULL, NULL, &in.role_id, NULL},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in.state, &in.has_state},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("user_name", 3, 32, 0, &in.user_name, .check = user_name_check),
+		JVF_STR("first_name", 1, NAME_MAX_CHARS, 0, &in.first_name),
+		JVF_STR("last_name", 1, NAME_MAX_CHARS, 0, &in.last_name),
+		JVF_READONLY("password", JV_STRING),
+		JVF_UUID("role_id", 0, &in.role_id),
+		JVF_BOOL("state", 0, &in.state, .present = &in.has_state),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);
@@ -179,8 +179,8 @@ void api_users_password(struct api_ctx *ctx)
 	struct field_errors fe;
 	field_errors_init(&fe);
 	const struct jsonv_field spec[] = {
-		{"current_password", JV_STRING, 0, 0, 100000, NULL, NULL, &current, NULL},
-		{"new_password", JV_STRING, JV_REQUIRED, 0, 100000, NULL, NULL, &fresh, NULL},
+		JVF_STR("current_password", 0, 100000, 0, &current),
+		JVF_STR("new_password", 0, 100000, JV_REQUIRED, &fresh),
 	};
 	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);

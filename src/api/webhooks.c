@@ -107,14 +107,14 @@ static bool read_body(struct api_ctx *ctx, bool creating, struct webhook_body *b
 	memset(b, 0, sizeof *b);
 	unsigned req = creating ? JV_REQUIRED : 0;
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"url", JV_STRING, req, 1, WEBHOOK_URL_MAX, NULL, NULL, &b->url, NULL},
-		{"events", JV_STRING, JV_IGNORED, 0, 0, NULL, NULL, NULL, NULL},
-		{"description", JV_STRING, 0, 0, WEBHOOK_DESCRIPTION_MAX, NULL, NULL, &b->description, NULL},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &b->in.state, &b->in.has_state},
-		{"secret", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("url", 1, WEBHOOK_URL_MAX, req, &b->url),
+		JVF_IGNORED("events", JV_STRING),
+		JVF_STR("description", 0, WEBHOOK_DESCRIPTION_MAX, 0, &b->description),
+		JVF_BOOL("state", 0, &b->in.state, .present = &b->in.has_state),
+		JVF_READONLY("secret", JV_STRING),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	bool ok = jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], fe);
 	if (ok || json_object_is_type(ctx->body, json_type_object))
