@@ -6,38 +6,38 @@
 
 #include "repo/db.h"
 #include "repo/row.h"
+#include "repo/ticket_columns.h"
 
 const char *const ticket_repo_sorts[] = {"created_date", "-created_date", NULL};
 
-/* TICKET_COLUMNS: id, customer_id, priority_id, queue_id, service_date, number, code, status,
- * created_date, called_date, served_date, called_by, updated_date, quoted_wait_seconds, issued_queue_id,
- * desk_id, desk name, due_date */
+/* A row of TICKET_COLUMNS (repo/ticket_columns.h). */
 static int read_ticket(const struct db_row *row, struct ticket_rec *t)
 {
-	row_copy(row, 0, t->id, sizeof t->id);
-	row_copy(row, 1, t->customer_id, sizeof t->customer_id);
-	row_copy(row, 2, t->priority_id, sizeof t->priority_id);
-	row_copy(row, 3, t->queue_id, sizeof t->queue_id);
-	row_copy(row, 4, t->service_date, sizeof t->service_date);
-	t->number = db_row_int(row, 5);
-	row_copy(row, 6, t->code, sizeof t->code);
-	if (row_ticket_status(row, 7, &t->status) < 0)
+	if (db_row_columns(row) != TC__COUNT)
+		return DB_HARD; /* a statement that does not select TICKET_COLUMNS */
+	row_copy(row, TC_ID, t->id, sizeof t->id);
+	row_copy(row, TC_CUSTOMER_ID, t->customer_id, sizeof t->customer_id);
+	row_copy(row, TC_PRIORITY_ID, t->priority_id, sizeof t->priority_id);
+	row_copy(row, TC_QUEUE_ID, t->queue_id, sizeof t->queue_id);
+	row_copy(row, TC_SERVICE_DATE, t->service_date, sizeof t->service_date);
+	t->number = db_row_int(row, TC_NUMBER);
+	row_copy(row, TC_CODE, t->code, sizeof t->code);
+	if (row_ticket_status(row, TC_STATUS, &t->status) < 0)
 		return DB_HARD;
-	row_time(row, 8, t->created_date);
-	row_time(row, 9, t->called_date);
-	row_time(row, 10, t->served_date);
-	row_copy(row, 11, t->called_by, sizeof t->called_by);
-	row_time(row, 12, t->updated_date);
-	t->quoted_wait_seconds = db_row_int(row, 13);
-	row_copy(row, 14, t->issued_queue_id, sizeof t->issued_queue_id);
-	row_copy(row, 15, t->desk_id, sizeof t->desk_id);
-	row_copy(row, 16, t->desk_name, sizeof t->desk_name);
-	row_time(row, 17, t->due_date);
-	/* SPEC 14: the deadline and the quoted range (statements without them leave "none"). */
-	unsigned ncol = db_row_columns(row);
-	t->sla_deadline_ms = ncol > 18 && !db_row_is_null(row, 18) ? db_row_int(row, 18) : -1;
-	t->quoted_wait_low = ncol > 19 && !db_row_is_null(row, 19) ? db_row_int(row, 19) : -1;
-	t->quoted_wait_high = ncol > 20 && !db_row_is_null(row, 20) ? db_row_int(row, 20) : -1;
+	row_time(row, TC_CREATED_DATE, t->created_date);
+	row_time(row, TC_CALLED_DATE, t->called_date);
+	row_time(row, TC_SERVED_DATE, t->served_date);
+	row_copy(row, TC_CALLED_BY, t->called_by, sizeof t->called_by);
+	row_time(row, TC_UPDATED_DATE, t->updated_date);
+	t->quoted_wait_seconds = db_row_int(row, TC_QUOTED_WAIT_SECONDS);
+	row_copy(row, TC_ISSUED_QUEUE_ID, t->issued_queue_id, sizeof t->issued_queue_id);
+	row_copy(row, TC_DESK_ID, t->desk_id, sizeof t->desk_id);
+	row_copy(row, TC_DESK_NAME, t->desk_name, sizeof t->desk_name);
+	row_time(row, TC_DUE_DATE, t->due_date);
+	/* SPEC 14: the deadline and the quoted range; NULL is "none". */
+	t->sla_deadline_ms = db_row_is_null(row, TC_SLA_DEADLINE_MS) ? -1 : db_row_int(row, TC_SLA_DEADLINE_MS);
+	t->quoted_wait_low = db_row_is_null(row, TC_QUOTED_WAIT_LOW) ? -1 : db_row_int(row, TC_QUOTED_WAIT_LOW);
+	t->quoted_wait_high = db_row_is_null(row, TC_QUOTED_WAIT_HIGH) ? -1 : db_row_int(row, TC_QUOTED_WAIT_HIGH);
 	return 0;
 }
 

@@ -1,4 +1,4 @@
-/* Queue rules: state machine, ordering, placement, wait estimates, codes and names. */
+/* Queue rules: the state machine, placement, wait estimates and codes (names: check_states.c, the order: tests/db). */
 #include <check.h>
 #include <limits.h>
 #include <math.h>
