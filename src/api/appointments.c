@@ -73,7 +73,7 @@ static struct json_object *render_schedule(const struct schedule *s, const char 
 
 void api_queues_schedule_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct schedule *s = malloc(sizeof *s);
@@ -108,9 +108,9 @@ static void read_hours(struct json_object *arr, struct schedule *s, struct field
 		struct field_errors local;
 		field_errors_init(&local);
 		const struct jsonv_field spec[] = {
-			{"weekday", JV_INT, JV_REQUIRED, 1, 7, NULL, NULL, &weekday, NULL},
-			{"from", JV_STRING, JV_REQUIRED, 0, 0, NULL, NULL, &from, NULL},
-			{"to", JV_STRING, JV_REQUIRED, 0, 0, NULL, NULL, &to, NULL},
+			JVF_INT("weekday", 1, 7, JV_REQUIRED, &weekday),
+			JVF_STR("from", 0, 0, JV_REQUIRED, &from),
+			JVF_STR("to", 0, 0, JV_REQUIRED, &to),
 		};
 		snprintf(prefix, sizeof prefix, "hours[%zu]", i);
 		if (jsonv_extract(item, spec, 3, &local)) {
@@ -164,7 +164,7 @@ static void read_closed(struct json_object *arr, struct schedule *s, struct fiel
 
 void api_queues_schedule_put(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct schedule *s = malloc(sizeof *s);
@@ -178,13 +178,13 @@ void api_queues_schedule_put(struct api_ctx *ctx)
 	struct field_errors fe;
 	field_errors_init(&fe);
 	const struct jsonv_field spec[] = {
-		{"slot_minutes", JV_INT, JV_REQUIRED, 5, 240, NULL, NULL, &slot, NULL},
-		{"capacity", JV_INT, JV_REQUIRED, 1, 100, NULL, NULL, &capacity, NULL},
-		{"weeks_ahead", JV_INT, JV_REQUIRED, 1, 26, NULL, NULL, &weeks, NULL},
-		{"late_grace_minutes", JV_INT, JV_REQUIRED, 0, 120, NULL, NULL, &grace, NULL},
-		{"hours", JV_OBJECT, JV_IGNORED, 0, 0, NULL, NULL, NULL, &has_hours},
-		{"closed_dates", JV_OBJECT, JV_IGNORED, 0, 0, NULL, NULL, NULL, &has_closed},
-		{"timezone", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_INT("slot_minutes", 5, 240, JV_REQUIRED, &slot),
+		JVF_INT("capacity", 1, 100, JV_REQUIRED, &capacity),
+		JVF_INT("weeks_ahead", 1, 26, JV_REQUIRED, &weeks),
+		JVF_INT("late_grace_minutes", 0, 120, JV_REQUIRED, &grace),
+		JVF_OBJECT("hours", JV_IGNORED, NULL, .present = &has_hours),
+		JVF_OBJECT("closed_dates", JV_IGNORED, NULL, .present = &has_closed),
+		JVF_READONLY("timezone", JV_STRING),
 	};
 	if (jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		s->slot_minutes = (int)slot;
@@ -228,12 +228,12 @@ void api_appointments_create(struct api_ctx *ctx)
 	memset(&in, 0, sizeof in);
 	field_errors_init(&fe);
 	const struct jsonv_field spec[] = {
-		{"queue_id", JV_UUID, JV_REQUIRED, 0, 0, NULL, NULL, &queue_id, NULL},
-		{"start", JV_STRING, JV_REQUIRED, 0, 0, NULL, NULL, &start, NULL},
-		{"priority_id", JV_UUID, JV_REQUIRED, 0, 0, NULL, NULL, &priority_id, NULL},
-		{"customer_id", JV_UUID, 0, 0, 0, NULL, NULL, &customer_id, NULL},
-		{"customer", JV_OBJECT, 0, 0, 0, NULL, NULL, &customer, &has_customer},
-		{"notify", JV_OBJECT, 0, 0, 0, NULL, NULL, &notify, &has_notify},
+		JVF_UUID("queue_id", JV_REQUIRED, &queue_id),
+		JVF_STR("start", 0, 0, JV_REQUIRED, &start),
+		JVF_UUID("priority_id", JV_REQUIRED, &priority_id),
+		JVF_UUID("customer_id", 0, &customer_id),
+		JVF_OBJECT("customer", 0, &customer, .present = &has_customer),
+		JVF_OBJECT("notify", 0, &notify, .present = &has_notify),
 	};
 	bool have_customer = false;
 	if (jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
@@ -310,7 +310,7 @@ void api_appointments_list(struct api_ctx *ctx)
 
 void api_appointments_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct appointment_rec a;
@@ -323,7 +323,7 @@ void api_appointments_get(struct api_ctx *ctx)
 
 void api_appointments_cancel(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct appointment_rec a;
@@ -339,7 +339,7 @@ void api_appointments_cancel(struct api_ctx *ctx)
 
 void api_appointments_check_in(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct svc_actor who = {ctx->who.user_id, perm_has(ctx->who.perms, PERM_QUEUES, PERM_UPDATE)};
@@ -350,7 +350,7 @@ void api_appointments_check_in(struct api_ctx *ctx)
 	bool has_notify = false;
 	struct notify_request nr = {false, false, NOTIFY_AHEAD_DEFAULT};
 	const struct jsonv_field spec[] = {
-		{"notify", JV_OBJECT, 0, 0, 0, NULL, NULL, &notify, &has_notify},
+		JVF_OBJECT("notify", 0, &notify, .present = &has_notify),
 	};
 	if (ctx->body && jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe) && has_notify)
 		api_notify_read(notify, &nr, &fe);
@@ -403,7 +403,7 @@ void api_public_queues(struct api_ctx *ctx)
 void api_public_availability(struct api_ctx *ctx)
 {
 	static const char *const allowed[] = {"from", "to", NULL};
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct field_errors fe;
@@ -461,9 +461,9 @@ void api_public_appointments_create(struct api_ctx *ctx)
 	memset(&in, 0, sizeof in);
 	field_errors_init(&fe);
 	const struct jsonv_field spec[] = {
-		{"queue_id", JV_UUID, JV_REQUIRED, 0, 0, NULL, NULL, &queue_id, NULL},
-		{"start", JV_STRING, JV_REQUIRED, 0, 0, NULL, NULL, &start, NULL},
-		{"customer", JV_OBJECT, JV_REQUIRED, 0, 0, NULL, NULL, &customer, NULL},
+		JVF_UUID("queue_id", JV_REQUIRED, &queue_id),
+		JVF_STR("start", 0, 0, JV_REQUIRED, &start),
+		JVF_OBJECT("customer", JV_REQUIRED, &customer),
 	};
 	bool have_customer = false;
 	if (jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
@@ -501,7 +501,7 @@ out:
 
 void api_public_appointments_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct public_appointment p;
@@ -514,7 +514,7 @@ void api_public_appointments_get(struct api_ctx *ctx)
 
 void api_public_appointments_cancel(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct appointment_rec a;

@@ -14,16 +14,10 @@ static bool email_check(const char *s)
 	return !*s || svc_customer_email_valid(s);
 }
 
-static void fail(struct api_ctx *ctx, enum app_err e, const struct field_errors *fe)
-{
-	if (e == APP_INVALID && fe)
-		http_response_invalid(ctx->resp, fe);
-	else
-		api_fail(ctx, e,
-			 e == APP_CONFLICT    ? "A customer with this dni already exists."
-			 : e == APP_NOT_FOUND ? "No customer has this id."
-					      : NULL);
-}
+static const struct api_messages customer_msgs = {
+	.not_found = "No customer has this id.",
+	.conflict = "A customer with this dni already exists.",
+};
 
 bool api_customer_read(struct json_object *obj, bool creating, const char *prefix, struct customer_input *in,
 		       struct field_errors *fe)
@@ -33,15 +27,15 @@ bool api_customer_read(struct json_object *obj, bool creating, const char *prefi
 	memset(in, 0, sizeof *in);
 	unsigned req = creating ? JV_REQUIRED : 0;
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"dni", JV_STRING, JV_NULLABLE, 1, CUSTOMER_DNI_MAX, NULL, NULL, &in->dni, &in->has_dni},
-		{"first_name", JV_STRING, req, 1, CUSTOMER_NAME_MAX, NULL, NULL, &in->first_name, NULL},
-		{"last_name", JV_STRING, req, 1, CUSTOMER_NAME_MAX, NULL, NULL, &in->last_name, NULL},
-		{"phone", JV_STRING, 0, 0, CUSTOMER_PHONE_MAX, NULL, NULL, &in->phone, NULL},
-		{"email", JV_STRING, 0, 0, CUSTOMER_EMAIL_MAX, NULL, email_check, &in->email, NULL},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in->state, &in->has_state},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("dni", 1, CUSTOMER_DNI_MAX, JV_NULLABLE, &in->dni, .present = &in->has_dni),
+		JVF_STR("first_name", 1, CUSTOMER_NAME_MAX, req, &in->first_name),
+		JVF_STR("last_name", 1, CUSTOMER_NAME_MAX, req, &in->last_name),
+		JVF_STR("phone", 0, CUSTOMER_PHONE_MAX, 0, &in->phone),
+		JVF_STR("email", 0, CUSTOMER_EMAIL_MAX, 0, &in->email, .check = email_check),
+		JVF_BOOL("state", 0, &in->state, .present = &in->has_state),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	bool ok = jsonv_extract(obj, spec, sizeof spec / sizeof spec[0], &local);
 	/* jsonv names bare keys; an inline customer reports "customer.first_name". */
@@ -104,7 +98,7 @@ void api_customers_create(struct api_ctx *ctx)
 	enum app_err e = svc_customer_create(&ctx->app->services, &in, &fe, &c);
 	svc_customer_input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe);
+		api_fail_err(ctx, e, &fe, &customer_msgs);
 		return;
 	}
 	http_response_header(ctx->resp, "Location", "/api/v1/customers/%s", c.id);
@@ -119,7 +113,7 @@ void api_customers_get(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_customer_get(&ctx->app->services, id, &c);
 	if (e != APP_OK) {
-		fail(ctx, e, NULL);
+		api_fail_err(ctx, e, NULL, &customer_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_customer(&c));
@@ -141,7 +135,7 @@ void api_customers_patch(struct api_ctx *ctx)
 	enum app_err e = svc_customer_update(&ctx->app->services, id, &in, &fe, &c);
 	svc_customer_input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe);
+		api_fail_err(ctx, e, &fe, &customer_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_customer(&c));
@@ -154,7 +148,7 @@ void api_customers_delete(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_customer_deactivate(&ctx->app->services, id);
 	if (e != APP_OK) {
-		fail(ctx, e, NULL);
+		api_fail_err(ctx, e, NULL, &customer_msgs);
 		return;
 	}
 	http_response_empty(ctx->resp, 204);

@@ -10,13 +10,25 @@
 #include "service/desk.h"
 #include "service/ticket.h"
 
-static void fail(struct api_ctx *ctx, enum app_err e, const struct field_errors *fe, const char *conflict)
-{
-	if (e == APP_INVALID)
-		http_response_invalid(ctx->resp, fe);
-	else
-		api_fail(ctx, e, e == APP_CONFLICT ? conflict : e == APP_NOT_FOUND ? "No desk has this id." : NULL);
-}
+#define NO_DESK "No desk has this id."
+static const struct api_messages desk_msgs = {.not_found = NO_DESK};
+static const struct api_messages desk_name_msgs = {
+	.not_found = NO_DESK,
+	.conflict = "A desk with this name already exists.",
+};
+static const struct api_messages desk_open_msgs = {
+	.not_found = NO_DESK,
+	.conflict = "Someone else is signed in at this desk, or it is deactivated.",
+};
+static const struct api_messages desk_close_msgs = {
+	.not_found = NO_DESK,
+	.conflict = "Someone else is signed in at this desk.",
+};
+static const struct api_messages desk_call_msgs = {
+	.not_found = NO_DESK,
+	.conflict = "This desk is deactivated or its queue is closed.",
+	.forbidden = "Only the user signed in at this desk may call there.",
+};
 
 static struct svc_actor actor(struct api_ctx *ctx)
 {
@@ -75,13 +87,13 @@ static bool read_desk(struct api_ctx *ctx, struct desk_input *in, bool creating)
 	memset(in, 0, sizeof *in);
 	unsigned req = creating ? JV_REQUIRED : 0;
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"name", JV_STRING, req, 1, DESK_NAME_MAX, NULL, NULL, &in->name, NULL},
-		{"queue_id", JV_UUID, req, 0, 0, NULL, NULL, &in->queue_id, NULL},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in->state, &in->has_state},
-		{"user_id", JV_UUID, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("name", 1, DESK_NAME_MAX, req, &in->name),
+		JVF_UUID("queue_id", req, &in->queue_id),
+		JVF_BOOL("state", 0, &in->state, .present = &in->has_state),
+		JVF_READONLY("user_id", JV_UUID),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);
@@ -101,7 +113,7 @@ void api_desks_create(struct api_ctx *ctx)
 	enum app_err e = svc_desk_create(&ctx->app->services, &in, &fe, &d);
 	desk_input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe, "A desk with this name already exists.");
+		api_fail_err(ctx, e, &fe, &desk_name_msgs);
 		return;
 	}
 	http_response_header(ctx->resp, "Location", "/api/v1/desks/%s", d.id);
@@ -110,20 +122,20 @@ void api_desks_create(struct api_ctx *ctx)
 
 void api_desks_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct desk_rec d;
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	enum app_err e = svc_desk_get(&ctx->app->services, id, &d);
 	if (e != APP_OK)
-		fail(ctx, e, NULL, NULL);
+		api_fail_err(ctx, e, NULL, &desk_msgs);
 	else
 		api_json(ctx, 200, render_desk(&d));
 }
 
 void api_desks_patch(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct desk_input in;
 	if (!api_path_uuid(ctx, "id", id) || !read_desk(ctx, &in, false))
 		return;
@@ -133,26 +145,26 @@ void api_desks_patch(struct api_ctx *ctx)
 	enum app_err e = svc_desk_update(&ctx->app->services, id, &in, &fe, &d);
 	desk_input_free(&in);
 	if (e != APP_OK)
-		fail(ctx, e, &fe, "A desk with this name already exists.");
+		api_fail_err(ctx, e, &fe, &desk_name_msgs);
 	else
 		api_json(ctx, 200, render_desk(&d));
 }
 
 void api_desks_delete(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	enum app_err e = svc_desk_deactivate(&ctx->app->services, id);
 	if (e != APP_OK)
-		fail(ctx, e, NULL, NULL);
+		api_fail_err(ctx, e, NULL, &desk_msgs);
 	else
 		http_response_empty(ctx->resp, 204);
 }
 
 static void seat(struct api_ctx *ctx, bool open)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct svc_actor who = actor(ctx);
@@ -160,9 +172,7 @@ static void seat(struct api_ctx *ctx, bool open)
 	enum app_err e = open ? svc_desk_open(&ctx->app->services, &who, id, &d)
 			      : svc_desk_close(&ctx->app->services, &who, id, &d);
 	if (e != APP_OK)
-		fail(ctx, e, NULL,
-		     open ? "Someone else is signed in at this desk, or it is deactivated."
-			  : "Someone else is signed in at this desk.");
+		api_fail_err(ctx, e, NULL, open ? &desk_open_msgs : &desk_close_msgs);
 	else
 		api_json(ctx, 200, render_desk(&d));
 }
@@ -179,17 +189,15 @@ void api_desks_close(struct api_ctx *ctx)
 
 void api_desks_call_next(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct svc_actor who = actor(ctx);
 	struct ticket_view v;
 	bool called = false;
 	enum app_err e = svc_ticket_call_next_at_desk(&ctx->app->services, &who, id, &v, &called);
-	if (e == APP_FORBIDDEN)
-		api_fail(ctx, e, "Only the user signed in at this desk may call there.");
-	else if (e != APP_OK)
-		fail(ctx, e, NULL, "This desk is deactivated or its queue is closed.");
+	if (e != APP_OK)
+		api_fail_err(ctx, e, NULL, &desk_call_msgs);
 	else if (!called)
 		http_response_empty(ctx->resp, 204);
 	else

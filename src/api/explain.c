@@ -4,7 +4,7 @@
 
 void api_queues_order(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct explain_order order;
@@ -16,7 +16,7 @@ void api_queues_order(struct api_ctx *ctx)
 	char ts[TS_STR_LEN];
 	struct json_object *o = json_object_new_object(), *items = json_object_new_array();
 	json_object_object_add(o, "queue_id", json_object_new_string(id));
-	json_object_object_add(o, "policy", json_object_new_string(order.policy));
+	json_object_object_add(o, "policy", json_object_new_string(queue_policy_name(order.policy)));
 	ids_format_ms(order.generated_ms, ts);
 	json_object_object_add(o, "generated_at", json_object_new_string(ts));
 	for (size_t i = 0; i < order.n; i++) {

@@ -30,7 +30,7 @@ void api_live_board(struct api_ctx *ctx)
 
 void api_live_queue(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct queue_rec q;
@@ -44,7 +44,7 @@ void api_live_queue(struct api_ctx *ctx)
 
 void api_live_public_ticket(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct public_view v;

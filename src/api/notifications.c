@@ -14,9 +14,9 @@ bool api_notify_read(struct json_object *obj, struct notify_request *out, struct
 	bool email = false, sms = false;
 	field_errors_init(&local);
 	const struct jsonv_field spec[] = {
-		{"email", JV_BOOL, 0, 0, 0, NULL, NULL, &email, NULL},
-		{"sms", JV_BOOL, 0, 0, 0, NULL, NULL, &sms, NULL},
-		{"ahead", JV_INT, 0, NOTIFY_AHEAD_MIN, NOTIFY_AHEAD_MAX, NULL, NULL, &ahead, NULL},
+		JVF_BOOL("email", 0, &email),
+		JVF_BOOL("sms", 0, &sms),
+		JVF_INT("ahead", NOTIFY_AHEAD_MIN, NOTIFY_AHEAD_MAX, 0, &ahead),
 	};
 	bool ok = jsonv_extract(obj, spec, sizeof spec / sizeof spec[0], &local);
 	/* jsonv names bare keys: report "notify.ahead", and "notify" for the object itself. */
@@ -56,7 +56,7 @@ static struct json_object *render_notifications(const struct notify_rec *r, size
 
 void api_tickets_notifications(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct notify_rec *recs = NULL;

@@ -8,13 +8,10 @@
 #include "common/jsonv.h"
 #include "service/priority.h"
 
-static void fail(struct api_ctx *ctx, enum app_err e)
-{
-	api_fail(ctx, e,
-		 e == APP_CONFLICT    ? "A priority with this name already exists."
-		 : e == APP_NOT_FOUND ? "No priority has this id."
-				      : NULL);
-}
+static const struct api_messages priority_msgs = {
+	.not_found = "No priority has this id.",
+	.conflict = "A priority with this name already exists.",
+};
 
 void api_priorities_list(struct api_ctx *ctx)
 {
@@ -50,15 +47,15 @@ static bool read_priority(struct api_ctx *ctx, struct priority_input *in, bool c
 	memset(in, 0, sizeof *in);
 	unsigned req = creating ? JV_REQUIRED : 0;
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"name", JV_STRING, req, 1, PRIORITY_NAME_MAX, NULL, NULL, &in->name, NULL},
-		{"description", JV_STRING, 0, 0, PRIORITY_DESCRIPTION_MAX, NULL, NULL, &in->description, NULL},
-		{"level", JV_INT, req, PRIORITY_LEVEL_MIN, PRIORITY_LEVEL_MAX, NULL, NULL, &in->level, &in->has_level},
-		{"max_wait_minutes", JV_INT, 0, 0, PRIORITY_MAX_WAIT_MAX, NULL, NULL, &in->max_wait_minutes,
-		 &in->has_max_wait_minutes},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in->state, &in->has_state},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("name", 1, PRIORITY_NAME_MAX, req, &in->name),
+		JVF_STR("description", 0, PRIORITY_DESCRIPTION_MAX, 0, &in->description),
+		JVF_INT("level", PRIORITY_LEVEL_MIN, PRIORITY_LEVEL_MAX, req, &in->level, .present = &in->has_level),
+		JVF_INT("max_wait_minutes", 0, PRIORITY_MAX_WAIT_MAX, 0, &in->max_wait_minutes,
+			 .present = &in->has_max_wait_minutes),
+		JVF_BOOL("state", 0, &in->state, .present = &in->has_state),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);
@@ -83,7 +80,7 @@ void api_priorities_create(struct api_ctx *ctx)
 	enum app_err e = svc_priority_create(&ctx->app->services, &in, &p);
 	input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e);
+		api_fail_err(ctx, e, NULL, &priority_msgs);
 		return;
 	}
 	http_response_header(ctx->resp, "Location", "/api/v1/priorities/%s", p.id);
@@ -98,7 +95,7 @@ void api_priorities_get(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_priority_get(&ctx->app->services, id, &p);
 	if (e != APP_OK) {
-		fail(ctx, e);
+		api_fail_err(ctx, e, NULL, &priority_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_priority(&p));
@@ -114,7 +111,7 @@ void api_priorities_patch(struct api_ctx *ctx)
 	enum app_err e = svc_priority_update(&ctx->app->services, id, &in, &p);
 	input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e);
+		api_fail_err(ctx, e, NULL, &priority_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_priority(&p));
@@ -127,7 +124,7 @@ void api_priorities_delete(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_priority_deactivate(&ctx->app->services, id);
 	if (e != APP_OK) {
-		fail(ctx, e);
+		api_fail_err(ctx, e, NULL, &priority_msgs);
 		return;
 	}
 	http_response_empty(ctx->resp, 204);

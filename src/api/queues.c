@@ -11,47 +11,61 @@
 #include "service/queue_rules.h"
 #include "service/ticket.h"
 
-static const char *const states[] = {"open", "paused", "closed", NULL};
-static const char *const policies[] = {"priority", "fifo", NULL};
-
 static bool prefix_check(const char *s)
 {
 	return rules_prefix_valid(s);
 }
 
-static void fail(struct api_ctx *ctx, enum app_err e, const struct field_errors *fe, const char *conflict)
-{
-	if (e == APP_INVALID)
-		http_response_invalid(ctx->resp, fe);
-	else
-		api_fail(ctx, e, e == APP_CONFLICT ? conflict : e == APP_NOT_FOUND ? "No queue has this id." : NULL);
-}
+#define NO_QUEUE "No queue has this id."
+static const struct api_messages queue_msgs = {.not_found = NO_QUEUE};
+static const struct api_messages queue_create_msgs = {
+	.not_found = NO_QUEUE,
+	.conflict = "The name, the prefix or the attendant is already used by another queue.",
+};
+static const struct api_messages queue_update_msgs = {
+	.not_found = NO_QUEUE,
+	.conflict = "The name, prefix or attendant is taken, or a waiting ticket has no other open queue to go to.",
+};
+static const struct api_messages queue_call_msgs = {
+	.not_found = NO_QUEUE,
+	.conflict = "This queue is closed.",
+	.forbidden = "Attendants may operate only the queue assigned to them.",
+};
 
 /* Reads a queue body; creating requires name, prefix and priority_ids. */
 static bool read_queue(struct api_ctx *ctx, struct queue_input *in, bool creating)
 {
 	struct field_errors fe;
+	char *state = NULL, *policy = NULL;
 	field_errors_init(&fe);
 	memset(in, 0, sizeof *in);
 	unsigned req = creating ? JV_REQUIRED : 0;
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"name", JV_STRING, req, 1, 40, NULL, NULL, &in->name, NULL},
-		{"prefix", JV_STRING, req, 1, 3, NULL, prefix_check, &in->prefix, NULL},
-		{"state", JV_ENUM, 0, 0, 0, states, NULL, &in->state, NULL},
-		{"policy", JV_ENUM, 0, 0, 0, policies, NULL, &in->policy, NULL},
-		{"user_id", JV_UUID, JV_NULLABLE, 0, 0, NULL, NULL, &in->user_id, &in->user_id_present},
-		{"priority_ids", JV_UUID_ARRAY, req, 1, QUEUE_MAX_PRIORITIES, NULL, NULL, &in->priority_ids,
-		 &in->priority_ids_present},
-		{"waiting", JV_INT, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("name", 1, 40, req, &in->name),
+		JVF_STR("prefix", 1, 3, req, &in->prefix, .check = prefix_check),
+		JVF_ENUM("state", queue_state_names, 0, &state),
+		JVF_ENUM("policy", queue_policy_names, 0, &policy),
+		JVF_UUID("user_id", JV_NULLABLE, &in->user_id, .present = &in->user_id_present),
+		JVF_UUIDS("priority_ids", 1, QUEUE_MAX_PRIORITIES, req, &in->priority_ids,
+			 .present = &in->priority_ids_present),
+		JVF_READONLY("waiting", JV_INT),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
-	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
+	bool ok = jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe);
+	/* JV_ENUM let only the tables' names through. */
+	int v = queue_state_parse(state);
+	in->has_state = v >= 0;
+	in->state = v >= 0 ? (enum queue_state)v : QUEUE_OPEN;
+	v = queue_policy_parse(policy);
+	in->has_policy = v >= 0;
+	in->policy = v >= 0 ? (enum queue_policy)v : POLICY_PRIORITY;
+	free(state);
+	free(policy);
+	if (!ok)
 		http_response_invalid(ctx->resp, &fe);
-		return false;
-	}
-	return true;
+	return ok;
 }
 
 void api_queues_list(struct api_ctx *ctx)
@@ -94,7 +108,7 @@ void api_queues_create(struct api_ctx *ctx)
 	enum app_err e = q ? svc_queue_create(&ctx->app->services, &in, &fe, q) : APP_INTERNAL;
 	queue_input_free(&in);
 	if (e != APP_OK)
-		fail(ctx, e, &fe, "The name, the prefix or the attendant is already used by another queue.");
+		api_fail_err(ctx, e, &fe, &queue_create_msgs);
 	else {
 		http_response_header(ctx->resp, "Location", "/api/v1/queues/%s", q->id);
 		api_json(ctx, 201, render_queue(q));
@@ -110,7 +124,7 @@ void api_queues_get(struct api_ctx *ctx)
 	struct queue_rec *q = malloc(sizeof *q);
 	enum app_err e = q ? svc_queue_get(&ctx->app->services, id, q) : APP_INTERNAL;
 	if (e != APP_OK)
-		fail(ctx, e, NULL, NULL);
+		api_fail_err(ctx, e, NULL, &queue_msgs);
 	else
 		api_json(ctx, 200, render_queue(q));
 	free(q);
@@ -123,8 +137,7 @@ static void update(struct api_ctx *ctx, const char *id, struct queue_input *in)
 	struct queue_rec *q = malloc(sizeof *q);
 	enum app_err e = q ? svc_queue_update(&ctx->app->services, id, ctx->who.user_id, in, &fe, q) : APP_INTERNAL;
 	if (e != APP_OK)
-		fail(ctx, e, &fe,
-		     "The name, prefix or attendant is taken, or a waiting ticket has no other open queue to go to.");
+		api_fail_err(ctx, e, &fe, &queue_update_msgs);
 	else if (ctx->req->method == HTTP_DELETE)
 		http_response_empty(ctx->resp, 204);
 	else
@@ -147,12 +160,7 @@ void api_queues_delete(struct api_ctx *ctx)
 	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
-	struct queue_input in = {0};
-	in.state = strdup("closed");
-	if (!in.state) {
-		api_fail(ctx, APP_INTERNAL, NULL);
-		return;
-	}
+	struct queue_input in = {.state = QUEUE_CLOSED, .has_state = true};
 	update(ctx, id, &in);
 	queue_input_free(&in);
 }
@@ -166,10 +174,8 @@ void api_queues_call_next(struct api_ctx *ctx)
 	struct ticket_view v;
 	bool called = false;
 	enum app_err e = svc_ticket_call_next(&ctx->app->services, &who, id, &v, &called);
-	if (e == APP_FORBIDDEN)
-		api_fail(ctx, e, "Attendants may operate only the queue assigned to them.");
-	else if (e != APP_OK)
-		fail(ctx, e, NULL, "This queue is closed.");
+	if (e != APP_OK)
+		api_fail_err(ctx, e, NULL, &queue_call_msgs);
 	else if (!called)
 		http_response_empty(ctx->resp, 204);
 	else

@@ -16,8 +16,8 @@ struct json_object *render_queue(const struct queue_rec *q)
 	json_object_object_add(o, "id", json_object_new_string(q->id));
 	json_object_object_add(o, "name", json_object_new_string(q->name));
 	json_object_object_add(o, "prefix", json_object_new_string(q->prefix));
-	json_object_object_add(o, "state", json_object_new_string(q->state));
-	json_object_object_add(o, "policy", json_object_new_string(q->policy));
+	json_object_object_add(o, "state", json_object_new_string(queue_state_name(q->state)));
+	json_object_object_add(o, "policy", json_object_new_string(queue_policy_name(q->policy)));
 	add_opt(o, "user_id", q->user_id);
 	struct json_object *ids = json_object_new_array();
 	for (size_t i = 0; i < q->npriorities; i++)
@@ -41,7 +41,7 @@ struct json_object *render_ticket(const struct ticket_view *v)
 {
 	const struct ticket_rec *t = &v->t;
 	/* Lists carry no standing (position 0): null rather than a made-up number. */
-	bool waiting = strcmp(t->status, "waiting") == 0 && v->position > 0;
+	bool waiting = t->status == TICKET_WAITING && v->position > 0;
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(t->id));
 	json_object_object_add(o, "customer_id", json_object_new_string(t->customer_id));
@@ -50,7 +50,7 @@ struct json_object *render_ticket(const struct ticket_view *v)
 	json_object_object_add(o, "service_date", json_object_new_string(t->service_date));
 	json_object_object_add(o, "number", json_object_new_int64(t->number));
 	json_object_object_add(o, "code", json_object_new_string(t->code));
-	json_object_object_add(o, "status", json_object_new_string(t->status));
+	json_object_object_add(o, "status", json_object_new_string(ticket_status_name(t->status)));
 	json_object_object_add(o, "position", waiting ? json_object_new_int64(v->position) : NULL);
 	json_object_object_add(o, "estimated_wait_seconds",
 			       waiting ? json_object_new_int64(v->estimated_wait_seconds) : NULL);
@@ -105,7 +105,7 @@ struct json_object *render_board(const struct board_row *rows, size_t n)
 		json_object_object_add(q, "queue_id", json_object_new_string(r->queue_id));
 		json_object_object_add(q, "name", json_object_new_string(r->name));
 		json_object_object_add(q, "prefix", json_object_new_string(r->prefix));
-		json_object_object_add(q, "state", json_object_new_string(r->state));
+		json_object_object_add(q, "state", json_object_new_string(queue_state_name(r->state)));
 		struct json_object *serving = NULL;
 		if (r->serving_id[0]) {
 			serving = json_object_new_object();
@@ -153,13 +153,13 @@ struct json_object *render_board(const struct board_row *rows, size_t n)
 
 struct json_object *render_public_ticket(const struct public_view *v)
 {
-	bool waiting = strcmp(v->p.status, "waiting") == 0;
+	bool waiting = v->p.status == TICKET_WAITING;
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(v->p.id));
 	json_object_object_add(o, "code", json_object_new_string(v->p.code));
 	json_object_object_add(o, "queue_id", json_object_new_string(v->p.queue_id));
 	json_object_object_add(o, "queue_name", json_object_new_string(v->p.queue_name));
-	json_object_object_add(o, "status", json_object_new_string(v->p.status));
+	json_object_object_add(o, "status", json_object_new_string(ticket_status_name(v->p.status)));
 	add_opt(o, "desk_name", v->p.desk_name);
 	json_object_object_add(o, "position", waiting ? json_object_new_int64(v->position) : NULL);
 	json_object_object_add(o, "estimated_wait_seconds",

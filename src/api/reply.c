@@ -8,6 +8,22 @@ void api_fail(struct api_ctx *ctx, enum app_err e, const char *detail)
 	http_response_problem(ctx->resp, e, detail);
 }
 
+void api_fail_err(struct api_ctx *ctx, enum app_err e, const struct field_errors *fe,
+		  const struct api_messages *msgs)
+{
+	if (e == APP_INVALID && fe) {
+		http_response_invalid(ctx->resp, fe);
+		return;
+	}
+	const char *detail = NULL;
+	if (msgs)
+		detail = e == APP_NOT_FOUND ? msgs->not_found
+			 : e == APP_CONFLICT ? msgs->conflict
+			 : e == APP_FORBIDDEN ? msgs->forbidden
+					      : NULL;
+	api_fail(ctx, e, detail);
+}
+
 void api_json(struct api_ctx *ctx, int status, struct json_object *obj)
 {
 	http_response_json(ctx->resp, status, obj);

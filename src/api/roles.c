@@ -8,10 +8,24 @@
 #include "common/jsonv.h"
 #include "service/role.h"
 
-static void fail(struct api_ctx *ctx, enum app_err e, const char *conflict)
-{
-	api_fail(ctx, e, e == APP_CONFLICT ? conflict : e == APP_NOT_FOUND ? "No role has this id." : NULL);
-}
+#define NO_ROLE "No role has this id."
+static const struct api_messages role_msgs = {.not_found = NO_ROLE};
+static const struct api_messages role_create_msgs = {
+	.not_found = NO_ROLE,
+	.conflict = "A role with this name already exists.",
+};
+static const struct api_messages role_update_msgs = {
+	.not_found = NO_ROLE,
+	.conflict = "The name is taken, or the admin role cannot be renamed or deactivated.",
+};
+static const struct api_messages role_delete_msgs = {
+	.not_found = NO_ROLE,
+	.conflict = "The admin role cannot be deactivated.",
+};
+static const struct api_messages role_perms_msgs = {
+	.not_found = NO_ROLE,
+	.conflict = "The admin role keeps every permission.",
+};
 
 void api_roles_list(struct api_ctx *ctx)
 {
@@ -46,12 +60,12 @@ static bool read_role(struct api_ctx *ctx, struct role_input *in, bool required)
 	field_errors_init(&fe);
 	memset(in, 0, sizeof *in);
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"name", JV_STRING, required ? JV_REQUIRED : 0, 1, 50, NULL, NULL, &in->name, NULL},
-		{"description", JV_STRING, 0, 0, 255, NULL, NULL, &in->description, NULL},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in->state, &in->has_state},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("name", 1, 50, required ? JV_REQUIRED : 0, &in->name),
+		JVF_STR("description", 0, 255, 0, &in->description),
+		JVF_BOOL("state", 0, &in->state, .present = &in->has_state),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);
@@ -75,7 +89,7 @@ void api_roles_create(struct api_ctx *ctx)
 	enum app_err e = svc_role_create(&ctx->app->services, &in, &r);
 	input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e, "A role with this name already exists.");
+		api_fail_err(ctx, e, NULL, &role_create_msgs);
 		return;
 	}
 	http_response_header(ctx->resp, "Location", "/api/v1/roles/%s", r.id);
@@ -90,7 +104,7 @@ void api_roles_get(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_role_get(&ctx->app->services, id, &r);
 	if (e != APP_OK) {
-		fail(ctx, e, NULL);
+		api_fail_err(ctx, e, NULL, &role_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_role(&r));
@@ -106,7 +120,7 @@ void api_roles_patch(struct api_ctx *ctx)
 	enum app_err e = svc_role_update(&ctx->app->services, id, &in, &r);
 	input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e, "The name is taken, or the admin role cannot be renamed or deactivated.");
+		api_fail_err(ctx, e, NULL, &role_update_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_role(&r));
@@ -119,7 +133,7 @@ void api_roles_delete(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_role_deactivate(&ctx->app->services, id);
 	if (e != APP_OK) {
-		fail(ctx, e, "The admin role cannot be deactivated.");
+		api_fail_err(ctx, e, NULL, &role_delete_msgs);
 		return;
 	}
 	http_response_empty(ctx->resp, 204);
@@ -133,7 +147,7 @@ void api_roles_permissions_get(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_role_permissions(&ctx->app->services, id, &set);
 	if (e != APP_OK) {
-		fail(ctx, e, NULL);
+		api_fail_err(ctx, e, NULL, &role_msgs);
 		return;
 	}
 	struct json_object *o = json_object_new_object();
@@ -152,7 +166,7 @@ void api_roles_permissions_put(struct api_ctx *ctx)
 	struct json_object *list = NULL;
 	bool present = false;
 	const struct jsonv_field spec[] = {
-		{"permissions", JV_OBJECT, JV_IGNORED, 0, 0, NULL, NULL, NULL, &present},
+		JVF_OBJECT("permissions", JV_IGNORED, NULL, .present = &present),
 	};
 	if (!jsonv_extract(ctx->body, spec, 1, &fe) || !present) {
 		if (!present && !fe.n)
@@ -188,7 +202,7 @@ void api_roles_permissions_put(struct api_ctx *ctx)
 	}
 	enum app_err e = svc_role_set_permissions(&ctx->app->services, id, set);
 	if (e != APP_OK) {
-		fail(ctx, e, "The admin role keeps every permission.");
+		api_fail_err(ctx, e, NULL, &role_perms_msgs);
 		return;
 	}
 	struct json_object *o = json_object_new_object();

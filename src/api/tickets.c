@@ -15,15 +15,31 @@
 
 #define IDEMPOTENCY_KEY_MAX 255
 
-static void fail(struct api_ctx *ctx, enum app_err e, const struct field_errors *fe, const char *conflict)
-{
-	if (e == APP_INVALID)
-		http_response_invalid(ctx->resp, fe);
-	else if (e == APP_FORBIDDEN)
-		api_fail(ctx, e, "Attendants may operate only the queue assigned to them.");
-	else
-		api_fail(ctx, e, e == APP_CONFLICT ? conflict : e == APP_NOT_FOUND ? "No ticket has this id." : NULL);
-}
+#define NO_TICKET "No ticket has this id."
+#define NOT_YOUR_QUEUE "Attendants may operate only the queue assigned to them."
+#define NO_QUEUE_FOR_PRIORITY "No open queue serves this priority, or the chosen queue is not open."
+static const struct api_messages ticket_msgs = {.not_found = NO_TICKET, .forbidden = NOT_YOUR_QUEUE};
+static const struct api_messages ticket_create_msgs = {
+	.not_found = NO_TICKET,
+	.conflict = NO_QUEUE_FOR_PRIORITY,
+	.forbidden = NOT_YOUR_QUEUE,
+};
+static const struct api_messages ticket_create_keyed_msgs = {
+	.not_found = NO_TICKET,
+	.conflict = "No open queue serves this priority, the chosen queue is not open, or this Idempotency-Key "
+		    "was used for another request.",
+	.forbidden = NOT_YOUR_QUEUE,
+};
+static const struct api_messages ticket_call_msgs = {
+	.not_found = "No ticket or queue has this id.",
+	.conflict = "The ticket's state does not allow call, its queue is closed or the desk is deactivated.",
+	.forbidden = NOT_YOUR_QUEUE,
+};
+static const struct api_messages ticket_call_at_desk_msgs = {
+	.not_found = "No ticket or queue has this id.",
+	.conflict = "The ticket's state does not allow call, its queue is closed or the desk is deactivated.",
+	.forbidden = "Only the user signed in at this desk may call there.",
+};
 
 static struct svc_actor actor(struct api_ctx *ctx)
 {
@@ -67,29 +83,12 @@ void api_tickets_list(struct api_ctx *ctx)
 	api_json(ctx, 200, render_page(items, total, lp.limit, lp.offset));
 }
 
-/* The inline customer, upserted by dni inside the registration transaction. */
-struct inline_customer {
-	struct customer_input in;
-	struct customer_rec rec;
-	struct field_errors *fe;
-};
-
-static enum app_err upsert_customer(struct db *db, void *cls, const char **customer_id)
-{
-	struct inline_customer *c = cls;
-	bool created = false;
-	enum app_err e = svc_customer_upsert_by_dni(db, &c->in, &c->rec, &created);
-	if (e == APP_OK)
-		*customer_id = c->rec.id;
-	return e;
-}
-
 /* The body of POST /tickets (and of POST /tickets/quote), parsed and checked. */
 struct ticket_body {
 	char *priority_id, *customer_id, *queue_id;
 	bool has_customer, has_notify;
 	struct notify_request nr;
-	struct inline_customer c;
+	struct customer_input customer; /* when has_customer */
 };
 
 static void ticket_body_free(struct ticket_body *b)
@@ -97,7 +96,7 @@ static void ticket_body_free(struct ticket_body *b)
 	free(b->priority_id);
 	free(b->customer_id);
 	free(b->queue_id);
-	svc_customer_input_free(&b->c.in);
+	svc_customer_input_free(&b->customer);
 }
 
 /* Reads the body into b (freed by the caller with ticket_body_free in any case); problems go to fe. */
@@ -108,20 +107,20 @@ static void read_ticket_body(struct api_ctx *ctx, struct ticket_body *b, struct 
 	b->nr.email = b->nr.sms = false;
 	b->nr.ahead = NOTIFY_AHEAD_DEFAULT;
 	const struct jsonv_field spec[] = {
-		{"priority_id", JV_UUID, JV_REQUIRED, 0, 0, NULL, NULL, &b->priority_id, NULL},
-		{"customer_id", JV_UUID, 0, 0, 0, NULL, NULL, &b->customer_id, NULL},
-		{"customer", JV_OBJECT, 0, 0, 0, NULL, NULL, &customer, &b->has_customer},
-		{"queue_id", JV_UUID, JV_NULLABLE, 0, 0, NULL, NULL, &b->queue_id, NULL},
-		{"status", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"code", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"number", JV_INT, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"notify", JV_OBJECT, 0, 0, 0, NULL, NULL, &notify, &b->has_notify},
+		JVF_UUID("priority_id", JV_REQUIRED, &b->priority_id),
+		JVF_UUID("customer_id", 0, &b->customer_id),
+		JVF_OBJECT("customer", 0, &customer, .present = &b->has_customer),
+		JVF_UUID("queue_id", JV_NULLABLE, &b->queue_id),
+		JVF_READONLY("status", JV_STRING),
+		JVF_READONLY("code", JV_STRING),
+		JVF_READONLY("number", JV_INT),
+		JVF_OBJECT("notify", 0, &notify, .present = &b->has_notify),
 	};
 	if (jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], fe)) {
 		if (!!b->customer_id == b->has_customer)
 			field_errors_add(fe, "customer_id", "give exactly one of customer_id or customer");
 		else if (b->has_customer)
-			api_customer_read(customer, true, "customer.", &b->c.in, fe);
+			api_customer_read(customer, true, "customer.", &b->customer, fe);
 		if (b->has_notify)
 			api_notify_read(notify, &b->nr, fe);
 	}
@@ -144,6 +143,7 @@ void api_tickets_create(struct api_ctx *ctx)
 	digest_sha256_hex(ctx->req->body, ctx->req->body_len, fingerprint);
 	struct ticket_request r = {.priority_id = b.priority_id,
 				   .customer_id = b.customer_id,
+				   .customer = b.has_customer ? &b.customer : NULL,
 				   .queue_id = b.queue_id,
 				   .idempotency_key = key,
 				   .request_fingerprint = fingerprint,
@@ -151,13 +151,9 @@ void api_tickets_create(struct api_ctx *ctx)
 	struct svc_actor who = actor(ctx);
 	struct ticket_view v;
 	bool replayed = false;
-	enum app_err e = svc_ticket_register_with(&ctx->app->services, &who, &r,
-						  b.has_customer ? upsert_customer : NULL, &b.c, &fe, &v, &replayed);
+	enum app_err e = svc_ticket_register(&ctx->app->services, &who, &r, &fe, &v, &replayed);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe,
-		     key ? "No open queue serves this priority, the chosen queue is not open, or this Idempotency-Key "
-			   "was used for another request."
-			 : "No open queue serves this priority, or the chosen queue is not open.");
+		api_fail_err(ctx, e, &fe, key ? &ticket_create_keyed_msgs : &ticket_create_msgs);
 		goto out;
 	}
 	http_response_header(ctx->resp, "Location", "/api/v1/tickets/%s", v.t.id);
@@ -187,7 +183,7 @@ void api_tickets_quote(struct api_ctx *ctx)
 	struct ticket_quote q;
 	enum app_err e = svc_ticket_quote(&ctx->app->services, &r, &fe, &q);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe, "No open queue serves this priority, or the chosen queue is not open.");
+		api_fail_err(ctx, e, &fe, &ticket_create_msgs);
 		goto out;
 	}
 	struct json_object *o = json_object_new_object();
@@ -203,27 +199,27 @@ out:
 
 void api_tickets_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct ticket_view v;
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	enum app_err e = svc_ticket_get(&ctx->app->services, id, &v);
 	if (e != APP_OK)
-		fail(ctx, e, NULL, NULL);
+		api_fail_err(ctx, e, NULL, &ticket_msgs);
 	else
 		api_json(ctx, 200, render_ticket(&v));
 }
 
 void api_tickets_events(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct event_rec *events = NULL;
 	size_t n = 0;
 	enum app_err e = svc_ticket_events(&ctx->app->services, id, &events, &n);
 	if (e != APP_OK)
-		fail(ctx, e, NULL, NULL);
+		api_fail_err(ctx, e, NULL, &ticket_msgs);
 	else
 		api_json(ctx, 200, render_events(events, n));
 	free(events);
@@ -232,7 +228,7 @@ void api_tickets_events(struct api_ctx *ctx)
 /* Runs one state change; to_queue is used by transfer and call. */
 static void apply(struct api_ctx *ctx, enum ticket_op op, const char *to_queue)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct svc_actor who = actor(ctx);
@@ -242,10 +238,12 @@ static void apply(struct api_ctx *ctx, enum ticket_op op, const char *to_queue)
 		char detail[160];
 		snprintf(detail, sizeof detail, "The ticket's state does not allow %s, or its queue is closed.",
 			 ticket_op_name(op));
-		if (e == APP_NOT_FOUND)
-			api_fail(ctx, e, "No ticket or queue has this id.");
-		else
-			fail(ctx, e, NULL, detail);
+		const struct api_messages msgs = {
+			.not_found = "No ticket or queue has this id.",
+			.conflict = detail,
+			.forbidden = NOT_YOUR_QUEUE,
+		};
+		api_fail_err(ctx, e, NULL, &msgs);
 		return;
 	}
 	api_json(ctx, 200, render_ticket(&v));
@@ -277,13 +275,13 @@ void api_tickets_requeue(struct api_ctx *ctx)
 }
 
 /* Reads {queue_id} (required for transfer; for call, default: the caller's own queue). */
-static bool read_target(struct api_ctx *ctx, bool required, char out[37])
+static bool read_target(struct api_ctx *ctx, bool required, char out[UUID_STR_LEN])
 {
 	char *queue_id = NULL;
 	struct field_errors fe;
 	field_errors_init(&fe);
 	const struct jsonv_field spec[] = {
-		{"queue_id", JV_UUID, required ? JV_REQUIRED : 0, 0, 0, NULL, NULL, &queue_id, NULL},
+		JVF_UUID("queue_id", required ? JV_REQUIRED : 0, &queue_id),
 	};
 	bool ok = true;
 	if (ctx->body) {
@@ -295,7 +293,7 @@ static bool read_target(struct api_ctx *ctx, bool required, char out[37])
 	if (ok) {
 		out[0] = '\0';
 		if (queue_id)
-			snprintf(out, 37, "%s", queue_id);
+			snprintf(out, UUID_STR_LEN, "%s", queue_id);
 	} else {
 		http_response_invalid(ctx->resp, &fe);
 	}
@@ -306,19 +304,19 @@ static bool read_target(struct api_ctx *ctx, bool required, char out[37])
 /* An unknown ticket in the path is 404 before anything about the body is 422. */
 static bool ticket_known(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return false;
 	struct ticket_view v;
 	enum app_err e = svc_ticket_get(&ctx->app->services, id, &v);
 	if (e != APP_OK)
-		api_fail(ctx, e, e == APP_NOT_FOUND ? "No ticket has this id." : NULL);
+		api_fail_err(ctx, e, NULL, &ticket_msgs);
 	return e == APP_OK;
 }
 
 void api_tickets_transfer(struct api_ctx *ctx)
 {
-	char target[37];
+	char target[UUID_STR_LEN];
 	if (ticket_known(ctx) && read_target(ctx, true, target))
 		apply(ctx, TICKET_OP_TRANSFER, target);
 }
@@ -336,8 +334,8 @@ void api_tickets_call(struct api_ctx *ctx)
 	if (!ticket_known(ctx) || !api_path_uuid(ctx, "id", id))
 		return;
 	const struct jsonv_field spec[] = {
-		{"queue_id", JV_UUID, 0, 0, 0, NULL, NULL, &queue_id, NULL},
-		{"desk_id", JV_UUID, 0, 0, 0, NULL, NULL, &desk_id, NULL},
+		JVF_UUID("queue_id", 0, &queue_id),
+		JVF_UUID("desk_id", 0, &desk_id),
 	};
 	if (ctx->body && !jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);
@@ -365,12 +363,8 @@ void api_tickets_call(struct api_ctx *ctx)
 	struct svc_actor who = actor(ctx);
 	struct ticket_view v;
 	e = svc_ticket_call_at(&ctx->app->services, &who, id, queue[0] ? queue : NULL, desk[0] ? desk : NULL, &fe, &v);
-	if (e == APP_NOT_FOUND)
-		api_fail(ctx, e, "No ticket or queue has this id.");
-	else if (e == APP_FORBIDDEN && desk[0])
-		api_fail(ctx, e, "Only the user signed in at this desk may call there.");
-	else if (e != APP_OK)
-		fail(ctx, e, &fe, "The ticket's state does not allow call, its queue is closed or the desk is deactivated.");
+	if (e != APP_OK)
+		api_fail_err(ctx, e, &fe, desk[0] ? &ticket_call_at_desk_msgs : &ticket_call_msgs);
 	else
 		api_json(ctx, 200, render_ticket(&v));
 }
@@ -389,13 +383,13 @@ void api_board_get(struct api_ctx *ctx)
 
 void api_public_ticket_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	struct public_view v;
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	enum app_err e = svc_ticket_public(&ctx->app->services, id, &v);
 	if (e != APP_OK)
-		api_fail(ctx, e, e == APP_NOT_FOUND ? "No ticket has this id." : NULL);
+		api_fail_err(ctx, e, NULL, &ticket_msgs);
 	else
 		api_json(ctx, 200, render_public_ticket(&v));
 }

@@ -27,14 +27,20 @@ static void input_free(struct user_input *in)
 	memset(in, 0, sizeof *in);
 }
 
-/* Answers a service error; validation errors collected by the service become a 422. */
-static void fail(struct api_ctx *ctx, enum app_err e, const struct field_errors *fe, const char *conflict)
-{
-	if (e == APP_INVALID)
-		http_response_invalid(ctx->resp, fe);
-	else
-		api_fail(ctx, e, e == APP_CONFLICT ? conflict : e == APP_NOT_FOUND ? "No user has this id." : NULL);
-}
+#define NO_USER "No user has this id."
+static const struct api_messages user_msgs = {.not_found = NO_USER};
+static const struct api_messages user_create_msgs = {
+	.not_found = NO_USER,
+	.conflict = "A user with this user_name already exists.",
+};
+static const struct api_messages user_update_msgs = {
+	.not_found = NO_USER,
+	.conflict = "The user_name is taken, or the change would leave no active admin.",
+};
+static const struct api_messages user_delete_msgs = {
+	.not_found = NO_USER,
+	.conflict = "Deactivating this user would leave no active admin.",
+};
 
 void api_users_list(struct api_ctx *ctx)
 {
@@ -73,15 +79,15 @@ void api_users_create(struct api_ctx *ctx)
 	struct field_errors fe;
 	field_errors_init(&fe);
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"user_name", JV_STRING, JV_REQUIRED, 3, 32, NULL, user_name_check, &in.user_name, NULL},
-		{"first_name", JV_STRING, JV_REQUIRED, 1, NAME_MAX_CHARS, NULL, NULL, &in.first_name, NULL},
-		{"last_name", JV_STRING, JV_REQUIRED, 1, NAME_MAX_CHARS, NULL, NULL, &in.last_name, NULL},
-		{"password", JV_STRING, JV_REQUIRED, 0, 100000, NULL, NULL, &in.password, NULL},
-		{"role_id", JV_UUID, JV_REQUIRED, 0, 0, NULL, NULL, &in.role_id, NULL},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in.state, &in.has_state},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("user_name", 3, 32, JV_REQUIRED, &in.user_name, .check = user_name_check),
+		JVF_STR("first_name", 1, NAME_MAX_CHARS, JV_REQUIRED, &in.first_name),
+		JVF_STR("last_name", 1, NAME_MAX_CHARS, JV_REQUIRED, &in.last_name),
+		JVF_STR("password", 0, 100000, JV_REQUIRED, &in.password),
+		JVF_UUID("role_id", JV_REQUIRED, &in.role_id),
+		JVF_BOOL("state", 0, &in.state, .present = &in.has_state),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);
@@ -91,7 +97,7 @@ void api_users_create(struct api_ctx *ctx)
 	enum app_err e = svc_user_create(&ctx->app->services, &in, &fe, &u);
 	input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe, "A user with this user_name already exists.");
+		api_fail_err(ctx, e, &fe, &user_create_msgs);
 		return;
 	}
 	http_response_header(ctx->resp, "Location", "/api/v1/users/%s", u.id);
@@ -106,7 +112,7 @@ void api_users_get(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_user_get(&ctx->app->services, id, &u);
 	if (e != APP_OK) {
-		fail(ctx, e, NULL, NULL);
+		api_fail_err(ctx, e, NULL, &user_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_user(&u));
@@ -121,15 +127,15 @@ void api_users_patch(struct api_ctx *ctx)
 	struct field_errors fe;
 	field_errors_init(&fe);
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"user_name", JV_STRING, 0, 3, 32, NULL, user_name_check, &in.user_name, NULL},
-		{"first_name", JV_STRING, 0, 1, NAME_MAX_CHARS, NULL, NULL, &in.first_name, NULL},
-		{"last_name", JV_STRING, 0, 1, NAME_MAX_CHARS, NULL, NULL, &in.last_name, NULL},
-		{"password", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"role_id", JV_UUID, 0, 0, 0, NULL, NULL, &in.role_id, NULL},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &in.state, &in.has_state},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("user_name", 3, 32, 0, &in.user_name, .check = user_name_check),
+		JVF_STR("first_name", 1, NAME_MAX_CHARS, 0, &in.first_name),
+		JVF_STR("last_name", 1, NAME_MAX_CHARS, 0, &in.last_name),
+		JVF_READONLY("password", JV_STRING),
+		JVF_UUID("role_id", 0, &in.role_id),
+		JVF_BOOL("state", 0, &in.state, .present = &in.has_state),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);
@@ -139,7 +145,7 @@ void api_users_patch(struct api_ctx *ctx)
 	enum app_err e = svc_user_update(&ctx->app->services, id, &in, &fe, &u);
 	input_free(&in);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe, "The user_name is taken, or the change would leave no active admin.");
+		api_fail_err(ctx, e, &fe, &user_update_msgs);
 		return;
 	}
 	api_json(ctx, 200, render_user(&u));
@@ -152,7 +158,7 @@ void api_users_delete(struct api_ctx *ctx)
 		return;
 	enum app_err e = svc_user_deactivate(&ctx->app->services, id);
 	if (e != APP_OK) {
-		fail(ctx, e, NULL, "Deactivating this user would leave no active admin.");
+		api_fail_err(ctx, e, NULL, &user_delete_msgs);
 		return;
 	}
 	http_response_empty(ctx->resp, 204);
@@ -173,8 +179,8 @@ void api_users_password(struct api_ctx *ctx)
 	struct field_errors fe;
 	field_errors_init(&fe);
 	const struct jsonv_field spec[] = {
-		{"current_password", JV_STRING, 0, 0, 100000, NULL, NULL, &current, NULL},
-		{"new_password", JV_STRING, JV_REQUIRED, 0, 100000, NULL, NULL, &fresh, NULL},
+		JVF_STR("current_password", 0, 100000, 0, &current),
+		JVF_STR("new_password", 0, 100000, JV_REQUIRED, &fresh),
 	};
 	if (!jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], &fe)) {
 		http_response_invalid(ctx->resp, &fe);
@@ -184,7 +190,7 @@ void api_users_password(struct api_ctx *ctx)
 	free(current);
 	free(fresh);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe, NULL);
+		api_fail_err(ctx, e, &fe, &user_msgs);
 		return;
 	}
 	http_response_empty(ctx->resp, 204);

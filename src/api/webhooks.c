@@ -11,13 +11,7 @@
 
 #define EVENTS_MAX 16
 
-static void fail(struct api_ctx *ctx, enum app_err e, const struct field_errors *fe)
-{
-	if (e == APP_INVALID && fe)
-		http_response_invalid(ctx->resp, fe);
-	else
-		api_fail(ctx, e, e == APP_NOT_FOUND ? "No webhook (or delivery) has this id." : NULL);
-}
+static const struct api_messages webhook_msgs = {.not_found = "No webhook (or delivery) has this id."};
 
 static void add_str(struct json_object *o, const char *key, const char *v)
 {
@@ -113,14 +107,14 @@ static bool read_body(struct api_ctx *ctx, bool creating, struct webhook_body *b
 	memset(b, 0, sizeof *b);
 	unsigned req = creating ? JV_REQUIRED : 0;
 	const struct jsonv_field spec[] = {
-		{"id", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"url", JV_STRING, req, 1, WEBHOOK_URL_MAX, NULL, NULL, &b->url, NULL},
-		{"events", JV_STRING, JV_IGNORED, 0, 0, NULL, NULL, NULL, NULL},
-		{"description", JV_STRING, 0, 0, WEBHOOK_DESCRIPTION_MAX, NULL, NULL, &b->description, NULL},
-		{"state", JV_BOOL, 0, 0, 0, NULL, NULL, &b->in.state, &b->in.has_state},
-		{"secret", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"created_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
-		{"updated_date", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		JVF_READONLY("id", JV_STRING),
+		JVF_STR("url", 1, WEBHOOK_URL_MAX, req, &b->url),
+		JVF_IGNORED("events", JV_STRING),
+		JVF_STR("description", 0, WEBHOOK_DESCRIPTION_MAX, 0, &b->description),
+		JVF_BOOL("state", 0, &b->in.state, .present = &b->in.has_state),
+		JVF_READONLY("secret", JV_STRING),
+		JVF_READONLY("created_date", JV_STRING),
+		JVF_READONLY("updated_date", JV_STRING),
 	};
 	bool ok = jsonv_extract(ctx->body, spec, sizeof spec / sizeof spec[0], fe);
 	if (ok || json_object_is_type(ctx->body, json_type_object))
@@ -191,7 +185,7 @@ void api_webhooks_create(struct api_ctx *ctx)
 	enum app_err e = svc_webhook_create(&ctx->app->services, &b.in, &fe, w);
 	body_free(&b);
 	if (e != APP_OK) {
-		fail(ctx, e, &fe);
+		api_fail_err(ctx, e, &fe, &webhook_msgs);
 	} else {
 		http_response_header(ctx->resp, "Location", "/api/v1/webhooks/%s", w->id);
 		/* The only answer that ever shows the secret. */
@@ -203,7 +197,7 @@ void api_webhooks_create(struct api_ctx *ctx)
 
 void api_webhooks_get(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct webhook_rec *w = malloc(sizeof *w);
@@ -213,7 +207,7 @@ void api_webhooks_get(struct api_ctx *ctx)
 	}
 	enum app_err e = svc_webhook_get(&ctx->app->services, id, w);
 	if (e != APP_OK)
-		fail(ctx, e, NULL);
+		api_fail_err(ctx, e, NULL, &webhook_msgs);
 	else
 		api_json(ctx, 200, render_webhook(w, NULL));
 	explicit_bzero(w, sizeof *w);
@@ -222,7 +216,7 @@ void api_webhooks_get(struct api_ctx *ctx)
 
 void api_webhooks_patch(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct field_errors fe;
@@ -242,7 +236,7 @@ void api_webhooks_patch(struct api_ctx *ctx)
 	enum app_err e = svc_webhook_update(&ctx->app->services, id, &b.in, &fe, w);
 	body_free(&b);
 	if (e != APP_OK)
-		fail(ctx, e, &fe);
+		api_fail_err(ctx, e, &fe, &webhook_msgs);
 	else
 		api_json(ctx, 200, render_webhook(w, NULL));
 	explicit_bzero(w, sizeof *w);
@@ -251,25 +245,25 @@ void api_webhooks_patch(struct api_ctx *ctx)
 
 void api_webhooks_delete(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	enum app_err e = svc_webhook_deactivate(&ctx->app->services, id);
 	if (e != APP_OK)
-		fail(ctx, e, NULL);
+		api_fail_err(ctx, e, NULL, &webhook_msgs);
 	else
 		http_response_empty(ctx->resp, 204);
 }
 
 void api_webhooks_rotate_secret(struct api_ctx *ctx)
 {
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	char secret[WEBHOOK_SECRET_LEN];
 	enum app_err e = svc_webhook_rotate(&ctx->app->services, id, secret);
 	if (e != APP_OK) {
-		fail(ctx, e, NULL);
+		api_fail_err(ctx, e, NULL, &webhook_msgs);
 		return;
 	}
 	struct json_object *o = json_object_new_object();
@@ -282,7 +276,7 @@ void api_webhooks_deliveries(struct api_ctx *ctx)
 {
 	static const char *const filters[] = {"status", NULL};
 	static const char *const sorts[] = {"-created_date", NULL};
-	char id[37];
+	char id[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	struct field_errors fe;
@@ -301,7 +295,7 @@ void api_webhooks_deliveries(struct api_ctx *ctx)
 	long long total = 0;
 	enum app_err e = svc_webhook_deliveries(&ctx->app->services, id, status, lp.limit, lp.offset, &list, &total);
 	if (e != APP_OK) {
-		fail(ctx, e, NULL);
+		api_fail_err(ctx, e, NULL, &webhook_msgs);
 		return;
 	}
 	struct json_object *items = json_object_new_array();
@@ -321,19 +315,19 @@ static void accepted(struct api_ctx *ctx, const char *delivery_id)
 
 void api_webhooks_delivery_retry(struct api_ctx *ctx)
 {
-	char id[37], delivery[37];
+	char id[UUID_STR_LEN], delivery[UUID_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id) || !api_path_uuid(ctx, "delivery_id", delivery))
 		return;
 	enum app_err e = svc_webhook_retry(&ctx->app->services, id, delivery);
 	if (e != APP_OK)
-		fail(ctx, e, NULL);
+		api_fail_err(ctx, e, NULL, &webhook_msgs);
 	else
 		accepted(ctx, delivery);
 }
 
 void api_webhooks_test(struct api_ctx *ctx)
 {
-	char id[37], delivery[UUID_STR_LEN], now[TS_STR_LEN];
+	char id[UUID_STR_LEN], delivery[UUID_STR_LEN], now[TS_STR_LEN];
 	if (!api_path_uuid(ctx, "id", id))
 		return;
 	ids_format_ms(ids_now_ms(), now);
@@ -347,7 +341,7 @@ void api_webhooks_test(struct api_ctx *ctx)
 					  json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN), delivery);
 	json_object_put(body);
 	if (e != APP_OK)
-		fail(ctx, e, NULL);
+		api_fail_err(ctx, e, NULL, &webhook_msgs);
 	else
 		accepted(ctx, delivery);
 }

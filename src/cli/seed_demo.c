@@ -17,16 +17,18 @@
 #define DEMO_PASSWORD "demo-attendant"
 
 struct demo_queue {
-	const char *name, *prefix, *policy, *attendant;
+	const char *name, *prefix;
+	enum queue_policy policy;
+	const char *attendant;
 	const char *priorities[3];
 	const char *desks[2];
 };
 
 static const struct demo_queue queues[] = {
-	{"General", "A", "priority", "att.general", {PRIORITY_ALTA, PRIORITY_MEDIA, PRIORITY_BAJA},
+	{"General", "A", POLICY_PRIORITY, "att.general", {PRIORITY_ALTA, PRIORITY_MEDIA, PRIORITY_BAJA},
 	 {"Ventanilla 1", "Ventanilla 2"}},
-	{"Caja", "C", "fifo", "att.caja", {PRIORITY_MEDIA, PRIORITY_BAJA, NULL}, {"Caja 1", NULL}},
-	{"Preferencial", "P", "priority", NULL, {PRIORITY_ALTA, NULL, NULL}, {"Preferencial 1", NULL}},
+	{"Caja", "C", POLICY_FIFO, "att.caja", {PRIORITY_MEDIA, PRIORITY_BAJA, NULL}, {"Caja 1", NULL}},
+	{"Preferencial", "P", POLICY_PRIORITY, NULL, {PRIORITY_ALTA, NULL, NULL}, {"Preferencial 1", NULL}},
 };
 
 static const struct {
@@ -72,7 +74,8 @@ static enum app_err ensure_queue(struct svc_app *app, const struct demo_queue *d
 	field_errors_init(&fe);
 	in.name = strdup(d->name);
 	in.prefix = strdup(d->prefix);
-	in.policy = strdup(d->policy);
+	in.policy = d->policy;
+	in.has_policy = true;
 	if (attendant_id) {
 		in.user_id = strdup(attendant_id);
 		in.user_id_present = true;

@@ -80,6 +80,31 @@ struct jsonv_field {
 };
 
 /*
+ * Spec rows that read like declarations: name, then what the type needs (bounds, the
+ * allowed names), the flags (0: optional), the destination; the rest as designated
+ * members (.check = fn, .present = &flag). E.g.
+ *   JVF_STR("name", 1, 120, JV_REQUIRED, &in->name),
+ *   JVF_UUID("user_id", JV_NULLABLE, &in->user_id, .present = &in->has_user_id),
+ *   JVF_READONLY("created_date", JV_STRING),
+ */
+#define JVF_STR(n, lo, hi, fl, d, ...) \
+	{.name = (n), .type = JV_STRING, .flags = (fl), .min = (lo), .max = (hi), .dest = (d), __VA_ARGS__}
+#define JVF_INT(n, lo, hi, fl, d, ...) \
+	{.name = (n), .type = JV_INT, .flags = (fl), .min = (lo), .max = (hi), .dest = (d), __VA_ARGS__}
+#define JVF_BOOL(n, fl, d, ...) {.name = (n), .type = JV_BOOL, .flags = (fl), .dest = (d), __VA_ARGS__}
+#define JVF_UUID(n, fl, d, ...) {.name = (n), .type = JV_UUID, .flags = (fl), .dest = (d), __VA_ARGS__}
+#define JVF_ENUM(n, names, fl, d, ...) \
+	{.name = (n), .type = JV_ENUM, .flags = (fl), .choices = (names), .dest = (d), __VA_ARGS__}
+/* A list of UUIDs of lo..hi elements into a struct strlist. */
+#define JVF_UUIDS(n, lo, hi, fl, d, ...) \
+	{.name = (n), .type = JV_UUID_ARRAY, .flags = (fl), .min = (lo), .max = (hi), .dest = (d), __VA_ARGS__}
+#define JVF_OBJECT(n, fl, d, ...) {.name = (n), .type = JV_OBJECT, .flags = (fl), .dest = (d), __VA_ARGS__}
+/* A member the server writes: present in a body, even as null, it is "read-only". */
+#define JVF_READONLY(n, t) {.name = (n), .type = (t), .flags = JV_READONLY}
+/* A member accepted and ignored, whatever its value. */
+#define JVF_IGNORED(n, t) {.name = (n), .type = (t), .flags = JV_IGNORED}
+
+/*
  * A JV_UUID_ARRAY field fills a struct strlist (common/strlist.h): lowercase UUIDs, items
  * and each string owned. The older names below stay for code written against them.
  */

@@ -105,7 +105,7 @@ long long repo_forecast_waiting_all(struct db *db, struct risk_row **out, size_t
 }
 
 struct order_list {
-	char *policy;
+	enum queue_policy *policy;
 	long long *now_ms;
 	struct order_row *items;
 	size_t n;
@@ -114,7 +114,8 @@ struct order_list {
 static int order_row(void *cls, const struct db_row *row)
 {
 	struct order_list *l = cls;
-	row_copy(row, 0, l->policy, 9);
+	if (row_queue_policy(row, 0, l->policy) < 0)
+		return DB_HARD;
 	*l->now_ms = db_row_int(row, 10);
 	if (db_row_is_null(row, 1))
 		return 0; /* the queue exists, nobody waits */
@@ -133,11 +134,11 @@ static int order_row(void *cls, const struct db_row *row)
 	return 0;
 }
 
-long long repo_explain_order(struct db *db, const char *queue_id, char policy[9], long long *now_ms,
+long long repo_explain_order(struct db *db, const char *queue_id, enum queue_policy *policy, long long *now_ms,
 			     struct order_row **out, size_t *n)
 {
 	struct order_list l = {policy, now_ms, NULL, 0};
-	policy[0] = '\0';
+	*policy = POLICY_PRIORITY;
 	*now_ms = 0;
 	long long rc = db_query(db, STMT_EXPLAIN_ORDER, DB_ARGS(db_str(queue_id)), order_row, &l);
 	if (rc < 0) {
@@ -241,8 +242,7 @@ static int sim_queue_row(void *cls, const struct db_row *row)
 	row_copy(row, 0, q->id, sizeof q->id);
 	row_copy(row, 1, q->name, sizeof q->name);
 	row_copy(row, 2, q->prefix, sizeof q->prefix);
-	row_copy(row, 3, q->policy, sizeof q->policy);
-	return 0;
+	return row_queue_policy(row, 3, &q->policy);
 }
 
 long long repo_sim_queues(struct db *db, struct sim_queue **out, size_t *n)

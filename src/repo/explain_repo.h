@@ -8,6 +8,8 @@
 #include <stddef.h>
 
 #include "common/ids.h"
+#include "common/queue_state.h"
+
 /* Services per queue a forecast averages over (the statements LIMIT 20; RULES_WAIT_SAMPLES). */
 #define FORECAST_SERVICE_SAMPLES 20
 
@@ -56,7 +58,7 @@ struct order_row {
  * policy, in one statement), the policy and the database's clock. Returns 0 when there is no
  * such queue, else > 0; free(*out) (NULL when none wait).
  */
-long long repo_explain_order(struct db *db, const char *queue_id, char policy[9], long long *now_ms,
+long long repo_explain_order(struct db *db, const char *queue_id, enum queue_policy *policy, long long *now_ms,
 			     struct order_row **out, size_t *n);
 
 /* One queue of GET /reports/estimates; the has_* flags are false where nothing was measured. */
@@ -93,7 +95,7 @@ struct sim_queue {
 	char id[UUID_STR_LEN];
 	char name[161];
 	char prefix[4];
-	char policy[9];
+	enum queue_policy policy;
 };
 struct sim_priority {
 	char id[UUID_STR_LEN];

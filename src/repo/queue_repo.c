@@ -10,13 +10,13 @@ const char *const queue_repo_sorts[] = {"created_date", "-created_date", "name",
 
 /* QUEUE_COLUMNS: id, name, prefix, state, policy, user_id, created_date, updated_date,
  * created_seq, waiting, priority ids joined by commas */
-static void read_queue(const struct db_row *row, struct queue_rec *q)
+static int read_queue(const struct db_row *row, struct queue_rec *q)
 {
 	row_copy(row, 0, q->id, sizeof q->id);
 	row_copy(row, 1, q->name, sizeof q->name);
 	row_copy(row, 2, q->prefix, sizeof q->prefix);
-	row_copy(row, 3, q->state, sizeof q->state);
-	row_copy(row, 4, q->policy, sizeof q->policy);
+	if (row_queue_state(row, 3, &q->state) < 0 || row_queue_policy(row, 4, &q->policy) < 0)
+		return DB_HARD;
 	row_copy(row, 5, q->user_id, sizeof q->user_id);
 	row_time(row, 6, q->created_date);
 	row_time(row, 7, q->updated_date);
@@ -32,12 +32,12 @@ static void read_queue(const struct db_row *row, struct queue_rec *q)
 		}
 		ids += len + (ids[len] == ',');
 	}
+	return 0;
 }
 
 static int one_queue(void *cls, const struct db_row *row)
 {
-	read_queue(row, cls);
-	return 0;
+	return read_queue(row, cls);
 }
 
 static int append_queue(void *cls, const struct db_row *row)
@@ -46,14 +46,16 @@ static int append_queue(void *cls, const struct db_row *row)
 	struct queue_rec *slot = row_append(&l->items, &l->n, sizeof *slot);
 	if (!slot)
 		return DB_HARD;
-	read_queue(row, slot);
-	return 0;
+	return read_queue(row, slot);
 }
 
 long long repo_queue_insert(struct db *db, const struct queue_rec *q)
 {
+	const char *state = queue_state_name(q->state), *policy = queue_policy_name(q->policy);
+	if (!state || !policy)
+		return DB_HARD;
 	return db_exec(db, STMT_QUEUE_INSERT,
-		       DB_ARGS(db_str(q->id), db_str(q->name), db_str(q->prefix), db_str(q->state), db_str(q->policy),
+		       DB_ARGS(db_str(q->id), db_str(q->name), db_str(q->prefix), db_str(state), db_str(policy),
 			       db_str(q->user_id[0] ? q->user_id : NULL)));
 }
 
@@ -62,23 +64,19 @@ long long repo_queue_get_by_id(struct db *db, const char *id, struct queue_rec *
 	return db_query(db, STMT_QUEUE_GET_BY_ID, DB_ARGS(db_str(id)), one_queue, out);
 }
 
-struct lock_out {
-	char *state, *policy, *user_id;
-};
-
 static int lock_row(void *cls, const struct db_row *row)
 {
-	struct lock_out *o = cls;
-	row_copy(row, 0, o->state, 8);
-	row_copy(row, 1, o->policy, 9);
-	row_copy(row, 2, o->user_id, UUID_STR_LEN);
+	struct queue_lock *o = cls;
+	if (row_queue_state(row, 0, &o->state) < 0 || row_queue_policy(row, 1, &o->policy) < 0)
+		return DB_HARD;
+	row_copy(row, 2, o->user_id, sizeof o->user_id);
 	return 0;
 }
 
-long long repo_queue_lock(struct db *db, const char *id, char state[8], char policy[9], char user_id[UUID_STR_LEN])
+long long repo_queue_lock(struct db *db, const char *id, struct queue_lock *out)
 {
-	struct lock_out o = {state, policy, user_id};
-	return db_query(db, STMT_QUEUE_LOCK, DB_ARGS(db_str(id)), lock_row, &o);
+	memset(out, 0, sizeof *out);
+	return db_query(db, STMT_QUEUE_LOCK, DB_ARGS(db_str(id)), lock_row, out);
 }
 
 long long repo_queue_list(struct db *db, const struct queue_filter *f, struct queue_list *out, long long *total)
@@ -131,8 +129,11 @@ void queue_list_free(struct queue_list *l)
 
 long long repo_queue_update(struct db *db, const struct queue_rec *q)
 {
+	const char *state = queue_state_name(q->state), *policy = queue_policy_name(q->policy);
+	if (!state || !policy)
+		return DB_HARD;
 	return db_exec(db, STMT_QUEUE_UPDATE,
-		       DB_ARGS(db_str(q->name), db_str(q->prefix), db_str(q->state), db_str(q->policy),
+		       DB_ARGS(db_str(q->name), db_str(q->prefix), db_str(state), db_str(policy),
 			       db_str(q->user_id[0] ? q->user_id : NULL), db_str(q->id)));
 }
 
@@ -157,7 +158,8 @@ static int append_candidate(void *cls, const struct db_row *row)
 		return DB_HARD;
 	row_copy(row, 0, q->id, sizeof q->id);
 	row_copy(row, 1, q->prefix, sizeof q->prefix);
-	row_copy(row, 2, q->policy, sizeof q->policy);
+	if (row_queue_policy(row, 2, &q->policy) < 0)
+		return DB_HARD;
 	q->created_seq = db_row_int(row, 3);
 	q->waiting = db_row_int(row, 4);
 	q->ahead_by_age = db_row_int(row, 5);
@@ -246,8 +248,8 @@ static int append_board(void *cls, const struct db_row *row)
 	memcpy(r->queue_id, id, sizeof id);
 	row_copy(row, 1, r->name, sizeof r->name);
 	row_copy(row, 2, r->prefix, sizeof r->prefix);
-	row_copy(row, 3, r->state, sizeof r->state);
-	row_copy(row, 4, r->policy, sizeof r->policy);
+	if (row_queue_state(row, 3, &r->state) < 0 || row_queue_policy(row, 4, &r->policy) < 0)
+		return DB_HARD;
 	row_copy(row, 5, r->serving_id, sizeof r->serving_id);
 	row_copy(row, 6, r->serving_code, sizeof r->serving_code);
 	row_time(row, 7, r->serving_called);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "common/ids.h"
+#include "common/queue_state.h"
 #include "repo/desk_repo.h"
 
 struct db;
@@ -16,8 +17,8 @@ struct queue_rec {
 	char id[UUID_STR_LEN];
 	char name[161];
 	char prefix[4];
-	char state[8];  /* open | paused | closed */
-	char policy[9]; /* priority | fifo */
+	enum queue_state state;
+	enum queue_policy policy;
 	char user_id[UUID_STR_LEN]; /* "" when none */
 	char created_date[TS_STR_LEN];
 	char updated_date[TS_STR_LEN];
@@ -43,8 +44,14 @@ extern const char *const queue_repo_sorts[];
 
 long long repo_queue_insert(struct db *db, const struct queue_rec *q);
 long long repo_queue_get_by_id(struct db *db, const char *id, struct queue_rec *out);
-/* Locks the queue row; 1 found (state, policy and user_id filled), 0 none. */
-long long repo_queue_lock(struct db *db, const char *id, char state[8], char policy[9], char user_id[UUID_STR_LEN]);
+/* A queue row as locked for an operation on its tickets. */
+struct queue_lock {
+	enum queue_state state;
+	enum queue_policy policy;
+	char user_id[UUID_STR_LEN]; /* the attendant assigned to it; "" when none */
+};
+/* Locks the queue row; 1 found (out filled), 0 none. */
+long long repo_queue_lock(struct db *db, const char *id, struct queue_lock *out);
 long long repo_queue_list(struct db *db, const struct queue_filter *f, struct queue_list *out, long long *total);
 void queue_list_free(struct queue_list *l);
 long long repo_queue_update(struct db *db, const struct queue_rec *q);
@@ -55,7 +62,7 @@ long long repo_queue_set_priorities(struct db *db, const struct queue_rec *q);
 struct queue_candidate {
 	char id[UUID_STR_LEN];
 	char prefix[4];
-	char policy[9];
+	enum queue_policy policy;
 	long long created_seq;
 	long long waiting;
 	long long ahead_by_age;      /* tickets the placed one waits behind under the fifo policy */
@@ -90,8 +97,8 @@ struct board_row {
 	char queue_id[UUID_STR_LEN];
 	char name[161];
 	char prefix[4];
-	char state[8];
-	char policy[9];
+	enum queue_state state;
+	enum queue_policy policy;
 	char serving_id[UUID_STR_LEN]; /* "" when nobody is called */
 	char serving_code[16];
 	char serving_called[TS_STR_LEN];

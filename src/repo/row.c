@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
+
 void row_copy(const struct db_row *row, unsigned col, char *dst, size_t size)
 {
 	const char *s = db_row_str(row, col);
@@ -12,6 +14,47 @@ void row_copy(const struct db_row *row, unsigned col, char *dst, size_t size)
 	if (len)
 		memcpy(dst, s, len);
 	dst[len] = '\0';
+}
+
+/* Column col parsed by parse; -1 for NULL, a name too long for any table or an unknown one. */
+static int row_name(const struct db_row *row, unsigned col, int (*parse)(const char *), const char *what)
+{
+	char name[16];
+	int v = -1;
+	if (!db_row_is_null(row, col) && db_row_len(row, col) < sizeof name) {
+		row_copy(row, col, name, sizeof name);
+		v = parse(name);
+	}
+	if (v < 0)
+		log_err("db: column %u holds no %s this build knows", col, what);
+	return v;
+}
+
+int row_ticket_status(const struct db_row *row, unsigned col, enum ticket_status *out)
+{
+	int v = row_name(row, col, ticket_status_parse, "ticket status");
+	if (v < 0)
+		return DB_HARD;
+	*out = (enum ticket_status)v;
+	return 0;
+}
+
+int row_queue_state(const struct db_row *row, unsigned col, enum queue_state *out)
+{
+	int v = row_name(row, col, queue_state_parse, "queue state");
+	if (v < 0)
+		return DB_HARD;
+	*out = (enum queue_state)v;
+	return 0;
+}
+
+int row_queue_policy(const struct db_row *row, unsigned col, enum queue_policy *out)
+{
+	int v = row_name(row, col, queue_policy_parse, "queue policy");
+	if (v < 0)
+		return DB_HARD;
+	*out = (enum queue_policy)v;
+	return 0;
 }
 
 void row_time(const struct db_row *row, unsigned col, char dst[TS_STR_LEN])

@@ -5,10 +5,20 @@
 #include <stddef.h>
 
 #include "common/ids.h"
+#include "common/queue_state.h"
+#include "common/ticket_status.h"
 #include "repo/db.h"
 
 /* Copies column col into dst (empty for NULL), truncating to size - 1 bytes. */
 void row_copy(const struct db_row *row, unsigned col, char *dst, size_t size);
+/*
+ * The states of the schema's ENUM columns, parsed with their name tables (common/) at this
+ * boundary: 0, or DB_HARD (logged) for NULL or a name the table does not know, which
+ * means the schema and the enum disagree. *out is untouched then.
+ */
+int row_ticket_status(const struct db_row *row, unsigned col, enum ticket_status *out);
+int row_queue_state(const struct db_row *row, unsigned col, enum queue_state *out);
+int row_queue_policy(const struct db_row *row, unsigned col, enum queue_policy *out);
 /* Converts a DATETIME(3) column to RFC 3339 ("" for NULL). */
 void row_time(const struct db_row *row, unsigned col, char dst[TS_STR_LEN]);
 /*

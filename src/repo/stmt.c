@@ -1,6 +1,7 @@
 #include "repo/stmt.h"
 
 #include "repo/queue_order.h"
+#include "repo/ticket_columns.h"
 
 #define S(id, sql) [id] = {#id, sql}
 
@@ -229,7 +230,7 @@ static const struct {
 	  " FROM tickets t JOIN queues p ON p.id = t.queue_id AND p.state IN ('open', 'paused')"
 	  " WHERE t.status = 'waiting') o WHERE o.rn <= 5 ORDER BY o.queue_id, o.rn"),
 
-	/* tickets (ticket_repo.c); TICKET_COLUMNS order in ticket_repo.c */
+	/* tickets (ticket_repo.c); TICKET_COLUMNS: repo/ticket_columns.h */
 	S(STMT_TICKET_PRIORITY_INFO, "SELECT level, max_wait_minutes, state FROM priorities WHERE id = ?"),
 	S(STMT_TICKET_CUSTOMER_STATE, "SELECT state FROM customers WHERE id = ?"),
 	/* The number is taken by one atomic upsert that also hands it back (as the insert id);
@@ -243,10 +244,10 @@ static const struct {
 	  " quoted_wait_low, quoted_wait_high)"
 	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', COALESCE(?, ?),"
 	  " IF(? > 0, COALESCE(?, ?) + INTERVAL ? MINUTE, NULL), ?, ?, ?, ?, ?)"),
-	S(STMT_TICKET_GET_BY_ID, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, d.name, t.due_date, ROUND(UNIX_TIMESTAMP(t.sla_deadline) * 1000), t.quoted_wait_low, t.quoted_wait_high FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id WHERE t.id = ?"),
-	S(STMT_TICKET_GET_FOR_UPDATE, "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, NULL, t.due_date, ROUND(UNIX_TIMESTAMP(t.sla_deadline) * 1000), t.quoted_wait_low, t.quoted_wait_high FROM tickets t WHERE t.id = ? FOR UPDATE"),
+	S(STMT_TICKET_GET_BY_ID, "SELECT " TICKET_COLUMNS " FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id WHERE t.id = ?"),
+	S(STMT_TICKET_GET_FOR_UPDATE, "SELECT " TICKET_COLUMNS_WITH("NULL") " FROM tickets t WHERE t.id = ? FOR UPDATE"),
 	S(STMT_TICKET_LIST,
-	  "SELECT t.id, t.customer_id, t.priority_id, t.queue_id, t.service_date, t.number, t.code, t.status, t.created_date, t.called_date, t.served_date, t.called_by, t.updated_date, t.quoted_wait_seconds, t.issued_queue_id, t.desk_id, d.name, t.due_date, ROUND(UNIX_TIMESTAMP(t.sla_deadline) * 1000), t.quoted_wait_low, t.quoted_wait_high FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id WHERE (? IS NULL OR t.queue_id = ?) AND (? IS NULL OR t.status = ?)"
+	  "SELECT " TICKET_COLUMNS " FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id WHERE (? IS NULL OR t.queue_id = ?) AND (? IS NULL OR t.status = ?)"
 	  " AND (? IS NULL OR t.service_date = ?) AND (? IS NULL OR t.customer_id = ?)"
 	  " ORDER BY CASE WHEN ? = 'created_date' THEN t.created_date END ASC,"
 	  " CASE WHEN ? = '-created_date' THEN t.created_date END DESC, t.created_date ASC, t.id LIMIT ? OFFSET ?"),

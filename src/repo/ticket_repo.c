@@ -6,43 +6,44 @@
 
 #include "repo/db.h"
 #include "repo/row.h"
+#include "repo/ticket_columns.h"
 
 const char *const ticket_repo_sorts[] = {"created_date", "-created_date", NULL};
 
-/* TICKET_COLUMNS: id, customer_id, priority_id, queue_id, service_date, number, code, status,
- * created_date, called_date, served_date, called_by, updated_date, quoted_wait_seconds, issued_queue_id,
- * desk_id, desk name, due_date */
-static void read_ticket(const struct db_row *row, struct ticket_rec *t)
+/* A row of TICKET_COLUMNS (repo/ticket_columns.h). */
+static int read_ticket(const struct db_row *row, struct ticket_rec *t)
 {
-	row_copy(row, 0, t->id, sizeof t->id);
-	row_copy(row, 1, t->customer_id, sizeof t->customer_id);
-	row_copy(row, 2, t->priority_id, sizeof t->priority_id);
-	row_copy(row, 3, t->queue_id, sizeof t->queue_id);
-	row_copy(row, 4, t->service_date, sizeof t->service_date);
-	t->number = db_row_int(row, 5);
-	row_copy(row, 6, t->code, sizeof t->code);
-	row_copy(row, 7, t->status, sizeof t->status);
-	row_time(row, 8, t->created_date);
-	row_time(row, 9, t->called_date);
-	row_time(row, 10, t->served_date);
-	row_copy(row, 11, t->called_by, sizeof t->called_by);
-	row_time(row, 12, t->updated_date);
-	t->quoted_wait_seconds = db_row_int(row, 13);
-	row_copy(row, 14, t->issued_queue_id, sizeof t->issued_queue_id);
-	row_copy(row, 15, t->desk_id, sizeof t->desk_id);
-	row_copy(row, 16, t->desk_name, sizeof t->desk_name);
-	row_time(row, 17, t->due_date);
-	/* SPEC 14: the deadline and the quoted range (statements without them leave "none"). */
-	unsigned ncol = db_row_columns(row);
-	t->sla_deadline_ms = ncol > 18 && !db_row_is_null(row, 18) ? db_row_int(row, 18) : -1;
-	t->quoted_wait_low = ncol > 19 && !db_row_is_null(row, 19) ? db_row_int(row, 19) : -1;
-	t->quoted_wait_high = ncol > 20 && !db_row_is_null(row, 20) ? db_row_int(row, 20) : -1;
+	if (db_row_columns(row) != TC__COUNT)
+		return DB_HARD; /* a statement that does not select TICKET_COLUMNS */
+	row_copy(row, TC_ID, t->id, sizeof t->id);
+	row_copy(row, TC_CUSTOMER_ID, t->customer_id, sizeof t->customer_id);
+	row_copy(row, TC_PRIORITY_ID, t->priority_id, sizeof t->priority_id);
+	row_copy(row, TC_QUEUE_ID, t->queue_id, sizeof t->queue_id);
+	row_copy(row, TC_SERVICE_DATE, t->service_date, sizeof t->service_date);
+	t->number = db_row_int(row, TC_NUMBER);
+	row_copy(row, TC_CODE, t->code, sizeof t->code);
+	if (row_ticket_status(row, TC_STATUS, &t->status) < 0)
+		return DB_HARD;
+	row_time(row, TC_CREATED_DATE, t->created_date);
+	row_time(row, TC_CALLED_DATE, t->called_date);
+	row_time(row, TC_SERVED_DATE, t->served_date);
+	row_copy(row, TC_CALLED_BY, t->called_by, sizeof t->called_by);
+	row_time(row, TC_UPDATED_DATE, t->updated_date);
+	t->quoted_wait_seconds = db_row_int(row, TC_QUOTED_WAIT_SECONDS);
+	row_copy(row, TC_ISSUED_QUEUE_ID, t->issued_queue_id, sizeof t->issued_queue_id);
+	row_copy(row, TC_DESK_ID, t->desk_id, sizeof t->desk_id);
+	row_copy(row, TC_DESK_NAME, t->desk_name, sizeof t->desk_name);
+	row_time(row, TC_DUE_DATE, t->due_date);
+	/* SPEC 14: the deadline and the quoted range; NULL is "none". */
+	t->sla_deadline_ms = db_row_is_null(row, TC_SLA_DEADLINE_MS) ? -1 : db_row_int(row, TC_SLA_DEADLINE_MS);
+	t->quoted_wait_low = db_row_is_null(row, TC_QUOTED_WAIT_LOW) ? -1 : db_row_int(row, TC_QUOTED_WAIT_LOW);
+	t->quoted_wait_high = db_row_is_null(row, TC_QUOTED_WAIT_HIGH) ? -1 : db_row_int(row, TC_QUOTED_WAIT_HIGH);
+	return 0;
 }
 
 static int one_ticket(void *cls, const struct db_row *row)
 {
-	read_ticket(row, cls);
-	return 0;
+	return read_ticket(row, cls);
 }
 
 static int append_ticket(void *cls, const struct db_row *row)
@@ -51,8 +52,7 @@ static int append_ticket(void *cls, const struct db_row *row)
 	struct ticket_rec *slot = row_append(&l->items, &l->n, sizeof *slot);
 	if (!slot)
 		return DB_HARD;
-	read_ticket(row, slot);
-	return 0;
+	return read_ticket(row, slot);
 }
 
 struct prio_out {
@@ -207,7 +207,7 @@ static int take_row(void *cls, const struct db_row *row)
 	t->quoted_wait_seconds = db_row_int(row, 8);
 	row_copy(row, 9, t->issued_queue_id, sizeof t->issued_queue_id);
 	row_time(row, 10, t->due_date);
-	snprintf(t->status, sizeof t->status, "waiting");
+	t->status = TICKET_WAITING;
 	row_copy(row, 11, o->now, sizeof o->now);
 	t->sla_deadline_ms = db_row_is_null(row, 12) ? -1 : db_row_int(row, 12);
 	t->quoted_wait_low = db_row_is_null(row, 13) ? -1 : db_row_int(row, 13);
@@ -237,10 +237,13 @@ long long repo_ticket_mark_called(struct db *db, const char *id, const char *use
 			       db_str(desk_id && *desk_id ? desk_id : NULL), db_str(when), db_str(id)));
 }
 
-long long repo_ticket_set_status(struct db *db, const char *id, const char *from, const char *to)
+long long repo_ticket_set_status(struct db *db, const char *id, enum ticket_status from, enum ticket_status to)
 {
+	const char *f = ticket_status_name(from), *t = ticket_status_name(to);
+	if (!f || !t)
+		return DB_HARD;
 	return db_exec(db, STMT_TICKET_SET_STATUS,
-		       DB_ARGS(db_str(to), db_str(to), db_str(to), db_str(to), db_str(to), db_str(id), db_str(from)));
+		       DB_ARGS(db_str(t), db_str(t), db_str(t), db_str(t), db_str(t), db_str(id), db_str(f)));
 }
 
 long long repo_ticket_recall(struct db *db, const char *id)
@@ -248,9 +251,12 @@ long long repo_ticket_recall(struct db *db, const char *id)
 	return db_exec(db, STMT_TICKET_RECALL, DB_ARGS(db_str(id)));
 }
 
-long long repo_ticket_move(struct db *db, const char *id, const char *from_status, const char *queue_id)
+long long repo_ticket_move(struct db *db, const char *id, enum ticket_status from_status, const char *queue_id)
 {
-	return db_exec(db, STMT_TICKET_MOVE, DB_ARGS(db_str(queue_id), db_str(id), db_str(from_status)));
+	const char *from = ticket_status_name(from_status);
+	if (!from)
+		return DB_HARD;
+	return db_exec(db, STMT_TICKET_MOVE, DB_ARGS(db_str(queue_id), db_str(id), db_str(from)));
 }
 
 struct waiting_list {
@@ -412,9 +418,8 @@ static int public_row(void *cls, const struct db_row *row)
 	row_copy(row, 1, p->code, sizeof p->code);
 	row_copy(row, 2, p->queue_id, sizeof p->queue_id);
 	row_copy(row, 3, p->queue_name, sizeof p->queue_name);
-	row_copy(row, 4, p->status, sizeof p->status);
 	row_copy(row, 5, p->desk_name, sizeof p->desk_name);
-	return 0;
+	return row_ticket_status(row, 4, &p->status);
 }
 
 long long repo_ticket_public(struct db *db, const char *id, struct public_ticket *out)

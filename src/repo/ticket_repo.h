@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "common/ids.h"
+#include "common/ticket_status.h"
 
 struct db;
 
@@ -17,7 +18,7 @@ struct ticket_rec {
 	char service_date[11];
 	long long number;
 	char code[16];
-	char status[10];
+	enum ticket_status status;
 	char created_date[TS_STR_LEN];
 	char called_date[TS_STR_LEN]; /* "" when not called */
 	char served_date[TS_STR_LEN];
@@ -90,10 +91,10 @@ long long repo_ticket_take(struct db *db, const char *queue_id, bool steal, enum
 long long repo_ticket_mark_called(struct db *db, const char *id, const char *user_id, const char *queue_id,
 				  const char *desk_id, const char *at);
 /* Changes status from -> to (guarded); served_date/called_date follow. 1 changed, 0 lost race. */
-long long repo_ticket_set_status(struct db *db, const char *id, const char *from, const char *to);
+long long repo_ticket_set_status(struct db *db, const char *id, enum ticket_status from, enum ticket_status to);
 long long repo_ticket_recall(struct db *db, const char *id);
 /* Moves a ticket in status from to queue_id as waiting. */
-long long repo_ticket_move(struct db *db, const char *id, const char *from_status, const char *queue_id);
+long long repo_ticket_move(struct db *db, const char *id, enum ticket_status from_status, const char *queue_id);
 
 struct waiting_ticket {
 	char id[UUID_STR_LEN];
@@ -142,7 +143,7 @@ struct public_ticket {
 	char code[16];
 	char queue_id[UUID_STR_LEN];
 	char queue_name[161];
-	char status[10];
+	enum ticket_status status;
 	char desk_name[161]; /* the desk that called it ("" when none) */
 };
 long long repo_ticket_public(struct db *db, const char *id, struct public_ticket *out);

@@ -212,7 +212,7 @@ static enum app_err book_in_tx(struct db *db, void *cls)
 	}
 	if (fe->n)
 		return APP_INVALID;
-	if (strcmp(t->q.state, "closed") == 0) {
+	if (t->q.state == QUEUE_CLOSED) {
 		t->why = "The queue is closed.";
 		return APP_CONFLICT;
 	}
@@ -434,7 +434,7 @@ enum app_err svc_availability(struct svc_app *app, const char *queue_id, const c
 	if (!q)
 		return APP_INTERNAL;
 	enum app_err e = queue_exists(app->db, queue_id, q);
-	bool open = e == APP_OK && strcmp(q->state, "open") == 0;
+	bool open = e == APP_OK && q->state == QUEUE_OPEN;
 	free(q);
 	if (e != APP_OK)
 		return e;

@@ -26,7 +26,7 @@ enum app_err svc_explain_order(struct svc_app *app, const char *queue_id, struct
 	struct order_row *rows = NULL;
 	size_t n = 0;
 	memset(out, 0, sizeof *out);
-	long long rc = repo_explain_order(app->db, queue_id, out->policy, &out->generated_ms, &rows, &n);
+	long long rc = repo_explain_order(app->db, queue_id, &out->policy, &out->generated_ms, &rows, &n);
 	if (rc <= 0)
 		return rc < 0 ? db_app_err(rc) : APP_NOT_FOUND;
 	char today[11];
@@ -53,7 +53,7 @@ enum app_err svc_explain_order(struct svc_app *app, const char *queue_id, struct
 		due[i] = rows[i].due_ms;
 		overdue[i] = rows[i].overdue;
 	}
-	forecast_reasons(strcmp(out->policy, "priority") == 0, due, overdue, n, reasons);
+	forecast_reasons(out->policy == POLICY_PRIORITY, due, overdue, n, reasons);
 	for (size_t i = 0; i < n; i++) {
 		struct explain_item *it = &out->items[i];
 		it->rank = (long long)i + 1;

@@ -26,7 +26,7 @@ struct explain_item {
 
 /* Free with explain_order_free. */
 struct explain_order {
-	char policy[9];
+	enum queue_policy policy;
 	long long generated_ms; /* the database's clock when the order was read */
 	struct explain_item *items;
 	size_t n;

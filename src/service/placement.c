@@ -9,7 +9,7 @@
 
 long long placement_candidate_ahead(const struct queue_candidate *c)
 {
-	return strcmp(c->policy, "fifo") == 0 ? c->ahead_by_age : c->ahead_by_priority;
+	return c->policy == POLICY_FIFO ? c->ahead_by_age : c->ahead_by_priority;
 }
 
 enum app_err placement_ahead_in(struct db *db, const struct placed_ticket *t, const char *queue_id,
@@ -74,7 +74,7 @@ enum app_err placement_drain_queue(struct db *db, const char *queue_id, const ch
 		e = placement_choose(db, &moving, queue_id, &to);
 		if (e != APP_OK)
 			break;
-		rc = repo_ticket_move(db, waiting[i].id, "waiting", to.id);
+		rc = repo_ticket_move(db, waiting[i].id, TICKET_WAITING, to.id);
 		if (rc >= 0)
 			rc = repo_event_insert(db, waiting[i].id, "transferred", queue_id, to.id, user_id, "queue_closed");
 		if (rc < 0)

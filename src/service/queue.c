@@ -13,8 +13,6 @@ void queue_input_free(struct queue_input *in)
 {
 	free(in->name);
 	free(in->prefix);
-	free(in->state);
-	free(in->policy);
 	free(in->user_id);
 	strlist_free(&in->priority_ids);
 	memset(in, 0, sizeof *in);
@@ -52,10 +50,10 @@ static void apply_input(struct queue_rec *q, const struct queue_input *in)
 		snprintf(q->name, sizeof q->name, "%s", in->name);
 	if (in->prefix)
 		snprintf(q->prefix, sizeof q->prefix, "%s", in->prefix);
-	if (in->state)
-		snprintf(q->state, sizeof q->state, "%s", in->state);
-	if (in->policy)
-		snprintf(q->policy, sizeof q->policy, "%s", in->policy);
+	if (in->has_state)
+		q->state = in->state;
+	if (in->has_policy)
+		q->policy = in->policy;
 	if (in->user_id_present)
 		snprintf(q->user_id, sizeof q->user_id, "%s", in->user_id ? in->user_id : "");
 	if (in->priority_ids_present) {
@@ -80,8 +78,8 @@ static enum app_err create_in_tx(struct db *db, void *cls)
 	struct queue_rec *q = t->out;
 	memset(q, 0, sizeof *q);
 	ids_uuid_v4(q->id);
-	snprintf(q->state, sizeof q->state, "open");
-	snprintf(q->policy, sizeof q->policy, "priority");
+	q->state = QUEUE_OPEN;
+	q->policy = POLICY_PRIORITY;
 	apply_input(q, t->in);
 	long long rc = repo_queue_insert(db, q);
 	if (rc >= 0)
@@ -125,8 +123,8 @@ struct update_tx {
 static enum app_err update_in_tx(struct db *db, void *cls)
 {
 	struct update_tx *t = cls;
-	char state[8], policy[9], owner[UUID_STR_LEN];
-	long long rc = repo_queue_lock(db, t->id, state, policy, owner);
+	struct queue_lock locked;
+	long long rc = repo_queue_lock(db, t->id, &locked);
 	if (rc <= 0)
 		return rc < 0 ? db_app_err(rc) : APP_NOT_FOUND;
 	enum app_err e = check_refs(db, t->in, t->fe);
@@ -136,7 +134,7 @@ static enum app_err update_in_tx(struct db *db, void *cls)
 	rc = repo_queue_get_by_id(db, t->id, q);
 	if (rc < 0)
 		return db_app_err(rc);
-	bool closing = strcmp(state, "closed") != 0 && t->in->state && strcmp(t->in->state, "closed") == 0;
+	bool closing = locked.state != QUEUE_CLOSED && t->in->has_state && t->in->state == QUEUE_CLOSED;
 	apply_input(q, t->in);
 	rc = repo_queue_update(db, q);
 	if (rc >= 0 && t->in->priority_ids_present)

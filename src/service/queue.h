@@ -12,7 +12,11 @@
 
 /* Create and patch input; NULL/absent members keep the current value on patch. */
 struct queue_input {
-	char *name, *prefix, *state, *policy, *user_id;
+	char *name, *prefix, *user_id;
+	enum queue_state state;
+	bool has_state;
+	enum queue_policy policy;
+	bool has_policy;
 	bool user_id_present; /* user_id given (NULL = unassign) */
 	struct strlist priority_ids;
 	bool priority_ids_present;

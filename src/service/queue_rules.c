@@ -5,15 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/name_table.h"
 
-static const char *const status_names[TICKET_STATUS__MAX] = {
-	[TICKET_WAITING] = "waiting",
-	[TICKET_CALLED] = "called",
-	[TICKET_SERVED] = "served",
-	[TICKET_NO_SHOW] = "no_show",
-	[TICKET_CANCELLED] = "cancelled",
-	[TICKET_EXPIRED] = "expired",
-};
 
 static const char *const op_names[TICKET_OP__MAX] = {
 	[TICKET_OP_CALL] = "call",
@@ -64,53 +57,9 @@ static const unsigned char transitions[TICKET_STATUS__MAX][TICKET_OP__MAX] = {
 };
 #undef TO
 
-static const char *const policy_names[] = {
-	[POLICY_PRIORITY] = "priority",
-	[POLICY_FIFO] = "fifo",
-};
-
-static const char *const queue_state_names[] = {
-	[QUEUE_OPEN] = "open",
-	[QUEUE_PAUSED] = "paused",
-	[QUEUE_CLOSED] = "closed",
-};
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Enums may be signed or unsigned; compare as unsigned so negatives are out of range too. */
-static const char *name_of(const char *const *names, size_t n, unsigned v)
-{
-	return v < n ? names[v] : NULL;
-}
-
-static int parse_name(const char *const *names, size_t n, const char *s)
-{
-	if (s == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (names[i] != NULL && strcmp(names[i], s) == 0)
-			return (int)i;
-	return -1;
-}
-
-const char *ticket_status_name(enum ticket_status s)
-{
-	return name_of(status_names, NELEM(status_names), (unsigned)s);
-}
-
-int ticket_status_parse(const char *s)
-{
-	return parse_name(status_names, NELEM(status_names), s);
-}
-
-bool ticket_status_is_final(enum ticket_status s)
-{
-	return s == TICKET_SERVED || s == TICKET_NO_SHOW || s == TICKET_CANCELLED || s == TICKET_EXPIRED;
-}
-
 const char *ticket_op_name(enum ticket_op op)
 {
-	return name_of(op_names, NELEM(op_names), (unsigned)op);
+	return name_table_get(op_names, NAME_TABLE_LEN(op_names), (unsigned)op);
 }
 
 bool ticket_transition(enum ticket_status from, enum ticket_op op, enum ticket_status *to)
@@ -127,28 +76,9 @@ bool ticket_transition(enum ticket_status from, enum ticket_op op, enum ticket_s
 
 const char *ticket_op_event(enum ticket_op op)
 {
-	return name_of(op_events, NELEM(op_events), (unsigned)op);
+	return name_table_get(op_events, NAME_TABLE_LEN(op_events), (unsigned)op);
 }
 
-const char *queue_policy_name(enum queue_policy p)
-{
-	return name_of(policy_names, NELEM(policy_names), (unsigned)p);
-}
-
-int queue_policy_parse(const char *s)
-{
-	return parse_name(policy_names, NELEM(policy_names), s);
-}
-
-const char *queue_state_name(enum queue_state s)
-{
-	return name_of(queue_state_names, NELEM(queue_state_names), (unsigned)s);
-}
-
-int queue_state_parse(const char *s)
-{
-	return parse_name(queue_state_names, NELEM(queue_state_names), s);
-}
 
 /* Three-way comparison without the overflow of a subtraction. */
 static int cmp_ll(long long a, long long b)

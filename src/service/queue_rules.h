@@ -10,34 +10,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/queue_state.h"
+#include "common/ticket_status.h"
+
 /* How many served tickets of the day the wait estimate averages over (SPEC 3). */
 #define RULES_WAIT_SAMPLES 20
 
 /* Bytes a ticket code can need: 3-letter prefix, dash, 19 digits of a long, NUL. */
 #define RULES_CODE_MAX 24
-
-enum ticket_status {
-	TICKET_WAITING,
-	TICKET_CALLED,
-	TICKET_SERVED,
-	TICKET_NO_SHOW,
-	TICKET_CANCELLED,
-	TICKET_EXPIRED,
-	TICKET_STATUS__MAX
-};
-
-/*
- * The API/database spelling of s: "waiting", "called", "served", "no_show",
- * "cancelled", "expired". Returns a static string, or NULL for a value outside
- * the enum.
- */
-const char *ticket_status_name(enum ticket_status s);
-
-/* Inverse of ticket_status_name (exact, case-sensitive). Returns -1 for NULL or an unknown name. */
-int ticket_status_parse(const char *s);
-
-/* true for served, no_show, cancelled and expired, which allow no operation (SPEC 3: 409). */
-bool ticket_status_is_final(enum ticket_status s);
 
 enum ticket_op {
 	TICKET_OP_CALL,
@@ -79,20 +59,6 @@ bool ticket_transition(enum ticket_status from, enum ticket_op op, enum ticket_s
  * not by an op.) Static string, or NULL for a value outside the enum.
  */
 const char *ticket_op_event(enum ticket_op op);
-
-enum queue_policy { POLICY_PRIORITY, POLICY_FIFO };
-
-/* "priority" or "fifo"; NULL for a value outside the enum. */
-const char *queue_policy_name(enum queue_policy p);
-/* Inverse of queue_policy_name (exact, case-sensitive); -1 for NULL or unknown. */
-int queue_policy_parse(const char *s);
-
-enum queue_state { QUEUE_OPEN, QUEUE_PAUSED, QUEUE_CLOSED };
-
-/* "open", "paused" or "closed"; NULL for a value outside the enum. */
-const char *queue_state_name(enum queue_state s);
-/* Inverse of queue_state_name (exact, case-sensitive); -1 for NULL or unknown. */
-int queue_state_parse(const char *s);
 
 /*
  * The order inside a queue (fifo and priority, overdue first) is not here: it is written

@@ -245,7 +245,7 @@ enum app_err svc_simulate(struct svc_app *app, const char *from, const char *to,
 		for (size_t k = 0; k < ndesks; k++)
 			if (strcmp(desks[k].queue_id, queues[q].id) == 0)
 				override = desks[k].desks;
-		bool fifo = strcmp(queues[q].policy, "fifo") == 0;
+		bool fifo = queues[q].policy == POLICY_FIFO;
 		for (size_t start = 0; start < nr;) {
 			size_t end = start;
 			while (end < nr && strcmp(rows[end].queue_id, rows[start].queue_id) == 0 &&

@@ -8,6 +8,7 @@
 #include "repo/desk_repo.h"
 #include "repo/explain_repo.h"
 #include "service/catalog.h"
+#include "service/customer.h"
 #include "service/explain.h"
 #include "service/placement.h"
 
@@ -30,7 +31,7 @@ static enum app_err add_standing(struct svc_app *app, struct db *db, struct tick
 	v->position = v->estimated_wait_seconds = 0;
 	v->estimated_wait_range.low = v->estimated_wait_range.high = 0;
 	v->at_risk = false;
-	if (strcmp(v->t.status, "waiting") != 0)
+	if (v->t.status != TICKET_WAITING)
 		return APP_OK;
 	long long rc = repo_ticket_position(db, v->t.id, &v->position);
 	if (rc < 0)
@@ -60,12 +61,11 @@ struct register_tx {
 	struct svc_app *app;
 	const struct svc_actor *who;
 	const struct ticket_request *r;
-	ticket_pre_fn pre;
-	void *pre_cls;
 	struct field_errors *fe;
 	struct ticket_view *out;
 	bool replayed;
 	const struct ticket_hooks *hooks; /* NULL: none */
+	struct customer_rec customer;     /* the inline customer as upserted */
 };
 
 /* Adds the field error for a customer_id that does not name an active customer (NULL: none). */
@@ -100,7 +100,7 @@ static enum app_err check_chosen_queue(struct db *db, const char *queue_id, cons
 		field_errors_add(fe, "queue_id", "does not serve this priority");
 		return APP_INVALID;
 	}
-	return strcmp(q->state, "open") == 0 ? APP_OK : APP_CONFLICT;
+	return q->state == QUEUE_OPEN ? APP_OK : APP_CONFLICT;
 }
 
 /* What registration works out before it takes a number: shared with POST /tickets/quote. */
@@ -114,33 +114,43 @@ struct prepared_ticket {
 };
 
 /*
- * The checks, the placement and the quote of a registration: the priority must be active,
- * the customer (after pre, when given, has upserted an inline one) active, a chosen queue
- * open and serving the priority; otherwise placement picks the queue. Writes nothing itself.
+ * Check references: the priority must be active (its facts come from the worker's memo,
+ * service/catalog.h, most of the time). With upserted (registration), an inline customer
+ * (r->customer) is upserted by dni into it. APP_OK with fe still empty goes on to place;
+ * with fe not empty, the customer is checked too and the answer is APP_INVALID.
  */
-static enum app_err prepare_ticket(struct svc_app *app, struct db *db, const struct ticket_request *r,
-				   ticket_pre_fn pre, void *pre_cls, struct field_errors *fe, struct prepared_ticket *pt)
+static enum app_err check_references(struct svc_app *app, struct db *db, const struct ticket_request *r,
+				     struct customer_rec *upserted, struct field_errors *fe,
+				     struct prepared_ticket *pt)
 {
-	long long rc;
-	memset(pt, 0, sizeof *pt);
-	/* The priority's facts come from the worker's memo (service/catalog.h) most of the time. */
 	bool active = false;
-	rc = svc_catalog_priority(app, db, r->priority_id, &pt->level, &pt->max_wait, &active);
+	long long rc = svc_catalog_priority(app, db, r->priority_id, &pt->level, &pt->max_wait, &active);
 	if (rc < 0)
 		return db_app_err(rc);
 	if (rc == 0 || !active)
 		field_errors_add(fe, "priority_id", "does not name an active priority");
 
 	pt->customer_id = r->customer_id;
-	if (pre) {
-		enum app_err e = pre(db, pre_cls, &pt->customer_id);
+	if (r->customer && upserted) {
+		bool created = false;
+		enum app_err e = svc_customer_upsert_by_dni(db, r->customer, upserted, &created);
 		if (e != APP_OK)
 			return e;
+		pt->customer_id = upserted->id;
 	}
 	if (fe->n)
 		return check_customer(db, pt->customer_id, fe);
+	return APP_OK;
+}
 
-	/* The placement query also reports the customer's state and the instant to stamp. */
+/*
+ * Place: a chosen queue must be open and serve the priority; otherwise placement picks
+ * the queue. The placement query also reports the customer's state and the instant to
+ * stamp. A bad customer answers 422 before any 409.
+ */
+static enum app_err place(struct db *db, const struct ticket_request *r, struct field_errors *fe,
+			  struct prepared_ticket *pt)
+{
 	struct placed_ticket fresh = {r->priority_id, pt->level, NULL, r->due_date, NULL, pt->max_wait, pt->customer_id};
 	enum app_err e;
 	if (r->queue_id) {
@@ -159,23 +169,133 @@ static enum app_err prepare_ticket(struct svc_app *app, struct db *db, const str
 	if (e == APP_OK && fe->n)
 		return APP_INVALID;
 	if (e == APP_CONFLICT || e == APP_INVALID) {
-		/* No row told about the customer: a bad one answers 422 before any 409. */
+		/* No row told about the customer. */
 		enum app_err ce = check_customer(db, pt->customer_id, fe);
 		return ce != APP_OK ? ce : e;
 	}
-	if (e != APP_OK)
-		return e;
+	return e;
+}
 
-	/*
-	 * The quote is worked out before the number is taken: the day counter's row stays locked
-	 * from the number until COMMIT, and every registration of the queue waits on it.
-	 */
+/*
+ * Quote: the estimated wait at the place, worked out before the number is taken (the day
+ * counter's row stays locked from the number until COMMIT, and every registration of the
+ * queue waits on it).
+ */
+static enum app_err quote(struct svc_app *app, struct db *db, struct prepared_ticket *pt)
+{
 	struct forecast_basis b;
-	e = basis_of(app, db, pt->place.id, &b);
+	enum app_err e = basis_of(app, db, pt->place.id, &b);
 	if (e != APP_OK)
 		return e;
 	pt->quote = forecast_wait(&b, pt->ahead + 1);
 	pt->range = forecast_range_of(&b, pt->ahead + 1);
+	return APP_OK;
+}
+
+/*
+ * The checks, the placement and the quote of a registration (see the three steps above).
+ * Without upserted (a quote) it writes nothing.
+ */
+static enum app_err prepare_ticket(struct svc_app *app, struct db *db, const struct ticket_request *r,
+				   struct customer_rec *upserted, struct field_errors *fe, struct prepared_ticket *pt)
+{
+	memset(pt, 0, sizeof *pt);
+	enum app_err e = check_references(app, db, r, upserted, fe, pt);
+	if (e == APP_OK)
+		e = place(db, r, fe, pt);
+	if (e == APP_OK)
+		e = quote(app, db, pt);
+	return e;
+}
+
+/*
+ * Replay (idempotency): an earlier request with the same key answers again (t->replayed,
+ * t->out loaded); the same key with another body is APP_CONFLICT. APP_OK with
+ * t->replayed false: a new registration.
+ */
+static enum app_err replay(struct register_tx *t, struct db *db, const struct ticket_request *r)
+{
+	t->replayed = false;
+	if (!r->idempotency_key)
+		return APP_OK;
+	char earlier[UUID_STR_LEN], hash[65];
+	long long rc = repo_idem_get(db, t->who->user_id, r->idempotency_key, earlier, hash);
+	if (rc < 0)
+		return db_app_err(rc);
+	if (rc == 0)
+		return APP_OK;
+	if (strcmp(hash, r->request_fingerprint) != 0)
+		return APP_CONFLICT; /* same key, another request */
+	t->replayed = true;
+	return load_view(t->app, db, earlier, t->out);
+}
+
+/* Number and insert: the day's next number of the queue, the row and its "created" event. */
+static enum app_err number_and_insert(struct register_tx *t, struct db *db, const struct ticket_request *r,
+				      const struct prepared_ticket *pt)
+{
+	struct ticket_rec *tk = &t->out->t;
+	char today[11];
+	svc_service_date(today);
+	memset(tk, 0, sizeof *tk);
+	ids_uuid_v4(tk->id);
+	snprintf(tk->customer_id, sizeof tk->customer_id, "%s", pt->customer_id);
+	snprintf(tk->priority_id, sizeof tk->priority_id, "%s", r->priority_id);
+	snprintf(tk->queue_id, sizeof tk->queue_id, "%s", pt->place.id);
+	snprintf(tk->issued_queue_id, sizeof tk->issued_queue_id, "%s", pt->place.id);
+	snprintf(tk->service_date, sizeof tk->service_date, "%s", today);
+	tk->quoted_wait_seconds = pt->quote;
+	tk->quoted_wait_low = pt->range.low;
+	tk->quoted_wait_high = pt->range.high;
+	long long rc = repo_ticket_next_number(db, pt->place.id, tk->service_date, &tk->number);
+	if (rc < 0)
+		return db_app_err(rc);
+	if (rules_format_code(pt->place.prefix, (long)tk->number, tk->code, sizeof tk->code) < 0)
+		return APP_INTERNAL;
+	rc = repo_ticket_insert(db, tk, pt->level, pt->max_wait, r->due_date, pt->place.now);
+	if (rc >= 0)
+		rc = repo_event_insert(db, tk->id, "created", NULL, pt->place.id, t->who->user_id, NULL);
+	return rc < 0 ? db_app_err(rc) : APP_OK;
+}
+
+/*
+ * What is written with the ticket: the `issued` notifications (SPEC 12, which checks the
+ * contacts) and the Idempotency-Key.
+ */
+static enum app_err record_with_ticket(struct register_tx *t, struct db *db, const struct ticket_request *r,
+				       const struct prepared_ticket *pt)
+{
+	const struct ticket_rec *tk = &t->out->t;
+	enum app_err e = notify_ticket_registered(db, t->app->cfg, tk->id, r->notify, pt->ahead + 1, pt->quote, t->fe);
+	if (e != APP_OK || !r->idempotency_key)
+		return e;
+	long long rc = repo_idem_insert(db, t->who->user_id, r->idempotency_key, tk->id, r->request_fingerprint);
+	/* A concurrent twin inserted the key first: run again and answer with its ticket. */
+	if (rc == DB_CONFLICT)
+		return APP_RETRY;
+	return rc < 0 ? db_app_err(rc) : APP_OK;
+}
+
+/*
+ * The answer: the row as stored (no read back: its times are place.now and r->due_date)
+ * and the standing it was quoted with.
+ */
+static enum app_err answer_as_stored(struct register_tx *t, const struct ticket_request *r,
+				     const struct prepared_ticket *pt)
+{
+	struct ticket_rec *tk = &t->out->t;
+	tk->status = TICKET_WAITING;
+	if (ids_db_to_rfc3339(pt->place.now, tk->created_date) < 0 ||
+	    ids_db_to_rfc3339(r->due_date ? r->due_date : pt->place.now, tk->due_date) < 0)
+		return APP_INTERNAL;
+	memcpy(tk->updated_date, tk->created_date, sizeof tk->updated_date);
+	/* As STMT_TICKET_INSERT stores it: due_date + max_wait_minutes, when the priority has an SLA. */
+	long long due_ms = ids_db_to_ms(r->due_date ? r->due_date : pt->place.now);
+	tk->sla_deadline_ms = pt->max_wait > 0 && due_ms >= 0 ? due_ms + pt->max_wait * 60000LL : -1;
+	t->out->position = pt->ahead + 1;
+	t->out->estimated_wait_seconds = pt->quote;
+	t->out->estimated_wait_range = pt->range;
+	t->out->at_risk = forecast_at_risk(ids_now_ms(), pt->quote, tk->sla_deadline_ms >= 0, tk->sla_deadline_ms);
 	return APP_OK;
 }
 
@@ -184,102 +304,24 @@ static enum app_err register_in_tx(struct db *db, void *cls)
 	struct register_tx *t = cls;
 	struct ticket_request req = *t->r;
 	const struct ticket_request *r = &req;
-	struct ticket_rec *tk = &t->out->t;
-	long long rc;
-	t->replayed = false;
-	if (t->hooks && t->hooks->begin) {
-		enum app_err e = t->hooks->begin(db, t->hooks->cls, &req);
-		if (e != APP_OK)
-			return e;
-	}
-
-	if (r->idempotency_key) {
-		char earlier[UUID_STR_LEN], hash[65];
-		rc = repo_idem_get(db, t->who->user_id, r->idempotency_key, earlier, hash);
-		if (rc < 0)
-			return db_app_err(rc);
-		if (rc > 0) {
-			if (strcmp(hash, r->request_fingerprint) != 0)
-				return APP_CONFLICT; /* same key, another request */
-			t->replayed = true;
-			return load_view(t->app, db, earlier, t->out);
-		}
-	}
-
 	struct prepared_ticket pt;
-	enum app_err pe = prepare_ticket(t->app, db, r, t->pre, t->pre_cls, t->fe, &pt);
-	if (pe != APP_OK)
-		return pe;
-	const char *customer_id = pt.customer_id;
-	int level = pt.level, max_wait = pt.max_wait;
-	struct queue_candidate place = pt.place;
-	long long ahead = pt.ahead, quote = pt.quote;
-	char today[11];
-	svc_service_date(today);
-
-	memset(tk, 0, sizeof *tk);
-	ids_uuid_v4(tk->id);
-	snprintf(tk->customer_id, sizeof tk->customer_id, "%s", customer_id);
-	snprintf(tk->priority_id, sizeof tk->priority_id, "%s", r->priority_id);
-	snprintf(tk->queue_id, sizeof tk->queue_id, "%s", place.id);
-	snprintf(tk->issued_queue_id, sizeof tk->issued_queue_id, "%s", place.id);
-	snprintf(tk->service_date, sizeof tk->service_date, "%s", today);
-	tk->quoted_wait_seconds = quote;
-	tk->quoted_wait_low = pt.range.low;
-	tk->quoted_wait_high = pt.range.high;
-	rc = repo_ticket_next_number(db, place.id, tk->service_date, &tk->number);
-	if (rc < 0)
-		return db_app_err(rc);
-	if (rules_format_code(place.prefix, (long)tk->number, tk->code, sizeof tk->code) < 0)
-		return APP_INTERNAL;
-	rc = repo_ticket_insert(db, tk, level, max_wait, r->due_date, place.now);
-	if (rc >= 0)
-		rc = repo_event_insert(db, tk->id, "created", NULL, place.id, t->who->user_id, NULL);
-	if (rc < 0)
-		return db_app_err(rc);
-	/* Notifications (SPEC 12): checks the contacts and writes the `issued` rows with the ticket. */
-	enum app_err ne = notify_ticket_registered(db, t->app->cfg, tk->id, r->notify, ahead + 1, quote, t->fe);
-	if (ne != APP_OK)
-		return ne;
-	if (r->idempotency_key) {
-		rc = repo_idem_insert(db, t->who->user_id, r->idempotency_key, tk->id, r->request_fingerprint);
-		/* A concurrent twin inserted the key first: run again and answer with its ticket. */
-		if (rc == DB_CONFLICT)
-			return APP_RETRY;
-		if (rc < 0)
-			return db_app_err(rc);
-	}
-	/* The row as stored (no read back: its times are place.now and r->due_date) and the
-	 * standing it was quoted with. */
-	snprintf(tk->status, sizeof tk->status, "waiting");
-	snprintf(tk->issued_queue_id, sizeof tk->issued_queue_id, "%s", place.id);
-	if (ids_db_to_rfc3339(place.now, tk->created_date) < 0 ||
-	    ids_db_to_rfc3339(r->due_date ? r->due_date : place.now, tk->due_date) < 0)
-		return APP_INTERNAL;
-	memcpy(tk->updated_date, tk->created_date, sizeof tk->updated_date);
-	/* As STMT_TICKET_INSERT stores it: due_date + max_wait_minutes, when the priority has an SLA. */
-	long long due_ms = ids_db_to_ms(r->due_date ? r->due_date : place.now);
-	tk->sla_deadline_ms = max_wait > 0 && due_ms >= 0 ? due_ms + max_wait * 60000LL : -1;
-	if (t->hooks && t->hooks->done) {
-		enum app_err e = t->hooks->done(db, t->hooks->cls, &t->out->t);
-		if (e != APP_OK)
-			return e;
-	}
-	t->out->position = ahead + 1;
-	t->out->estimated_wait_seconds = quote;
-	t->out->estimated_wait_range = pt.range;
-	t->out->at_risk = forecast_at_risk(ids_now_ms(), quote, t->out->t.sla_deadline_ms >= 0,
-					   t->out->t.sla_deadline_ms);
-	return APP_OK;
-}
-
-enum app_err svc_ticket_register_with(struct svc_app *app, const struct svc_actor *who,
-				      const struct ticket_request *r, ticket_pre_fn pre, void *pre_cls,
-				      struct field_errors *fe, struct ticket_view *out, bool *replayed)
-{
-	struct register_tx t = {app, who, r, pre, pre_cls, fe, out, false, NULL};
-	enum app_err e = db_tx_run(app->db, "ticket register", register_in_tx, &t);
-	*replayed = t.replayed;
+	enum app_err e = APP_OK;
+	t->replayed = false;
+	if (t->hooks && t->hooks->begin)
+		e = t->hooks->begin(db, t->hooks->cls, &req);
+	if (e == APP_OK)
+		e = replay(t, db, r);
+	if (e != APP_OK || t->replayed)
+		return e;
+	e = prepare_ticket(t->app, db, r, &t->customer, t->fe, &pt);
+	if (e == APP_OK)
+		e = number_and_insert(t, db, r, &pt);
+	if (e == APP_OK)
+		e = record_with_ticket(t, db, r, &pt);
+	if (e == APP_OK)
+		e = answer_as_stored(t, r, &pt);
+	if (e == APP_OK && t->hooks && t->hooks->done)
+		e = t->hooks->done(db, t->hooks->cls, &t->out->t);
 	return e;
 }
 
@@ -287,14 +329,17 @@ enum app_err svc_ticket_register_hooked(struct svc_app *app, const struct svc_ac
 					const struct ticket_request *r, const struct ticket_hooks *hooks,
 					struct field_errors *fe, struct ticket_view *out)
 {
-	struct register_tx t = {app, who, r, NULL, NULL, fe, out, false, hooks};
+	struct register_tx t = {.app = app, .who = who, .r = r, .fe = fe, .out = out, .hooks = hooks};
 	return db_tx_run(app->db, "ticket register", register_in_tx, &t);
 }
 
 enum app_err svc_ticket_register(struct svc_app *app, const struct svc_actor *who, const struct ticket_request *r,
 				 struct field_errors *fe, struct ticket_view *out, bool *replayed)
 {
-	return svc_ticket_register_with(app, who, r, NULL, NULL, fe, out, replayed);
+	struct register_tx t = {.app = app, .who = who, .r = r, .fe = fe, .out = out};
+	enum app_err e = db_tx_run(app->db, "ticket register", register_in_tx, &t);
+	*replayed = t.replayed;
+	return e;
 }
 
 struct quote_tx {
@@ -309,7 +354,7 @@ static enum app_err quote_in_tx(struct db *db, void *cls)
 {
 	struct quote_tx *t = cls;
 	struct prepared_ticket pt;
-	enum app_err e = prepare_ticket(t->app, db, t->r, NULL, NULL, t->fe, &pt);
+	enum app_err e = prepare_ticket(t->app, db, t->r, NULL, t->fe, &pt);
 	if (e != APP_OK)
 		return e;
 	struct queue_rec *q = malloc(sizeof *q);
@@ -396,7 +441,7 @@ static enum app_err serve_current(struct db *db, const char *queue_id, const cha
 	}
 	if (rc <= 0)
 		return db_app_err(rc);
-	rc = repo_ticket_set_status(db, current, "called", "served");
+	rc = repo_ticket_set_status(db, current, TICKET_CALLED, TICKET_SERVED);
 	if (rc == 0)
 		return APP_RETRY;
 	if (rc > 0)
@@ -462,7 +507,7 @@ struct call_next_tx {
 static enum app_err call_next_in_tx(struct db *db, void *cls)
 {
 	struct call_next_tx *t = cls;
-	char state[8], policy[9], owner[UUID_STR_LEN];
+	struct queue_lock locked;
 	const char *queue_id = t->queue_id;
 	struct desk_rec desk;
 	enum app_err e;
@@ -474,21 +519,21 @@ static enum app_err call_next_in_tx(struct db *db, void *cls)
 		queue_id = desk.queue_id;
 	}
 	/* One call-next per queue at a time (its desks included); other queues proceed in parallel. */
-	long long rc = repo_queue_lock(db, queue_id, state, policy, owner);
+	long long rc = repo_queue_lock(db, queue_id, &locked);
 	if (rc <= 0)
 		return rc < 0 ? db_app_err(rc) : APP_NOT_FOUND;
 	/* At a desk, being signed in there is the permission (checked above). */
-	e = t->desk_id ? APP_OK : check_owner(db, t->who, queue_id, owner);
+	e = t->desk_id ? APP_OK : check_owner(db, t->who, queue_id, locked.user_id);
 	if (e != APP_OK)
 		return e;
-	if (strcmp(state, "closed") == 0)
+	if (locked.state == QUEUE_CLOSED)
 		return APP_CONFLICT;
 	e = serve_current(db, queue_id, t->desk_id, t->who->user_id);
 	if (e != APP_OK)
 		return e;
 	/* A paused queue takes no new tickets, stolen ones included; it only serves its own. */
 	struct ticket_take taken;
-	e = take_next(db, queue_id, strcmp(policy, "fifo") == 0, strcmp(state, "open") == 0, &taken);
+	e = take_next(db, queue_id, locked.policy == POLICY_FIFO, locked.state == QUEUE_OPEN, &taken);
 	if (e != APP_OK || !taken.ticket.id[0])
 		return e;
 	struct ticket_rec *tk = &taken.ticket;
@@ -503,7 +548,7 @@ static enum app_err call_next_in_tx(struct db *db, void *cls)
 	if (ids_db_to_rfc3339(taken.now, at) < 0)
 		return APP_INTERNAL;
 	t->out->t = *tk;
-	snprintf(t->out->t.status, sizeof t->out->t.status, "called");
+	t->out->t.status = TICKET_CALLED;
 	snprintf(t->out->t.queue_id, sizeof t->out->t.queue_id, "%s", queue_id);
 	snprintf(t->out->t.called_by, sizeof t->out->t.called_by, "%s", t->who->user_id);
 	memcpy(t->out->t.called_date, at, sizeof at);
@@ -568,8 +613,8 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 	long long rc = repo_ticket_get(db, t->id, true, &cur);
 	if (rc <= 0)
 		return rc < 0 ? db_app_err(rc) : APP_NOT_FOUND;
-	enum ticket_status from = (enum ticket_status)ticket_status_parse(cur.status), to;
-	if (!ticket_transition(from, t->op, &to))
+	enum ticket_status to;
+	if (!ticket_transition(cur.status, t->op, &to))
 		return APP_CONFLICT;
 
 	/* A call at a desk calls into the desk's queue; a queue named as well must be that one. */
@@ -592,21 +637,21 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 
 	/* The queue whose attendant may act: the target for call and transfer, else the ticket's own. */
 	const char *acting_queue = (t->op == TICKET_OP_CALL || t->op == TICKET_OP_TRANSFER) ? to_queue : cur.queue_id;
-	char state[8], policy[9], owner[UUID_STR_LEN];
-	rc = repo_queue_lock(db, acting_queue, state, policy, owner);
+	struct queue_lock acting;
+	rc = repo_queue_lock(db, acting_queue, &acting);
 	if (rc < 0)
 		return db_app_err(rc);
 	if (rc == 0)
 		return APP_NOT_FOUND;
 	/* At a desk, being signed in there is the permission (checked above). */
-	e = desk_id ? APP_OK : check_owner(db, t->who, acting_queue, owner);
+	e = desk_id ? APP_OK : check_owner(db, t->who, acting_queue, acting.user_id);
 	if (e != APP_OK && t->op == TICKET_OP_TRANSFER) {
 		/* Sending a ticket away is also up to the attendant of the queue it leaves. */
-		char s2[8], p2[9], owner2[UUID_STR_LEN];
-		rc = repo_queue_lock(db, cur.queue_id, s2, p2, owner2);
+		struct queue_lock leaving;
+		rc = repo_queue_lock(db, cur.queue_id, &leaving);
 		if (rc < 0)
 			return db_app_err(rc);
-		e = check_owner(db, t->who, cur.queue_id, owner2);
+		e = check_owner(db, t->who, cur.queue_id, leaving.user_id);
 	}
 	if (e != APP_OK)
 		return e;
@@ -617,7 +662,7 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 	case TICKET_OP_NO_SHOW:
 	case TICKET_OP_CANCEL:
 	case TICKET_OP_REQUEUE:
-		rc = repo_ticket_set_status(db, cur.id, cur.status, ticket_status_name(to));
+		rc = repo_ticket_set_status(db, cur.id, cur.status, to);
 		if (rc == 0)
 			return APP_CONFLICT;
 		if (rc > 0)
@@ -632,7 +677,7 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 		break;
 	case TICKET_OP_TRANSFER:
 		/* Only an open queue takes new tickets. */
-		if (strcmp(state, "open") != 0 || strcmp(t->to_queue, cur.queue_id) == 0)
+		if (acting.state != QUEUE_OPEN || strcmp(t->to_queue, cur.queue_id) == 0)
 			return APP_CONFLICT;
 		e = check_serves(db, t->to_queue, cur.priority_id);
 		if (e != APP_OK)
@@ -644,7 +689,7 @@ static enum app_err apply_in_tx(struct db *db, void *cls)
 			rc = repo_event_insert(db, cur.id, "transferred", cur.queue_id, t->to_queue, user, "manual");
 		break;
 	case TICKET_OP_CALL:
-		if (strcmp(state, "closed") == 0)
+		if (acting.state == QUEUE_CLOSED)
 			return APP_CONFLICT;
 		if (strcmp(to_queue, cur.queue_id) != 0 && (e = check_serves(db, to_queue, cur.priority_id)) != APP_OK)
 			return e;

@@ -12,6 +12,7 @@
 #include "service/forecast.h"
 #include "service/queue_rules.h"
 
+struct customer_input;
 struct notify_request;
 
 /* A ticket as answered: the row plus where it stands now. */
@@ -32,7 +33,10 @@ struct svc_actor {
 
 struct ticket_request {
 	const char *priority_id;
-	const char *customer_id;         /* or, already upserted by the caller, the inline customer's id */
+	const char *customer_id;         /* an existing customer; NULL with customer */
+	/* The inline customer (SPEC: POST /tickets "customer"), checked by the caller with
+	 * svc_customer_validate; registration upserts it by dni in its own transaction. NULL: none. */
+	const struct customer_input *customer;
 	const char *queue_id;            /* NULL: placement decides */
 	const char *idempotency_key;     /* NULL: none */
 	const char *request_fingerprint; /* hex SHA-256 of the request body, for the key */
@@ -41,9 +45,10 @@ struct ticket_request {
 };
 
 /*
- * Issues a ticket. The customer_id must exist; an inline customer is upserted first by the
- * caller inside the same transaction through svc_ticket_register_with (below). *replayed is
- * true when an earlier request with the same Idempotency-Key produced the answer.
+ * Issues a ticket. The customer_id must name an active customer; an inline customer
+ * (r->customer) is upserted by dni first, inside the same transaction, so a refused
+ * registration leaves no customer behind. *replayed is true when an earlier request with
+ * the same Idempotency-Key produced the answer.
  */
 enum app_err svc_ticket_register(struct svc_app *app, const struct svc_actor *who, const struct ticket_request *r,
 				 struct field_errors *fe, struct ticket_view *out, bool *replayed);
@@ -63,12 +68,6 @@ struct ticket_quote {
 };
 enum app_err svc_ticket_quote(struct svc_app *app, const struct ticket_request *r, struct field_errors *fe,
 			      struct ticket_quote *out);
-
-/* Same, with a hook run first inside the transaction (e.g. to upsert the inline customer). */
-typedef enum app_err (*ticket_pre_fn)(struct db *db, void *cls, const char **customer_id);
-enum app_err svc_ticket_register_with(struct svc_app *app, const struct svc_actor *who,
-				      const struct ticket_request *r, ticket_pre_fn pre, void *pre_cls,
-				      struct field_errors *fe, struct ticket_view *out, bool *replayed);
 
 /*
  * Hooks around a registration, inside its transaction: begin runs first and may lock rows

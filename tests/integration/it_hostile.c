@@ -61,7 +61,7 @@ static const struct resource_fields resource_fields[] = {
 	{"desks", {"name", "queue_id", "state", "user_id"}},
 };
 
-static void fresh_uuid(char out[37])
+static void fresh_uuid(char out[UUID_STR_LEN])
 {
 	uuid_t u;
 	uuid_generate_random(u);
@@ -71,7 +71,7 @@ static void fresh_uuid(char out[37])
 /* The route pattern with {id} replaced by id (a fresh UUID when id is NULL). */
 static void route_path(const char *pattern, const char *id, char *out, size_t len)
 {
-	char uuid[37];
+	char uuid[UUID_STR_LEN];
 	const char *brace = strstr(pattern, "{id}");
 	if (!id) {
 		fresh_uuid(uuid);

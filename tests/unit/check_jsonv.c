@@ -717,6 +717,58 @@ START_TEST(test_strlist_free_is_null_safe)
 }
 END_TEST
 
+/* The field macros fill the same members as the positional rows they replaced. */
+static bool check_ok(const char *s)
+{
+	return s != NULL;
+}
+
+START_TEST(test_field_macros_fill_the_members_they_name)
+{
+	static const char *const names[] = {"a", "b", NULL};
+	char *str = NULL, *choice = NULL, *id = NULL;
+	long long n = 0;
+	bool flag = false, seen = false;
+	struct jsonv_strlist ids = {0};
+	struct json_object *obj = NULL;
+	const struct jsonv_field macro[] = {
+		JVF_STR("s", 1, 9, JV_REQUIRED, &str, .check = check_ok, .present = &seen),
+		JVF_INT("n", -1, 5, 0, &n),
+		JVF_BOOL("b", JV_NULLABLE, &flag),
+		JVF_UUID("u", 0, &id),
+		JVF_ENUM("e", names, 0, &choice),
+		JVF_UUIDS("l", 1, 3, 0, &ids),
+		JVF_OBJECT("o", 0, &obj),
+		JVF_READONLY("r", JV_STRING),
+		JVF_IGNORED("i", JV_INT),
+	};
+	const struct jsonv_field positional[] = {
+		{"s", JV_STRING, JV_REQUIRED, 1, 9, NULL, check_ok, &str, &seen},
+		{"n", JV_INT, 0, -1, 5, NULL, NULL, &n, NULL},
+		{"b", JV_BOOL, JV_NULLABLE, 0, 0, NULL, NULL, &flag, NULL},
+		{"u", JV_UUID, 0, 0, 0, NULL, NULL, &id, NULL},
+		{"e", JV_ENUM, 0, 0, 0, names, NULL, &choice, NULL},
+		{"l", JV_UUID_ARRAY, 0, 1, 3, NULL, NULL, &ids, NULL},
+		{"o", JV_OBJECT, 0, 0, 0, NULL, NULL, &obj, NULL},
+		{"r", JV_STRING, JV_READONLY, 0, 0, NULL, NULL, NULL, NULL},
+		{"i", JV_INT, JV_IGNORED, 0, 0, NULL, NULL, NULL, NULL},
+	};
+	ck_assert_uint_eq(sizeof macro / sizeof macro[0], sizeof positional / sizeof positional[0]);
+	for (size_t i = 0; i < sizeof macro / sizeof macro[0]; i++) {
+		const struct jsonv_field *m = &macro[i], *p = &positional[i];
+		ck_assert_str_eq(m->name, p->name);
+		ck_assert_int_eq(m->type, p->type);
+		ck_assert_uint_eq(m->flags, p->flags);
+		ck_assert_int_eq(m->min, p->min);
+		ck_assert_int_eq(m->max, p->max);
+		ck_assert_ptr_eq(m->choices, p->choices);
+		ck_assert_msg(m->check == p->check, "check of %s", m->name);
+		ck_assert_ptr_eq(m->dest, p->dest);
+		ck_assert_ptr_eq(m->present, p->present);
+	}
+}
+END_TEST
+
 static Suite *jsonv_suite(void)
 {
 	Suite *s = suite_create("jsonv");
@@ -754,6 +806,7 @@ static Suite *jsonv_suite(void)
 	tcase_add_test(e, test_extract_frees_partial_output_on_failure);
 	tcase_add_test(e, test_extract_counts_overflowing_errors);
 	tcase_add_test(e, test_strlist_free_is_null_safe);
+	tcase_add_test(e, test_field_macros_fill_the_members_they_name);
 	suite_add_tcase(s, e);
 	return s;
 }

@@ -1,4 +1,4 @@
-/* Queue rules: state machine, ordering, placement, wait estimates, codes and names. */
+/* Queue rules: the state machine, placement, wait estimates and codes (names: check_states.c, the order: tests/db). */
 #include <check.h>
 #include <limits.h>
 #include <math.h>
@@ -103,57 +103,6 @@ START_TEST(test_each_operation_records_its_spec_event_name)
 	ck_assert_ptr_null(ticket_op_name(TICKET_OP__MAX));
 }
 END_TEST
-
-/* ---- names ---- */
-
-START_TEST(test_ticket_status_names_round_trip)
-{
-	const char *names[TICKET_STATUS__MAX] = {"waiting", "called", "served", "no_show", "cancelled", "expired"};
-	for (int s = 0; s < TICKET_STATUS__MAX; s++) {
-		ck_assert_str_eq(ticket_status_name((enum ticket_status)s), names[s]);
-		ck_assert_int_eq(ticket_status_parse(names[s]), s);
-	}
-	ck_assert_ptr_null(ticket_status_name(TICKET_STATUS__MAX));
-	ck_assert_ptr_null(ticket_status_name((enum ticket_status)-1));
-}
-END_TEST
-
-START_TEST(test_queue_policy_and_state_names_round_trip)
-{
-	ck_assert_str_eq(queue_policy_name(POLICY_PRIORITY), "priority");
-	ck_assert_str_eq(queue_policy_name(POLICY_FIFO), "fifo");
-	ck_assert_int_eq(queue_policy_parse("priority"), POLICY_PRIORITY);
-	ck_assert_int_eq(queue_policy_parse("fifo"), POLICY_FIFO);
-	ck_assert_ptr_null(queue_policy_name((enum queue_policy)2));
-
-	ck_assert_str_eq(queue_state_name(QUEUE_OPEN), "open");
-	ck_assert_str_eq(queue_state_name(QUEUE_PAUSED), "paused");
-	ck_assert_str_eq(queue_state_name(QUEUE_CLOSED), "closed");
-	ck_assert_int_eq(queue_state_parse("open"), QUEUE_OPEN);
-	ck_assert_int_eq(queue_state_parse("paused"), QUEUE_PAUSED);
-	ck_assert_int_eq(queue_state_parse("closed"), QUEUE_CLOSED);
-	ck_assert_ptr_null(queue_state_name((enum queue_state)3));
-}
-END_TEST
-
-START_TEST(test_parsers_refuse_unknown_null_and_differently_cased_names)
-{
-	const char *bad[] = {"", "Waiting", "WAITING", "no-show", "waiting ", "fifo\n", "Open", "unknown"};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		ck_assert_int_eq(ticket_status_parse(bad[i]), -1);
-		ck_assert_int_eq(queue_policy_parse(bad[i]), -1);
-		ck_assert_int_eq(queue_state_parse(bad[i]), -1);
-	}
-	ck_assert_int_eq(ticket_status_parse(NULL), -1);
-	ck_assert_int_eq(queue_policy_parse(NULL), -1);
-	ck_assert_int_eq(queue_state_parse(NULL), -1);
-	/* Names of one vocabulary are not accepted by another. */
-	ck_assert_int_eq(queue_state_parse("waiting"), -1);
-	ck_assert_int_eq(ticket_status_parse("open"), -1);
-}
-END_TEST
-
-/* ---- ordering ---- */
 
 /* ---- placement ---- */
 
@@ -310,12 +259,6 @@ static Suite *queue_rules_suite(void)
 	tcase_add_test(tc, test_transition_without_out_param_only_answers_legality);
 	tcase_add_test(tc, test_transition_refuses_values_outside_the_enums);
 	tcase_add_test(tc, test_each_operation_records_its_spec_event_name);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("names");
-	tcase_add_test(tc, test_ticket_status_names_round_trip);
-	tcase_add_test(tc, test_queue_policy_and_state_names_round_trip);
-	tcase_add_test(tc, test_parsers_refuse_unknown_null_and_differently_cased_names);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("placement");
