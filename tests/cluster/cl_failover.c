@@ -391,6 +391,7 @@ static bool run_scenario(const struct scenario *s, struct figures *fg, bool *bro
 START_TEST(test_faults_under_load)
 {
 	set_up();
+	long long started_ms = it_now_ms();
 	pthread_t regs[REGISTRARS], calls[DESKS];
 	static char reg_tokens[REGISTRARS][sizeof token];
 	for (int i = 0; i < REGISTRARS; i++) {
@@ -426,8 +427,11 @@ START_TEST(test_faults_under_load)
 	}
 	if (f)
 		fclose(f);
-	fprintf(stderr, "cluster: %d registrations acknowledged, %d not; %d calls answered, %d failed\n", nissued,
-		nfailed_reg, ncalled, nfailed_call);
+	double secs = (double)(it_now_ms() - started_ms) / 1000.0;
+	fprintf(stderr,
+		"cluster: %d registrations acknowledged, %d not; %d calls answered, %d failed; in %.0f s"
+		" (%.0f registrations and %.0f calls a second, faults included)\n",
+		nissued, nfailed_reg, ncalled, nfailed_call, secs, nissued / secs, ncalled / secs);
 	ck_assert_msg(write_acknowledged(), "cannot write acked.txt / called.txt");
 	ck_assert_msg(ran == NSCENARIOS, "the bed broke in scenario %zu (%s)", ran, scenarios[ran - 1].name);
 	ck_assert_msg(failed == 0, "%d scenario(s) failed", failed);

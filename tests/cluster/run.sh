@@ -70,6 +70,10 @@ cleanup() {
 	fi
 }
 trap cleanup EXIT
+# A timeout (scripts/check's) or Ctrl-C still stops the nodes, hosts and nginx: they run
+# in sessions of their own and would not get the signal.
+trap 'fail "interrupted"; exit 143' TERM
+trap 'fail "interrupted"; exit 130' INT
 
 # ---- ports: a free block on loopback (lib.sh: the layout) ------------------------------
 port_free() { ! ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
