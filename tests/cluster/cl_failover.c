@@ -283,6 +283,7 @@ static void set_up(void)
 
 struct figures {
 	long long reg_back_ms, call_back_ms; /* -1: not within the give-up bound */
+	long long action_ms;                 /* how long fault.sh took to break the bed */
 	int acked, refused;
 };
 
@@ -297,8 +298,10 @@ static void print_figures(FILE *f, const struct scenario *s, const struct figure
 		snprintf(call, sizeof call, "%.1f s", (double)fg->call_back_ms / 1000.0);
 	else
 		snprintf(call, sizeof call, "never");
-	fprintf(f, "  %-40s writes back after %-8s (call-next %s)%s; %d registrations acknowledged, %d not\n", s->name,
-		reg, call, s->single ? "" : " [bootstrap included]", fg->acked, fg->refused);
+	fprintf(f, "  %-40s writes back after %-8s (call-next %s; the fault itself took %.1f s)%s; %d registrations"
+		" acknowledged, %d not\n",
+		s->name, reg, call, (double)fg->action_ms / 1000.0, s->single ? "" : " [bootstrap included]", fg->acked,
+		fg->refused);
 }
 
 /*
@@ -330,6 +333,7 @@ static bool run_scenario(const struct scenario *s, struct figures *fg, bool *bro
 	/* Count only requests sent once the fault surely is in effect; measure from the
 	 * moment it was started (an overestimate by the action's own time). */
 	phase_start(it_now_ms());
+	fg->action_ms = since_ms - fault_ms;
 	bool healed = false;
 	if (s->heal_at_once) {
 		if (!ctl("heal")) {

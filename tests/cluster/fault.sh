@@ -32,10 +32,14 @@ signal_node() {
 	cl_log "SIG$sig to node n$k (pid $pid)"
 }
 
-# After SIGKILL the pid is gone for good; wait for it (bounded) so the heal sees a dead node.
+# After SIGKILL the process is gone for good; wait for it (bounded) so the heal sees a dead
+# node. A zombie counts as dead: it holds no socket and no file any more, and its parent
+# (run.sh, or init for one fault.sh restarted) reaps it when it gets to it.
+# shellcheck disable=SC2317 # called through stack_wait
+gone() { ! kill -0 "$1" 2>/dev/null || [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" = Z ]; }
 wait_dead() {
 	local pid=$1
-	stack_wait 30 sh -c "! kill -0 $pid" || { cl_log "pid $pid survived SIGKILL"; return 1; }
+	stack_wait 30 gone "$pid" || { cl_log "pid $pid survived SIGKILL"; return 1; }
 }
 
 # After all nodes crashed: every grastate.dat says safe_to_bootstrap: 0. Recover each

@@ -178,7 +178,8 @@ host_kill() {
 	pid=$(stack_pid "$dir/run/fcgi-$k.pid")
 	stack_alive "$dir/run/fcgi-$k.pid" turnero-fcgi || { cl_log "turnero host $k is not running"; return 1; }
 	kill -KILL -- "-$pid" || return 1
-	stack_wait 10 sh -c "! kill -0 $pid" || return 1
+	# Dead, or a zombie (no sockets any more) its parent has not reaped yet.
+	stack_wait 10 sh -c "! kill -0 $pid || ps -o stat= -p $pid | grep -q '^Z'" || return 1
 	rm -f "$dir/run/fcgi-$k.pid"
 	cl_log "turnero host $k killed (process group $pid)"
 }
