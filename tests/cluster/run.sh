@@ -62,6 +62,8 @@ cleanup() {
 		# A node the test paused would ignore SIGTERM.
 		node_alive "$k" && kill -CONT "$(node_pid "$k")" 2>/dev/null
 		stack_stop_pid "$dir/n$k/mariadbd.pid" mariadbd 60 2>/dev/null
+		# Interrupted while starting, before mariadbd wrote its pid file.
+		stack_stop_pid "$dir/n$k/spawn.pid" mariadbd 60 2>/dev/null
 	done
 	if [ -n "${TURNERO_KEEP:-}" ] || [ $failures -ne 0 ]; then
 		log "state kept in $dir"
