@@ -424,11 +424,9 @@ START_TEST(test_faults_under_load)
 		pthread_join(calls[i], NULL);
 
 	FILE *f = fopen(it_state_path("figures.txt"), "w");
-	for (size_t i = 0; i < ran; i++) {
-		print_figures(stderr, &scenarios[i], &fg[i]);
-		if (f)
-			print_figures(f, &scenarios[i], &fg[i]);
-	}
+	/* run.sh prints them again at the end. */
+	for (size_t i = 0; i < ran && f; i++)
+		print_figures(f, &scenarios[i], &fg[i]);
 	if (f)
 		fclose(f);
 	double secs = (double)(it_now_ms() - started_ms) / 1000.0;
