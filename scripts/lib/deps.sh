@@ -11,6 +11,9 @@ TURNERO_DEPS=(
 	check libcurl4-openssl-dev valgrind
 	# private stack: database, web server, certificates, health probes, free ports
 	mariadb-server mariadb-client nginx openssl curl iproute2 procps util-linux
+	# make check-cluster (scripts/check runs it): Galera nodes with rsync state transfers
+	# (mariadb-server depends on both; named here because the test needs them)
+	galera-4 rsync
 	# local mail sink (stack.sh): every message as one file in a Maildir
 	python3-aiosmtpd
 	# live updates: nginx's nchan module (turnero-relay links libcurl, listed above)

@@ -50,6 +50,7 @@ static const struct config_key keys[] = {
 	STR(database, user, "turnero"),
 	STR(database, password_file, ""),
 	INT(database, connect_timeout, "5", 1, 300),
+	INT(database, io_timeout, "8", 1, 3600),
 	STR(database, migrations_dir, TURNERO_SQLDIR),
 	STR(auth, secret_file, TURNERO_SYSCONFDIR "/turnero/jwt.secret"),
 	STR(auth, issuer, "turnero"),

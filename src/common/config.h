@@ -26,6 +26,7 @@ struct config {
 		char user[81];
 		char password_file[CONFIG_PATH_MAX];
 		long connect_timeout;
+		long io_timeout;
 		char migrations_dir[CONFIG_PATH_MAX];
 	} database;
 	struct {

@@ -18,7 +18,9 @@
 #define DB_MIN_COLUMN_BUFFER 64
 #define TX_MAX_ATTEMPTS 5
 #define RECONNECT_PAUSE_US 500000LL /* after a failed connect, fail fast for this long */
-#define IO_TIMEOUT_SECONDS 30
+/* Migrations may rewrite big tables: their connection waits longer than a worker's
+ * ([database] io_timeout), as every connection did before that key existed. */
+#define MIGRATION_IO_TIMEOUT_SECONDS 30
 
 struct db {
 	const struct config *cfg;
@@ -102,8 +104,9 @@ static void drop_connection(struct db *db)
 		db->tx_lost = true;
 }
 
-static MYSQL *connect_one(const struct config *cfg, const char *password, unsigned long flags, const char *host,
-			  unsigned port, const char *socket, char *err, size_t errlen)
+static MYSQL *connect_one(const struct config *cfg, const char *password, unsigned long flags,
+			  unsigned io_timeout, const char *host, unsigned port, const char *socket, char *err,
+			  size_t errlen)
 {
 	MYSQL *conn = mysql_init(NULL);
 	if (!conn) {
@@ -111,7 +114,6 @@ static MYSQL *connect_one(const struct config *cfg, const char *password, unsign
 		return NULL;
 	}
 	unsigned int connect_timeout = (unsigned)cfg->database.connect_timeout;
-	unsigned int io_timeout = IO_TIMEOUT_SECONDS;
 	my_bool no = 0;
 	mysql_optionsv(conn, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
 	mysql_optionsv(conn, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
@@ -191,8 +193,14 @@ static int node_usable(MYSQL *conn, char *why, size_t len)
 	return 0;
 }
 
-MYSQL *db_open_connection(const struct config *cfg, const char *password, unsigned long flags, char *err,
-			  size_t errlen)
+/*
+ * io_timeout bounds every read and write on the connection: a node that hangs without
+ * closing its sockets (paused, swapping, cut off behind a firewall that drops packets)
+ * then costs a worker io_timeout, after which the connection counts as lost and the
+ * next one moves down [database] nodes.
+ */
+static MYSQL *open_connection(const struct config *cfg, const char *password, unsigned long flags,
+			      unsigned io_timeout, char *err, size_t errlen)
 {
 	struct db_node nodes[DB_NODES_MAX];
 	int n = db_nodes_parse(cfg->database.nodes, (unsigned)cfg->database.port, nodes, DB_NODES_MAX, err, errlen);
@@ -201,8 +209,8 @@ MYSQL *db_open_connection(const struct config *cfg, const char *password, unsign
 	if (n == 0) {
 		/* One server: host, port and socket as configured (no state probe needed). */
 		const char *socket = cfg->database.socket[0] ? cfg->database.socket : NULL;
-		return connect_one(cfg, password, flags, cfg->database.host, (unsigned)cfg->database.port, socket, err,
-				   errlen);
+		return connect_one(cfg, password, flags, io_timeout, cfg->database.host, (unsigned)cfg->database.port,
+				   socket, err, errlen);
 	}
 	/* The first node that answers and is synced, in the configured order, so every
 	 * worker writes through the same node while it is healthy. */
@@ -211,7 +219,7 @@ MYSQL *db_open_connection(const struct config *cfg, const char *password, unsign
 	for (int i = 0; i < n; i++) {
 		char name[600], why[400];
 		db_node_name(&nodes[i], name, sizeof name);
-		MYSQL *conn = connect_one(cfg, password, flags, nodes[i].socket[0] ? "localhost" : nodes[i].host,
+		MYSQL *conn = connect_one(cfg, password, flags, io_timeout, nodes[i].socket[0] ? "localhost" : nodes[i].host,
 					  nodes[i].port, nodes[i].socket[0] ? nodes[i].socket : NULL, why, sizeof why);
 		if (conn) {
 			int usable = node_usable(conn, why, sizeof why);
@@ -229,6 +237,12 @@ MYSQL *db_open_connection(const struct config *cfg, const char *password, unsign
 		}
 	}
 	return NULL;
+}
+
+MYSQL *db_open_connection(const struct config *cfg, const char *password, unsigned long flags, char *err,
+			  size_t errlen)
+{
+	return open_connection(cfg, password, flags, MIGRATION_IO_TIMEOUT_SECONDS, err, errlen);
 }
 
 int db_load_password(const struct config *cfg, char *buf, size_t size, char *err, size_t errlen)
@@ -261,8 +275,8 @@ static int ensure_connected(struct db *db)
 		db->password_loaded = true;
 	}
 	metrics_db_round_trip(); /* a connect is several; counted as one */
-	db->conn = db_open_connection(db->cfg, db->has_password ? db->password : NULL, CLIENT_FOUND_ROWS, err,
-				      sizeof err);
+	db->conn = open_connection(db->cfg, db->has_password ? db->password : NULL, CLIENT_FOUND_ROWS,
+				   (unsigned)db->cfg->database.io_timeout, err, sizeof err);
 	if (!db->conn) {
 		log_warn("%s", err);
 		metrics_db_error();

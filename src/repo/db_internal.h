@@ -7,7 +7,8 @@
 
 #include "common/config.h"
 
-/* Opens a configured connection (utf8mb4, UTC, strict mode, no auto-reconnect); NULL with err. */
+/* Opens a configured connection (utf8mb4, UTC, strict mode, no auto-reconnect; reads and
+ * writes wait up to 30 s, for migrations); NULL with err. */
 MYSQL *db_open_connection(const struct config *cfg, const char *password, unsigned long flags, char *err,
 			  size_t errlen);
 

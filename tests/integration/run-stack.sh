@@ -64,10 +64,12 @@ trap 'on_signal 143' TERM
 
 # A random free loopback port, so parallel runs rarely collide; a collision
 # between choosing and binding is caught below and retried with another port.
+# Below the kernel's range for outgoing connections (32768-60999), which any
+# client on the machine may take at any moment.
 free_port() {
 	local i candidate
 	for ((i = 0; i < 100; i++)); do
-		candidate=$((20000 + RANDOM % 20001))
+		candidate=$((20000 + RANDOM % 12000))
 		if [ -z "$(ss -Hltn "sport = :$candidate")" ]; then
 			echo "$candidate"
 			return 0
@@ -95,8 +97,8 @@ for attempt in 1 2 3; do
 	grep -q 'Address already in use' "$state/log/nginx-error.log" 2>/dev/null || break
 	echo "port $port was taken meanwhile; retrying ($attempt)"
 	: >"$state/log/nginx-error.log"
-	# nginx bound its unix socket before failing on the port and left the file behind: the
-	# next start would fail on it instead.
+	# nginx bound its unix socket for the live publisher before failing on the port
+	# and left it behind; the next attempt would fail on it. nginx is not running.
 	rm -f "$state/run/live.sock"
 done
 if [ $started -ne 1 ]; then

@@ -86,6 +86,27 @@ START_TEST(test_config_out_of_range_and_garbage_numbers_are_refused)
 }
 END_TEST
 
+/* A worker waits io_timeout for one exchange with the database, then moves down the
+ * node list: 8 s by default, above Galera's ~6 s eviction of a dead node. */
+START_TEST(test_config_database_io_timeout)
+{
+	struct config cfg;
+	char err[256];
+	write_config("[database]\n");
+	ck_assert_int_eq(config_load(&cfg, path, err, sizeof err), 0);
+	ck_assert_int_eq(cfg.database.io_timeout, 8);
+	unlink(path);
+	write_config("[database]\nio_timeout = 20\n");
+	ck_assert_int_eq(config_load(&cfg, path, err, sizeof err), 0);
+	ck_assert_int_eq(cfg.database.io_timeout, 20);
+	unlink(path);
+	write_config("[database]\nio_timeout = 0\n");
+	ck_assert_int_eq(config_load(&cfg, path, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "io_timeout"));
+	ck_assert_ptr_nonnull(strstr(err, "out of range"));
+}
+END_TEST
+
 START_TEST(test_config_bad_environment_value_names_the_variable)
 {
 	struct config cfg;
@@ -142,6 +163,7 @@ int main(void)
 	tcase_add_test(tc, test_config_defaults_apply_to_missing_keys);
 	tcase_add_test(tc, test_config_environment_overrides_file);
 	tcase_add_test(tc, test_config_unknown_key_is_refused_with_its_name);
+	tcase_add_test(tc, test_config_database_io_timeout);
 	tcase_add_test(tc, test_config_out_of_range_and_garbage_numbers_are_refused);
 	tcase_add_test(tc, test_config_bad_environment_value_names_the_variable);
 	tcase_add_test(tc, test_config_missing_file_is_an_error);
