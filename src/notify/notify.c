@@ -309,7 +309,7 @@ enum app_err notify_on_event(struct db *db, const struct config *cfg, const stru
 }
 
 struct claim_tx {
-	const char *before, *token;
+	const char *before, *channel, *token;
 	struct notify_claim *claim;
 	bool found;
 };
@@ -318,7 +318,7 @@ static enum app_err claim_in_tx(struct db *db, void *cls)
 {
 	struct claim_tx *t = cls;
 	notify_claim_free(t->claim);
-	long long rc = repo_notify_claim(db, t->before, t->token, NOTIFY_LEASE_SECONDS, t->claim);
+	long long rc = repo_notify_claim_channel(db, t->before, t->channel, t->token, NOTIFY_LEASE_SECONDS, t->claim);
 	t->found = rc > 0;
 	return rc < 0 ? db_app_err(rc) : APP_OK;
 }
@@ -374,6 +374,12 @@ static enum app_err send_one(struct db *db, const struct config *cfg, const stru
 
 enum app_err notify_outbox_run(struct db *db, const struct config *cfg, long max, struct notify_run_stats *st)
 {
+	return notify_outbox_run_channel(db, cfg, NULL, max, st);
+}
+
+enum app_err notify_outbox_run_channel(struct db *db, const struct config *cfg, const char *channel, long max,
+				       struct notify_run_stats *st)
+{
 	char start[32];
 	memset(st, 0, sizeof *st);
 	long long rc = repo_notify_now(db, start);
@@ -385,7 +391,7 @@ enum app_err notify_outbox_run(struct db *db, const struct config *cfg, long max
 		struct notify_claim claim;
 		memset(&claim, 0, sizeof claim);
 		ids_uuid_v4(token);
-		struct claim_tx t = {start, token, &claim, false};
+		struct claim_tx t = {start, channel, token, &claim, false};
 		e = db_tx_run(db, "notify claim", claim_in_tx, &t);
 		if (e == APP_OK && t.found)
 			e = send_one(db, cfg, &claim, token, st);
