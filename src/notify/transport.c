@@ -128,8 +128,13 @@ enum notify_send_result notify_smtp_send(const struct config *cfg, const char *t
 		snprintf(err, errlen, "smtp: %s%s%s", curl_easy_strerror(rc), *cerr ? ": " : "", cerr);
 		if (code)
 			snprintf(err + strlen(err), errlen - strlen(err), " (server answered %ld)", code);
-		/* 5xx to a recipient or the message is final (RFC 5321 4.2.1); 4xx is worth a retry. */
-		if ((rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR) && code >= 550 && code < 560)
+		/*
+		 * A 5xx reply is final (RFC 5321 4.2.1), whichever command it answered: the
+		 * recipient, DATA or the message after its final dot (libcurl reports the last as
+		 * a "weird server reply"). 4xx, no reply at all and 53x (the site's login, which
+		 * an operator may fix) are worth a retry.
+		 */
+		if (code >= 500 && code < 600 && code / 10 != 53)
 			result = NOTIFY_PERMANENT;
 	}
 out:
