@@ -247,7 +247,15 @@ static enum app_err near_check(struct db *db, const struct config *cfg, const ch
 		return db_app_err(rc);
 	}
 	for (size_t i = 0; i < n && e == APP_OK; i++) {
-		long long position, wait;
+		long long position = 0, wait;
+		/* The position alone first: the forecast only for the few that are near. */
+		rc = repo_ticket_position(db, cands[i].ticket_id, &position);
+		if (rc < 0) {
+			e = db_app_err(rc);
+			continue;
+		}
+		if (position <= 0 || position > cands[i].ahead)
+			continue;
 		e = standing(db, cfg, cands[i].ticket_id, queue_id, &position, &wait);
 		if (e != APP_OK || position <= 0 || position > cands[i].ahead)
 			continue;
@@ -296,9 +304,15 @@ enum app_err notify_on_event(struct db *db, const struct config *cfg, const stru
 		words_for(&w, cfg, ev->ticket_id, &c, 0, 0, ev->desk_name);
 		e = enqueue_channels(db, cfg, NOTIFY_CALLED, ev->ticket_id, &p, &c, &w.v, ev->seq > 0 ? ev->seq : 1);
 	}
-	/* Positions move in every queue the event touched. */
+	/*
+	 * Positions move in every queue the event touched; but a ticket joining a queue only
+	 * pushes others back (and its own `near` was settled at registration), so a created
+	 * event looks at no queue: otherwise every registration would cost the relay a
+	 * position query per waiting ticket with notify.
+	 */
 	const char *queues[3] = {ev->from_queue_id, ev->to_queue_id, c.queue_id};
-	for (int i = 0; i < 3 && e == APP_OK; i++) {
+	bool moves = strcmp(ev->event, "created") != 0;
+	for (int i = 0; i < 3 && e == APP_OK && moves; i++) {
 		bool seen = !queues[i] || !*queues[i];
 		for (int j = 0; j < i && !seen; j++)
 			seen = queues[j] && strcmp(queues[j], queues[i]) == 0;

@@ -76,9 +76,9 @@ struct notify_event {
 /*
  * Inside the caller's transaction: enqueues what ev calls for. created -> `issued` (when
  * not written at registration), called -> `called` (once per call event), and for the
- * queues the event touched, `near` for each waiting ticket whose position is now <= its
- * ahead (once per ticket). Tickets registered without notify get nothing. Takes no lock
- * on ticket rows.
+ * queues the event touched (none for created: a ticket joining only pushes others back),
+ * `near` for each waiting ticket whose position is now <= its ahead (once per ticket).
+ * Tickets registered without notify get nothing. Takes no lock on ticket rows.
  */
 enum app_err notify_on_event(struct db *db, const struct config *cfg, const struct notify_event *ev);
 
