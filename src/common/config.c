@@ -74,6 +74,7 @@ static const struct config_key keys[] = {
 	STR(notify, templates_dir, TURNERO_SYSCONFDIR "/turnero/templates"),
 	STR(notify, public_base_url, ""),
 	STR(notify, retry_seconds, "5,300,1800,7200,18000,36000"),
+	INT(notify, timeout_seconds, "15", 1, 45),
 	STR(relay, wake_socket, "/run/turnero-relay/wake.sock"),
 	STR(relay, publish_socket, "/run/turnero-live/publish.sock"),
 	STR(relay, metrics_file, "/run/turnero-relay/metrics.prom"),

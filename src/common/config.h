@@ -60,6 +60,7 @@ struct config {
 		char retry_seconds[256];
 		long retry[CONFIG_RETRY_MAX]; /* retry_seconds parsed by config_load */
 		size_t nretry;
+		long timeout_seconds; /* one send, connecting included; below NOTIFY_LEASE_SECONDS */
 	} notify;
 	struct {
 		char wake_socket[CONFIG_PATH_MAX];    /* datagram socket the workers poke after a commit */

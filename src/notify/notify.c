@@ -247,7 +247,15 @@ static enum app_err near_check(struct db *db, const struct config *cfg, const ch
 		return db_app_err(rc);
 	}
 	for (size_t i = 0; i < n && e == APP_OK; i++) {
-		long long position, wait;
+		long long position = 0, wait;
+		/* The position alone first: the forecast only for the few that are near. */
+		rc = repo_ticket_position(db, cands[i].ticket_id, &position);
+		if (rc < 0) {
+			e = db_app_err(rc);
+			continue;
+		}
+		if (position <= 0 || position > cands[i].ahead)
+			continue;
 		e = standing(db, cfg, cands[i].ticket_id, queue_id, &position, &wait);
 		if (e != APP_OK || position <= 0 || position > cands[i].ahead)
 			continue;
@@ -296,9 +304,15 @@ enum app_err notify_on_event(struct db *db, const struct config *cfg, const stru
 		words_for(&w, cfg, ev->ticket_id, &c, 0, 0, ev->desk_name);
 		e = enqueue_channels(db, cfg, NOTIFY_CALLED, ev->ticket_id, &p, &c, &w.v, ev->seq > 0 ? ev->seq : 1);
 	}
-	/* Positions move in every queue the event touched. */
+	/*
+	 * Positions move in every queue the event touched; but a ticket joining a queue only
+	 * pushes others back (and its own `near` was settled at registration), so a created
+	 * event looks at no queue: otherwise every registration would cost the relay a
+	 * position query per waiting ticket with notify.
+	 */
 	const char *queues[3] = {ev->from_queue_id, ev->to_queue_id, c.queue_id};
-	for (int i = 0; i < 3 && e == APP_OK; i++) {
+	bool moves = strcmp(ev->event, "created") != 0;
+	for (int i = 0; i < 3 && e == APP_OK && moves; i++) {
 		bool seen = !queues[i] || !*queues[i];
 		for (int j = 0; j < i && !seen; j++)
 			seen = queues[j] && strcmp(queues[j], queues[i]) == 0;
@@ -309,7 +323,7 @@ enum app_err notify_on_event(struct db *db, const struct config *cfg, const stru
 }
 
 struct claim_tx {
-	const char *before, *token;
+	const char *before, *channel, *token;
 	struct notify_claim *claim;
 	bool found;
 };
@@ -318,7 +332,7 @@ static enum app_err claim_in_tx(struct db *db, void *cls)
 {
 	struct claim_tx *t = cls;
 	notify_claim_free(t->claim);
-	long long rc = repo_notify_claim(db, t->before, t->token, NOTIFY_LEASE_SECONDS, t->claim);
+	long long rc = repo_notify_claim_channel(db, t->before, t->channel, t->token, NOTIFY_LEASE_SECONDS, t->claim);
 	t->found = rc > 0;
 	return rc < 0 ? db_app_err(rc) : APP_OK;
 }
@@ -374,6 +388,12 @@ static enum app_err send_one(struct db *db, const struct config *cfg, const stru
 
 enum app_err notify_outbox_run(struct db *db, const struct config *cfg, long max, struct notify_run_stats *st)
 {
+	return notify_outbox_run_channel(db, cfg, NULL, max, st);
+}
+
+enum app_err notify_outbox_run_channel(struct db *db, const struct config *cfg, const char *channel, long max,
+				       struct notify_run_stats *st)
+{
 	char start[32];
 	memset(st, 0, sizeof *st);
 	long long rc = repo_notify_now(db, start);
@@ -385,7 +405,7 @@ enum app_err notify_outbox_run(struct db *db, const struct config *cfg, long max
 		struct notify_claim claim;
 		memset(&claim, 0, sizeof claim);
 		ids_uuid_v4(token);
-		struct claim_tx t = {start, token, &claim, false};
+		struct claim_tx t = {start, channel, token, &claim, false};
 		e = db_tx_run(db, "notify claim", claim_in_tx, &t);
 		if (e == APP_OK && t.found)
 			e = send_one(db, cfg, &claim, token, st);

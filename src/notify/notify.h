@@ -76,9 +76,9 @@ struct notify_event {
 /*
  * Inside the caller's transaction: enqueues what ev calls for. created -> `issued` (when
  * not written at registration), called -> `called` (once per call event), and for the
- * queues the event touched, `near` for each waiting ticket whose position is now <= its
- * ahead (once per ticket). Tickets registered without notify get nothing. Takes no lock
- * on ticket rows.
+ * queues the event touched (none for created: a ticket joining only pushes others back),
+ * `near` for each waiting ticket whose position is now <= its ahead (once per ticket).
+ * Tickets registered without notify get nothing. Takes no lock on ticket rows.
  */
 enum app_err notify_on_event(struct db *db, const struct config *cfg, const struct notify_event *ev);
 
@@ -95,6 +95,10 @@ struct notify_run_stats {
  * once); nothing else sends twice. Returns APP_OK (see st) or the database's error.
  */
 enum app_err notify_outbox_run(struct db *db, const struct config *cfg, long max, struct notify_run_stats *st);
+/* The same for one channel ("email" or "sms"; NULL: both): turnero-relay runs one sender
+ * per channel, so a mail server or gateway that hangs delays only its own messages. */
+enum app_err notify_outbox_run_channel(struct db *db, const struct config *cfg, const char *channel, long max,
+				       struct notify_run_stats *st);
 
 /*
  * A ticket's notifications, oldest first, with `to` masked.
@@ -103,7 +107,8 @@ enum app_err notify_outbox_run(struct db *db, const struct config *cfg, long max
  */
 enum app_err notify_list_for_ticket(struct db *db, const char *ticket_id, struct notify_rec **out, size_t *n);
 
-/* Seconds a claimed notification stays reserved for its sender. */
+/* Seconds a claimed notification stays reserved for its sender: longer than one attempt
+ * may take ([notify] timeout_seconds is at most 45), so no second sender takes it meanwhile. */
 #define NOTIFY_LEASE_SECONDS 60
 
 #endif

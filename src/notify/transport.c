@@ -9,13 +9,12 @@
 #include "common/strbuf.h"
 #include "notify/message.h"
 
-#define CONNECT_TIMEOUT_S 5L
-#define TOTAL_TIMEOUT_S 15L
+#define CONNECT_TIMEOUT_S 5L /* at most; never more than [notify] timeout_seconds */
 #define SECRET_MAX 4096
 
 static bool curl_ready;
 
-static CURL *easy_new(char *err, size_t errlen)
+static CURL *easy_new(const struct config *cfg, char *err, size_t errlen)
 {
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -30,8 +29,10 @@ static CURL *easy_new(char *err, size_t errlen)
 		return NULL;
 	}
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, TOTAL_TIMEOUT_S);
+	long total = cfg->notify.timeout_seconds;
+	/* A server that accepts and then says nothing, or dribbles, is given up on after total. */
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, total < CONNECT_TIMEOUT_S ? total : CONNECT_TIMEOUT_S);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, total);
 	/* Never through a proxy from the environment: the gateway is configured explicitly. */
 	curl_easy_setopt(c, CURLOPT_PROXY, "");
 	return c;
@@ -95,7 +96,7 @@ enum notify_send_result notify_smtp_send(const struct config *cfg, const char *t
 	snprintf(rcpt_addr, sizeof rcpt_addr, "<%s>", to);
 	char mail_from[340];
 	snprintf(mail_from, sizeof mail_from, "<%s>", from);
-	if (!(c = easy_new(err, errlen)) || !(rcpt = curl_slist_append(NULL, rcpt_addr))) {
+	if (!(c = easy_new(cfg, err, errlen)) || !(rcpt = curl_slist_append(NULL, rcpt_addr))) {
 		if (c)
 			snprintf(err, errlen, "out of memory");
 		goto out;
@@ -127,8 +128,13 @@ enum notify_send_result notify_smtp_send(const struct config *cfg, const char *t
 		snprintf(err, errlen, "smtp: %s%s%s", curl_easy_strerror(rc), *cerr ? ": " : "", cerr);
 		if (code)
 			snprintf(err + strlen(err), errlen - strlen(err), " (server answered %ld)", code);
-		/* 5xx to a recipient or the message is final (RFC 5321 4.2.1); 4xx is worth a retry. */
-		if ((rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR) && code >= 550 && code < 560)
+		/*
+		 * A 5xx reply is final (RFC 5321 4.2.1), whichever command it answered: the
+		 * recipient, DATA or the message after its final dot (libcurl reports the last as
+		 * a "weird server reply"). 4xx, no reply at all and 53x (the site's login, which
+		 * an operator may fix) are worth a retry.
+		 */
+		if (code >= 500 && code < 600 && code / 10 != 53)
 			result = NOTIFY_PERMANENT;
 	}
 out:
@@ -178,7 +184,7 @@ enum notify_send_result notify_sms_send(const struct config *cfg, const char *to
 	}
 	if (read_secret(cfg->notify.sms_auth_file, auth, sizeof auth, err, errlen) < 0)
 		return NOTIFY_RETRY;
-	if (!(c = easy_new(err, errlen)))
+	if (!(c = easy_new(cfg, err, errlen)))
 		goto out;
 	bool json = strcmp(cfg->notify.sms_format, "json") == 0;
 	body = sms_body(c, cfg->notify.sms_format, to, text);

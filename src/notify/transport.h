@@ -1,6 +1,7 @@
 /*
  * Sending one message: email over SMTP/SMTPS and SMS through an HTTP gateway, with
- * libcurl (connect timeout 5 s, 15 s in all). No database, no retries: the outbox
+ * libcurl: connecting takes at most 5 s and the whole exchange at most [notify]
+ * timeout_seconds (default 15). No database, no retries: the outbox
  * (notify.c) decides what a failure means.
  */
 #ifndef TURNERO_NOTIFY_TRANSPORT_H

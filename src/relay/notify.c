@@ -1,12 +1,15 @@
 /*
  * Notifications in the relay (SPEC 12, 13): the `near` and `called` rows of each event it
  * follows, written in the transaction that moves its position past the event, and a sender
- * thread that runs the outbox step (notify_outbox_run) while this relay holds the lease.
+ * thread per channel that runs the outbox step (notify_outbox_run_channel) while this
+ * relay holds the lease.
  *
- * Sending has a thread of its own because one SMTP or gateway attempt may take up to 15 s
- * (transport.c); in the main loop that would hold up live messages and webhooks and let
- * the 6 s lease run out. The thread has its own database connection and shares with the
- * main loop only the fields under `lock`.
+ * Sending has threads of its own because one SMTP or gateway attempt may take up to
+ * [notify] timeout_seconds (transport.c); in the main loop that would hold up live
+ * messages and webhooks and let the 6 s lease run out, and in one thread for both
+ * channels a gateway that never answers would hold up every email behind it. Each thread
+ * has its own database connection and shares with the main loop only the fields under
+ * `lock`.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -81,13 +84,14 @@ static bool may_send(struct relay_notify *n)
 
 static void *sender_main(void *arg)
 {
-	struct relay_notify *n = arg;
+	struct relay_notify_sender *me = arg;
+	struct relay_notify *n = me->n;
 	long long last_error_log_us = 0;
 	for (;;) {
 		bool full = false;
 		if (may_send(n)) {
 			struct notify_run_stats st;
-			enum app_err e = notify_outbox_run(n->db, n->cfg, SEND_BATCH, &st);
+			enum app_err e = notify_outbox_run_channel(me->db, n->cfg, me->channel, SEND_BATCH, &st);
 			pthread_mutex_lock(&n->lock);
 			n->sent += st.sent;
 			n->retried += st.retried;
@@ -96,22 +100,23 @@ static void *sender_main(void *arg)
 			full = st.sent + st.retried + st.failed >= SEND_BATCH;
 			long long now = ids_mono_us();
 			if (e != APP_OK && now - last_error_log_us > ERROR_LOG_US) {
-				log_warn("relay: sending notifications: %s; trying again", app_err_info(e)->title);
+				log_warn("relay: sending notifications by %s: %s; trying again", me->channel,
+					 app_err_info(e)->title);
 				last_error_log_us = now;
 			}
 		}
 		pthread_mutex_lock(&n->lock);
-		if (!full && !n->stop && !n->wake) {
+		if (!full && !n->stop && !me->wake) {
 			struct timespec until;
 			clock_gettime(CLOCK_MONOTONIC, &until);
 			until.tv_sec += SEND_LOOK_MS / 1000;
-			while (!n->stop && !n->wake) {
+			while (!n->stop && !me->wake) {
 				int rc = pthread_cond_timedwait(&n->cond, &n->lock, &until);
 				if (rc == ETIMEDOUT)
 					break;
 			}
 		}
-		n->wake = false;
+		me->wake = false;
 		bool stop = n->stop;
 		pthread_mutex_unlock(&n->lock);
 		if (stop)
@@ -120,34 +125,48 @@ static void *sender_main(void *arg)
 	return NULL;
 }
 
+/* Stops and joins the threads started so far, then frees everything open took. */
+static void senders_end(struct relay_notify *n)
+{
+	pthread_mutex_lock(&n->lock);
+	n->stop = true;
+	pthread_cond_broadcast(&n->cond);
+	pthread_mutex_unlock(&n->lock);
+	for (int i = 0; i < RELAY_NOTIFY_CHANNELS; i++) {
+		struct relay_notify_sender *sd = &n->senders[i];
+		if (sd->started)
+			pthread_join(sd->thread, NULL);
+		db_free(sd->db);
+	}
+	pthread_cond_destroy(&n->cond);
+	pthread_mutex_destroy(&n->lock);
+	memset(n, 0, sizeof *n);
+}
+
 int relay_notify_open(struct relay_notify *n, const struct config *cfg)
 {
+	static const char *const channels[RELAY_NOTIFY_CHANNELS] = {"email", "sms"};
 	memset(n, 0, sizeof *n);
 	n->cfg = cfg;
-	n->db = db_new(cfg);
-	if (!n->db)
-		return -1;
 	pthread_condattr_t ca;
-	if (pthread_condattr_init(&ca) != 0) {
-		db_free(n->db);
-		n->db = NULL;
+	if (pthread_condattr_init(&ca) != 0)
 		return -1;
-	}
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	int rc = pthread_cond_init(&n->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	if (rc != 0) {
-		db_free(n->db);
-		n->db = NULL;
+	if (rc != 0)
 		return -1;
-	}
 	pthread_mutex_init(&n->lock, NULL);
-	if (pthread_create(&n->thread, NULL, sender_main, n) != 0) {
-		pthread_cond_destroy(&n->cond);
-		pthread_mutex_destroy(&n->lock);
-		db_free(n->db);
-		n->db = NULL;
-		return -1;
+	for (int i = 0; i < RELAY_NOTIFY_CHANNELS; i++) {
+		struct relay_notify_sender *sd = &n->senders[i];
+		sd->n = n;
+		sd->channel = channels[i];
+		sd->db = db_new(cfg);
+		if (!sd->db || pthread_create(&sd->thread, NULL, sender_main, sd) != 0) {
+			senders_end(n);
+			return -1;
+		}
+		sd->started = true;
 	}
 	n->running = true;
 	return 0;
@@ -160,8 +179,9 @@ void relay_notify_lead(struct relay_notify *n, long long leading_until_us)
 	pthread_mutex_lock(&n->lock);
 	n->leading_until_us = leading_until_us;
 	if (n->enqueued && leading_until_us > 0) {
-		n->wake = true;
-		pthread_cond_signal(&n->cond);
+		for (int i = 0; i < RELAY_NOTIFY_CHANNELS; i++)
+			n->senders[i].wake = true;
+		pthread_cond_broadcast(&n->cond);
 	}
 	n->enqueued = false;
 	pthread_mutex_unlock(&n->lock);
@@ -183,13 +203,5 @@ void relay_notify_close(struct relay_notify *n)
 {
 	if (!n->running)
 		return;
-	pthread_mutex_lock(&n->lock);
-	n->stop = true;
-	pthread_cond_signal(&n->cond);
-	pthread_mutex_unlock(&n->lock);
-	pthread_join(n->thread, NULL);
-	pthread_cond_destroy(&n->cond);
-	pthread_mutex_destroy(&n->lock);
-	db_free(n->db);
-	memset(n, 0, sizeof *n);
+	senders_end(n);
 }

@@ -95,25 +95,38 @@ size_t hooks_in_flight(const struct relay_hooks *h);
 
 /* ---- notifications (relay/notify.c) ---- */
 
+#define RELAY_NOTIFY_CHANNELS 2 /* email and SMS, each sent by a thread of its own */
+
+struct relay_notify;
+
+struct relay_notify_sender {
+	struct relay_notify *n;
+	const char *channel;
+	struct db *db; /* this thread's own connection */
+	pthread_t thread;
+	bool started;
+	bool wake; /* under n->lock */
+};
+
 struct relay_notify {
 	const struct config *cfg;
-	struct db *db; /* the sender thread's own connection */
-	pthread_t thread;
+	struct relay_notify_sender senders[RELAY_NOTIFY_CHANNELS];
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool running;
 	/* under lock: */
-	long long leading_until_us; /* the sender works while ids_mono_us() is below it */
-	bool wake, stop;
+	long long leading_until_us; /* the senders work while ids_mono_us() is below it */
+	bool stop;
 	long long sent, retried, failed;
 	/* main thread only: */
 	bool enqueued; /* an event was handled since the last relay_notify_lead */
 	long long last_error_log_us;
 };
 
-/* Starts the sender thread (idle until relay_notify_lead). 0, or -1 when out of resources. */
+/* Starts the sender threads, one per channel (idle until relay_notify_lead). 0, or -1 when
+ * out of resources. */
 int relay_notify_open(struct relay_notify *n, const struct config *cfg);
-/* Stops the thread (after the send under way, if any) and frees what open took. */
+/* Stops the threads (after the sends under way, if any) and frees what open took. */
 void relay_notify_close(struct relay_notify *n);
 
 /*

@@ -176,8 +176,16 @@ static int claim_row(void *cls, const struct db_row *row)
 long long repo_notify_claim(struct db *db, const char *before, const char *claim_token, long lease_s,
 			    struct notify_claim *out)
 {
+	return repo_notify_claim_channel(db, before, NULL, claim_token, lease_s, out);
+}
+
+long long repo_notify_claim_channel(struct db *db, const char *before, const char *channel, const char *claim_token,
+				    long lease_s, struct notify_claim *out)
+{
 	memset(out, 0, sizeof *out);
-	long long rc = db_query(db, STMT_NOTIFY_CLAIM_NEXT, DB_ARGS(db_str(before)), claim_row, out);
+	long long rc = channel ? db_query(db, STMT_NOTIFY_CLAIM_NEXT_CHANNEL, DB_ARGS(db_str(before), db_str(channel)),
+					  claim_row, out)
+			       : db_query(db, STMT_NOTIFY_CLAIM_NEXT, DB_ARGS(db_str(before)), claim_row, out);
 	if (rc <= 0) {
 		notify_claim_free(out);
 		return rc;

@@ -114,6 +114,9 @@ long long repo_notify_now(struct db *db, char out[32]);
  */
 long long repo_notify_claim(struct db *db, const char *before, const char *claim_token, long lease_s,
 			    struct notify_claim *out);
+/* The same for one channel ("email" or "sms"); channel NULL: any. */
+long long repo_notify_claim_channel(struct db *db, const char *before, const char *channel, const char *claim_token,
+				    long lease_s, struct notify_claim *out);
 
 /* Outcome of a claimed attempt; each is 1, or 0 when the claim was lost, or negative. */
 long long repo_notify_mark_sent(struct db *db, const char *id, const char *claim_token);

@@ -449,6 +449,12 @@ static const struct {
 	S(STMT_NOTIFY_APPOINTMENT_CONTEXT,
 	  "SELECT q.name, UNIX_TIMESTAMP(a.start), c.email, c.phone FROM appointments a"
 	  " JOIN queues q ON q.id = a.queue_id JOIN customers c ON c.id = a.customer_id WHERE a.id = ?"),
+	/* STMT_NOTIFY_CLAIM_NEXT for one channel: the relay sends email and SMS apart, so a
+	 * gateway that hangs holds up only its own channel. */
+	S(STMT_NOTIFY_CLAIM_NEXT_CHANNEL,
+	  "SELECT id, channel, to_address, subject, body, message_id, attempts FROM notifications"
+	  " WHERE status = 'pending' AND next_attempt_at < ? AND channel = ? ORDER BY next_attempt_at, id LIMIT 1"
+	  " FOR UPDATE SKIP LOCKED"),
 	/* appointments (appointment_repo.c); times in and out as unix seconds (the session is UTC) */
 	S(STMT_SCHEDULE_GET,
 	  "SELECT slot_minutes, capacity, weeks_ahead, late_grace_minutes, hours, closed_dates FROM queue_schedules"
