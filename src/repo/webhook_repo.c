@@ -159,6 +159,15 @@ long long repo_delivery_insert_test(struct db *db, const char *id, const char *w
 	return rc;
 }
 
+long long repo_delivery_for_appointment(struct db *db, const char *appointment_id, const char *event)
+{
+	long long rc = db_exec(db, STMT_DELIVERY_FOR_APPOINTMENT,
+			       DB_ARGS(db_str(event), db_str(event), db_str(event), db_str(appointment_id)));
+	if (rc > 0)
+		db_note_relay_work(db);
+	return rc;
+}
+
 long long repo_delivery_set_payload(struct db *db, long long seq, const char *payload)
 {
 	return db_exec(db, STMT_DELIVERY_SET_PAYLOAD, DB_ARGS(db_str(payload), db_int(seq)));

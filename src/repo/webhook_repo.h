@@ -78,6 +78,13 @@ void delivery_list_free(struct delivery_list *l);
 long long repo_delivery_retry(struct db *db, const char *id, const char *webhook_id);
 /* A webhook.test delivery with its body. */
 long long repo_delivery_insert_test(struct db *db, const char *id, const char *webhook_id, const char *payload);
+/*
+ * The outbox rows of an appointment change, one per active webhook subscribed to
+ * "appointment.<event>" (booked, cancelled, checked_in, no_show), with the body rendered from
+ * the appointment as it is now; call it in the change's transaction, after the change.
+ * Returns how many rows were written.
+ */
+long long repo_delivery_for_appointment(struct db *db, const char *appointment_id, const char *event);
 
 /* ---- turnero-relay ---- */
 
