@@ -149,6 +149,9 @@ static double wrk_queues(const char *token, int seconds, int conns, CURLM *multi
 		dup2(fds[1], 1);
 		close(fds[0]);
 		close(fds[1]);
+		/* wrk sizes its event loop for its own sockets: no inherited ones may take low numbers. */
+		for (int fd = 3; fd < 65536; fd++)
+			close(fd);
 		execlp("wrk", "wrk", "-t", "2", "-c", c, "-d", secs, "--timeout", timeout, "--latency", "-s", script, url,
 		       (char *)NULL);
 		_exit(127);
@@ -172,6 +175,8 @@ static double wrk_queues(const char *token, int seconds, int conns, CURLM *multi
 		}
 	}
 	while (out && fgets(line, sizeof line, out)) {
+		if (getenv("SSE_WRK_VERBOSE"))
+			fputs(line, stderr);
 		const char *p = strstr(line, " rps=");
 		if (strncmp(line, "BENCH ", 6) == 0 && p) {
 			rps = atof(p + 5);
@@ -184,6 +189,8 @@ static double wrk_queues(const char *token, int seconds, int conns, CURLM *multi
 		fclose(out);
 	if (rps < 0)
 		fprintf(stderr, "sse_load: wrk printed no BENCH line\n");
+	else
+		fprintf(stderr, "sse_load: GET /queues %s subscribers: %.0f req/s\n", multi ? "with" : "without", rps);
 	return rps;
 }
 
