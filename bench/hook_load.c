@@ -170,6 +170,24 @@ static int start_receiver(void)
 	return ntohs(sa.sin_port);
 }
 
+/* A number from the stack's database (the first column of the first row), or -1 with a message. */
+static long long sql_number(const char *query)
+{
+	char cmd[2048], line[256] = "";
+	snprintf(cmd, sizeof cmd, "mariadb --no-defaults --socket='%s' -uroot turnero -N -B -e \"%s\" 2>&1",
+		 it_state_path("run/mysql.sock"), query);
+	FILE *f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	char *got = fgets(line, sizeof line, f);
+	int rc = pclose(f);
+	if (!got || rc != 0) {
+		fprintf(stderr, "hook_load: %s: %s (exit %d)\n", query, got ? line : "no output", rc);
+		return -1;
+	}
+	return atoll(line);
+}
+
 static int post(const char *token, const char *path, const char *body, char *id, size_t size)
 {
 	struct it_response r;
@@ -186,9 +204,9 @@ static int post(const char *token, const char *path, const char *body, char *id,
 /* The relay's distance from the newest event: events, and the age in ms of the oldest one it has not processed. */
 static void relay_lag(long long *events, long long *ms)
 {
-	*events = it_sql_number("SELECT COALESCE((SELECT MAX(seq) FROM ticket_events), 0)"
+	*events = sql_number("SELECT COALESCE((SELECT MAX(seq) FROM ticket_events), 0)"
 				" - (SELECT last_seq FROM relay_state WHERE id = 1)");
-	*ms = it_sql_number("SELECT COALESCE(ROUND(TIMESTAMPDIFF(MICROSECOND, MIN(e.at), UTC_TIMESTAMP(6)) / 1000), 0)"
+	*ms = sql_number("SELECT COALESCE(ROUND(TIMESTAMPDIFF(MICROSECOND, MIN(e.at), UTC_TIMESTAMP(6)) / 1000), 0)"
 			    " FROM ticket_events e WHERE e.seq > (SELECT last_seq FROM relay_state WHERE id = 1)");
 }
 
@@ -220,6 +238,7 @@ int main(void)
 	}
 
 	/* 1. The outbox filled while the relay is stopped, then drained. */
+	fprintf(stderr, "hook_load: %d webhooks\n", nhooks);
 	if (it_stack("relay-stop") != 0)
 		return 1;
 	snprintf(body, sizeof body,
@@ -239,9 +258,10 @@ int main(void)
 			break;
 		it_sleep_ms(20);
 	}
+	fprintf(stderr, "hook_load: %lld of %lld received\n", d, expected);
 	long long marked_ms = -1;
 	for (long long until = it_now_ms() + 120000; it_now_ms() < until;) {
-		if (it_sql_number("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'") >= expected) {
+		if (sql_number("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'") >= expected) {
 			marked_ms = it_now_ms() - t0;
 			break;
 		}
@@ -267,7 +287,7 @@ int main(void)
 		clen += (size_t)snprintf(customers + clen, sizeof customers - clen, "%s%s", i ? "," : "", id);
 	}
 	reset_counts();
-	long long seq0 = it_sql_number("SELECT COALESCE(MAX(seq), 0) FROM ticket_events");
+	long long seq0 = sql_number("SELECT COALESCE(MAX(seq), 0) FROM ticket_events");
 	int fds[2];
 	if (pipe(fds) < 0)
 		return 1;
@@ -326,7 +346,7 @@ int main(void)
 	}
 	char q[256];
 	snprintf(q, sizeof q, "SELECT COUNT(*) FROM ticket_events WHERE event = 'created' AND seq > %lld", seq0);
-	long long events = it_sql_number(q);
+	long long events = sql_number(q);
 	long long want = events * nhooks, delivered_ms = -1;
 	for (long long until = it_now_ms() + 300000; it_now_ms() < until;) {
 		counts(&n, &d, NULL, NULL);
