@@ -161,7 +161,8 @@ static void record_failure(struct relay_hooks *h, struct svc_app *app, const cha
 	}
 }
 
-static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_due *d)
+/* claimed: the dispatch's batch claimed it already. */
+static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_due *d, bool claimed)
 {
 	if (!d->webhook_state) {
 		repo_delivery_failed(app->db, d->id, false, 0, "webhook is deactivated", NULL);
@@ -170,7 +171,7 @@ static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_du
 	}
 	struct webhook_target target;
 	const char *why = webhook_url_check(d->url, h->cfg->webhooks.allow_private, true, &target);
-	if (repo_delivery_claim(app->db, d->id, CLAIM_SECONDS) != 1)
+	if (!claimed && repo_delivery_claim(app->db, d->id, CLAIM_SECONDS) != 1)
 		return; /* another relay took it meanwhile */
 	struct attempt *a = calloc(1, sizeof *a);
 	if (!a)
@@ -276,14 +277,38 @@ static void drop_pending(struct relay_hooks *h)
 	h->npending = 0;
 }
 
+/* All due rows claimed by one statement; APP_CONFLICT (rolled back) when another relay took some. */
 static enum app_err dispatch_in_tx(struct db *db, void *cls)
+{
+	struct hooks_tx *t = cls;
+	*t->h->stats = t->before;
+	drop_pending(t->h);
+	size_t n = t->ndue < MAX_IN_FLIGHT - t->h->n ? t->ndue : MAX_IN_FLIGHT - t->h->n;
+	char(*ids)[UUID_STR_LEN] = calloc(n ? n : 1, sizeof *ids);
+	if (!ids)
+		return APP_INTERNAL;
+	for (size_t i = 0; i < n; i++)
+		memcpy(ids[i], t->due[i].id, sizeof ids[i]);
+	long long rc = repo_delivery_claim_batch(db, (const char(*)[UUID_STR_LEN])ids, n, CLAIM_SECONDS);
+	free(ids);
+	if (rc < 0)
+		return db_app_err(rc);
+	if ((size_t)rc != n)
+		return APP_CONFLICT;
+	for (size_t i = 0; i < n; i++)
+		start(t->h, t->app, &t->due[i], true);
+	return APP_OK;
+}
+
+/* One by one: those another relay claimed meanwhile are left to it. */
+static enum app_err dispatch_each_in_tx(struct db *db, void *cls)
 {
 	(void)db;
 	struct hooks_tx *t = cls;
 	*t->h->stats = t->before;
 	drop_pending(t->h);
 	for (size_t i = 0; i < t->ndue && t->h->n + t->h->npending < MAX_IN_FLIGHT; i++)
-		start(t->h, t->app, &t->due[i]);
+		start(t->h, t->app, &t->due[i], false);
 	return APP_OK;
 }
 
@@ -298,7 +323,11 @@ void hooks_dispatch(struct relay_hooks *h, struct svc_app *app)
 		return;
 	}
 	struct hooks_tx t = {.h = h, .app = app, .before = *h->stats, .due = due, .ndue = n};
-	if (db_tx_run(app->db, "relay webhook claims", dispatch_in_tx, &t) != APP_OK) {
+	enum app_err e = db_tx_run(app->db, "relay webhook claims", dispatch_in_tx, &t);
+	if (e == APP_CONFLICT)
+		e = db_tx_run(app->db, "relay webhook claims", dispatch_each_in_tx, &t);
+
+	if (e != APP_OK) {
 		*h->stats = t.before; /* rolled back: the claims and failures were not recorded */
 		drop_pending(h);
 	}
@@ -338,13 +367,36 @@ static void finish(struct relay_hooks *h, struct svc_app *app, struct attempt *a
 	}
 }
 
+/* The usual outcome, a 2xx of a stored body, marked for the whole batch at once. */
+static bool plain_success(struct attempt *a, CURLcode result, long *status)
+{
+	*status = 0;
+	curl_easy_getinfo(a->easy, CURLINFO_RESPONSE_CODE, status);
+	return result == CURLE_OK && *status >= 200 && *status < 300 && !a->rendered_here;
+}
+
 static enum app_err progress_in_tx(struct db *db, void *cls)
 {
-	(void)db;
 	struct hooks_tx *t = cls;
 	*t->h->stats = t->before;
-	for (size_t i = 0; i < t->ndone; i++)
-		finish(t->h, t->app, t->done[i], t->results[i]);
+	char ids[MAX_IN_FLIGHT][UUID_STR_LEN];
+	size_t n = 0;
+	long code = 0;
+	for (size_t i = 0; i < t->ndone; i++) {
+		long status;
+		if (plain_success(t->done[i], t->results[i], &status) && (n == 0 || status == code)) {
+			code = status;
+			memcpy(ids[n++], t->done[i]->id, sizeof ids[0]);
+		} else {
+			finish(t->h, t->app, t->done[i], t->results[i]);
+		}
+	}
+	if (n) {
+		long long rc = repo_delivery_delivered_batch(db, (const char(*)[UUID_STR_LEN])ids, n, code);
+		if (rc < 0)
+			return db_app_err(rc);
+		t->h->stats->delivered += (long long)n;
+	}
 	return APP_OK;
 }
 

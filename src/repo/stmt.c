@@ -642,6 +642,17 @@ static const struct {
 	S(STMT_DELIVERY_CLAIM,
 	  "UPDATE webhook_deliveries SET next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
 	  " WHERE id = ? AND status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3)"),
+	/* The relay's batches: DELIVERY_BATCH ids (webhook_repo.h), the unused ones bound to ''. */
+#define Q8 "?, ?, ?, ?, ?, ?, ?, ?"
+#define Q32 Q8 ", " Q8 ", " Q8 ", " Q8
+	S(STMT_DELIVERY_CLAIM_BATCH,
+	  "UPDATE webhook_deliveries SET next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
+	  " WHERE status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3) AND id IN (" Q32 ")"),
+	S(STMT_DELIVERY_DELIVERED_BATCH,
+	  "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status_code = ?,"
+	  " last_error = NULL, delivered_date = UTC_TIMESTAMP(3) WHERE id IN (" Q32 ")"),
+#undef Q32
+#undef Q8
 	S(STMT_DELIVERY_DELIVERED,
 	  "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status_code = ?,"
 	  " last_error = NULL, delivered_date = UTC_TIMESTAMP(3), payload = COALESCE(payload, ?) WHERE id = ?"),
