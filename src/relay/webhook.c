@@ -262,13 +262,21 @@ static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_du
 struct hooks_tx {
 	struct relay_hooks *h;
 	struct svc_app *app;
-	struct relay_stats before; /* the counters as they were: a transaction run again starts over */
+	struct relay_stats before; /* the counters as they were (restore_counters) */
 	struct delivery_due *due;
 	size_t ndue;
 	struct attempt **done;
 	CURLcode *results;
 	size_t ndone;
 };
+
+/* The delivery counters as before a transaction (one run again, or rolled back, starts over). */
+static void restore_counters(struct relay_hooks *h, const struct relay_stats *before)
+{
+	h->stats->delivered = before->delivered;
+	h->stats->retried = before->retried;
+	h->stats->failed = before->failed;
+}
 
 static void drop_pending(struct relay_hooks *h)
 {
@@ -281,7 +289,7 @@ static void drop_pending(struct relay_hooks *h)
 static enum app_err dispatch_in_tx(struct db *db, void *cls)
 {
 	struct hooks_tx *t = cls;
-	*t->h->stats = t->before;
+	restore_counters(t->h, &t->before);
 	drop_pending(t->h);
 	size_t n = t->ndue < MAX_IN_FLIGHT - t->h->n ? t->ndue : MAX_IN_FLIGHT - t->h->n;
 	char(*ids)[UUID_STR_LEN] = calloc(n ? n : 1, sizeof *ids);
@@ -305,7 +313,7 @@ static enum app_err dispatch_each_in_tx(struct db *db, void *cls)
 {
 	(void)db;
 	struct hooks_tx *t = cls;
-	*t->h->stats = t->before;
+	restore_counters(t->h, &t->before);
 	drop_pending(t->h);
 	for (size_t i = 0; i < t->ndue && t->h->n + t->h->npending < MAX_IN_FLIGHT; i++)
 		start(t->h, t->app, &t->due[i], false);
@@ -328,7 +336,7 @@ void hooks_dispatch(struct relay_hooks *h, struct svc_app *app)
 		e = db_tx_run(app->db, "relay webhook claims", dispatch_each_in_tx, &t);
 
 	if (e != APP_OK) {
-		*h->stats = t.before; /* rolled back: the claims and failures were not recorded */
+		restore_counters(h, &t.before); /* rolled back: the claims and failures were not recorded */
 		drop_pending(h);
 	}
 	for (size_t i = 0; i < h->npending; i++) {
@@ -378,7 +386,7 @@ static bool plain_success(struct attempt *a, CURLcode result, long *status)
 static enum app_err progress_in_tx(struct db *db, void *cls)
 {
 	struct hooks_tx *t = cls;
-	*t->h->stats = t->before;
+	restore_counters(t->h, &t->before);
 	char ids[MAX_IN_FLIGHT][UUID_STR_LEN];
 	size_t n = 0;
 	long code = 0;
@@ -433,7 +441,7 @@ void hooks_progress(struct relay_hooks *h, struct svc_app *app)
 	/* The outcomes in one commit; when it fails they are lost and the claims expire (at least once). */
 	struct hooks_tx t = {.h = h, .app = app, .before = *h->stats, .done = done, .results = results, .ndone = ndone};
 	if (db_tx_run(app->db, "relay webhook outcomes", progress_in_tx, &t) != APP_OK)
-		*h->stats = t.before;
+		restore_counters(h, &t.before);
 	for (size_t i = 0; i < ndone; i++)
 		attempt_free(done[i]);
 }
