@@ -336,6 +336,8 @@ void hooks_dispatch(struct relay_hooks *h, struct svc_app *app)
 		e = db_tx_run(app->db, "relay webhook claims", dispatch_each_in_tx, &t);
 
 	if (e != APP_OK) {
+		if (e != APP_UNAVAILABLE)
+			log_warn("relay: claiming %zu due webhook deliveries failed: %s", n, app_err_info(e)->title);
 		restore_counters(h, &t.before); /* rolled back: the claims and failures were not recorded */
 		drop_pending(h);
 	}
