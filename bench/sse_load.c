@@ -19,7 +19,8 @@
  *
  * Runs inside tests/integration/run-stack.sh (bench/sse_run does that):
  *   SSE_SUBSCRIBERS (default 100), SSE_TICKETS (changes, default 50), SSE_INTERVAL_MS
- *   (between changes, default 100), SSE_STREAM, SSE_WRK_SECONDS (0), SSE_WRK_CONNS (16).
+ *   (between changes, default 100), SSE_STREAM, SSE_WRK_SECONDS (0), SSE_WRK_CONNS (16),
+ *   SSE_CONNECT_WAVE (subscribers connecting at once, default 100).
  */
 #include <curl/curl.h>
 #include <dirent.h>
@@ -259,26 +260,34 @@ int main(void)
 		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 60L);
 		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 		curl_easy_setopt(e, CURLOPT_WRITEDATA, &subs[i]);
-		curl_multi_add_handle(multi, e);
 	}
-	int running = 0, numfds;
+	/*
+	 * In waves of SSE_CONNECT_WAVE (default 100): 2,000 at the same instant overflow the
+	 * workers' socket backlog with authorization subrequests and some get a 5xx (clients
+	 * reconnecting after an nginx restart should spread out, too).
+	 */
+	int wave = env_int("SSE_CONNECT_WAVE", 100);
+	int running = 0, numfds, added = 0;
 	long long connect_ms = 10000 + 30LL * nsubs; /* TLS handshakes on 2 shared cores */
 	long long until = it_now_ms() + connect_ms;
 	for (;;) {
 		curl_multi_perform(multi, &running);
 		int ready = 0;
-		for (int i = 0; i < nsubs; i++) {
+		for (int i = 0; i < added; i++) {
 			long code = 0;
 			curl_easy_getinfo(subs[i].easy, CURLINFO_RESPONSE_CODE, &code);
 			ready += code == 200;
 		}
 		if (ready == nsubs)
 			break;
-		if (it_now_ms() > until || running < nsubs) {
+		if (it_now_ms() > until || running < added) {
 			fprintf(stderr, "sse_load: only %d of %d subscribers connected (%d transfers running)\n", ready,
 				nsubs, running);
 			return 1;
 		}
+		if (ready == added)
+			for (int k = 0; k < (wave > 0 ? wave : nsubs) && added < nsubs; k++)
+				curl_multi_add_handle(multi, subs[added++].easy);
 		curl_multi_poll(multi, NULL, 0, 50, &numfds);
 	}
 	/* Everyone has read the stream's current message: only new ones count. */
