@@ -35,6 +35,9 @@ struct relay_hooks {
 	CURLM *multi;
 	struct attempt *slots[MAX_IN_FLIGHT];
 	size_t n;
+	/* Claimed in the dispatch transaction, added to multi once it committed. */
+	struct attempt *pending[MAX_IN_FLIGHT];
+	size_t npending;
 	long retries[CONFIG_RETRY_MAX];
 	int nretries;
 };
@@ -67,6 +70,8 @@ static void attempt_free(struct attempt *a)
 	free(a);
 }
 
+static void drop_pending(struct relay_hooks *h);
+
 void hooks_close(struct relay_hooks *h)
 {
 	if (!h)
@@ -75,6 +80,7 @@ void hooks_close(struct relay_hooks *h)
 		curl_multi_remove_handle(h->multi, h->slots[i]->easy);
 		attempt_free(h->slots[i]);
 	}
+	drop_pending(h);
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
 	free(h);
@@ -155,7 +161,8 @@ static void record_failure(struct relay_hooks *h, struct svc_app *app, const cha
 	}
 }
 
-static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_due *d)
+/* claimed: the dispatch's batch claimed it already. */
+static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_due *d, bool claimed)
 {
 	if (!d->webhook_state) {
 		repo_delivery_failed(app->db, d->id, false, 0, "webhook is deactivated", NULL);
@@ -164,7 +171,7 @@ static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_du
 	}
 	struct webhook_target target;
 	const char *why = webhook_url_check(d->url, h->cfg->webhooks.allow_private, true, &target);
-	if (repo_delivery_claim(app->db, d->id, CLAIM_SECONDS) != 1)
+	if (!claimed && repo_delivery_claim(app->db, d->id, CLAIM_SECONDS) != 1)
 		return; /* another relay took it meanwhile */
 	struct attempt *a = calloc(1, sizeof *a);
 	if (!a)
@@ -173,8 +180,11 @@ static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_du
 	memcpy(a->webhook_id, d->webhook_id, sizeof a->webhook_id);
 	a->attempts = d->attempts;
 	if (d->payload) {
-		a->payload = d->payload;
-		d->payload = NULL;
+		a->payload = strdup(d->payload); /* a copy: the dispatch transaction may run again */
+		if (!a->payload) {
+			attempt_free(a);
+			return; /* the claim is rolled back or expires: tried again */
+		}
 	} else {
 		/* Its event committed after the relay passed it: render the ticket now. */
 		char now[TS_STR_LEN];
@@ -242,11 +252,72 @@ static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_du
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, h->cfg->webhooks.allow_private ? "http,https" : "https");
 	if (a->resolve_list)
 		curl_easy_setopt(c, CURLOPT_RESOLVE, a->resolve_list);
-	if (curl_multi_add_handle(h->multi, c) != CURLM_OK) {
-		attempt_free(a);
-		return;
-	}
-	h->slots[h->n++] = a;
+	h->pending[h->npending++] = a;
+}
+
+/*
+ * One transaction for all the claims (and early failures) of a dispatch, and one for all
+ * the outcomes of a progress step: a commit per batch instead of two per delivery.
+ */
+struct hooks_tx {
+	struct relay_hooks *h;
+	struct svc_app *app;
+	struct relay_stats before; /* the counters as they were (restore_counters) */
+	struct delivery_due *due;
+	size_t ndue;
+	struct attempt **done;
+	CURLcode *results;
+	size_t ndone;
+};
+
+/* The delivery counters as before a transaction (one run again, or rolled back, starts over). */
+static void restore_counters(struct relay_hooks *h, const struct relay_stats *before)
+{
+	h->stats->delivered = before->delivered;
+	h->stats->retried = before->retried;
+	h->stats->failed = before->failed;
+}
+
+static void drop_pending(struct relay_hooks *h)
+{
+	for (size_t i = 0; i < h->npending; i++)
+		attempt_free(h->pending[i]);
+	h->npending = 0;
+}
+
+/* All due rows claimed by one statement; APP_CONFLICT (rolled back) when another relay took some. */
+static enum app_err dispatch_in_tx(struct db *db, void *cls)
+{
+	struct hooks_tx *t = cls;
+	restore_counters(t->h, &t->before);
+	drop_pending(t->h);
+	size_t n = t->ndue < MAX_IN_FLIGHT - t->h->n ? t->ndue : MAX_IN_FLIGHT - t->h->n;
+	char(*ids)[UUID_STR_LEN] = calloc(n ? n : 1, sizeof *ids);
+	if (!ids)
+		return APP_INTERNAL;
+	for (size_t i = 0; i < n; i++)
+		memcpy(ids[i], t->due[i].id, sizeof ids[i]);
+	long long rc = repo_delivery_claim_batch(db, (const char(*)[UUID_STR_LEN])ids, n, CLAIM_SECONDS);
+	free(ids);
+	if (rc < 0)
+		return db_app_err(rc);
+	if ((size_t)rc != n)
+		return APP_CONFLICT;
+	for (size_t i = 0; i < n; i++)
+		start(t->h, t->app, &t->due[i], true);
+	return APP_OK;
+}
+
+/* One by one: those another relay claimed meanwhile are left to it. */
+static enum app_err dispatch_each_in_tx(struct db *db, void *cls)
+{
+	(void)db;
+	struct hooks_tx *t = cls;
+	restore_counters(t->h, &t->before);
+	drop_pending(t->h);
+	for (size_t i = 0; i < t->ndue && t->h->n + t->h->npending < MAX_IN_FLIGHT; i++)
+		start(t->h, t->app, &t->due[i], false);
+	return APP_OK;
 }
 
 void hooks_dispatch(struct relay_hooks *h, struct svc_app *app)
@@ -255,10 +326,30 @@ void hooks_dispatch(struct relay_hooks *h, struct svc_app *app)
 		return;
 	struct delivery_due *due = NULL;
 	size_t n = 0;
-	if (repo_delivery_due(app->db, (long long)(MAX_IN_FLIGHT - h->n), &due, &n) < 0)
+	if (repo_delivery_due(app->db, (long long)(MAX_IN_FLIGHT - h->n), &due, &n) < 0 || n == 0) {
+		delivery_due_free(due, n);
 		return;
-	for (size_t i = 0; i < n && h->n < MAX_IN_FLIGHT; i++)
-		start(h, app, &due[i]);
+	}
+	struct hooks_tx t = {.h = h, .app = app, .before = *h->stats, .due = due, .ndue = n};
+	enum app_err e = db_tx_run(app->db, "relay webhook claims", dispatch_in_tx, &t);
+	if (e == APP_CONFLICT)
+		e = db_tx_run(app->db, "relay webhook claims", dispatch_each_in_tx, &t);
+
+	if (e != APP_OK) {
+		if (e != APP_UNAVAILABLE)
+			log_warn("relay: claiming %zu due webhook deliveries failed: %s", n, app_err_info(e)->title);
+		restore_counters(h, &t.before); /* rolled back: the claims and failures were not recorded */
+		drop_pending(h);
+	}
+	for (size_t i = 0; i < h->npending; i++) {
+		struct attempt *a = h->pending[i];
+		if (curl_multi_add_handle(h->multi, a->easy) != CURLM_OK) {
+			attempt_free(a); /* its claim expires and it is tried again */
+			continue;
+		}
+		h->slots[h->n++] = a;
+	}
+	h->npending = 0;
 	delivery_due_free(due, n);
 }
 
@@ -286,13 +377,49 @@ static void finish(struct relay_hooks *h, struct svc_app *app, struct attempt *a
 	}
 }
 
+/* The usual outcome, a 2xx of a stored body, marked for the whole batch at once. */
+static bool plain_success(struct attempt *a, CURLcode result, long *status)
+{
+	*status = 0;
+	curl_easy_getinfo(a->easy, CURLINFO_RESPONSE_CODE, status);
+	return result == CURLE_OK && *status >= 200 && *status < 300 && !a->rendered_here;
+}
+
+static enum app_err progress_in_tx(struct db *db, void *cls)
+{
+	struct hooks_tx *t = cls;
+	restore_counters(t->h, &t->before);
+	char ids[MAX_IN_FLIGHT][UUID_STR_LEN];
+	size_t n = 0;
+	long code = 0;
+	for (size_t i = 0; i < t->ndone; i++) {
+		long status;
+		if (plain_success(t->done[i], t->results[i], &status) && (n == 0 || status == code)) {
+			code = status;
+			memcpy(ids[n++], t->done[i]->id, sizeof ids[0]);
+		} else {
+			finish(t->h, t->app, t->done[i], t->results[i]);
+		}
+	}
+	if (n) {
+		long long rc = repo_delivery_delivered_batch(db, (const char(*)[UUID_STR_LEN])ids, n, code);
+		if (rc < 0)
+			return db_app_err(rc);
+		t->h->stats->delivered += (long long)n;
+	}
+	return APP_OK;
+}
+
 void hooks_progress(struct relay_hooks *h, struct svc_app *app)
 {
 	int running = 0;
 	curl_multi_perform(h->multi, &running);
+	struct attempt *done[MAX_IN_FLIGHT];
+	CURLcode results[MAX_IN_FLIGHT];
+	size_t ndone = 0;
 	CURLMsg *m;
 	int left;
-	while ((m = curl_multi_info_read(h->multi, &left))) {
+	while (ndone < MAX_IN_FLIGHT && (m = curl_multi_info_read(h->multi, &left))) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		CURL *easy = m->easy_handle;
@@ -307,8 +434,16 @@ void hooks_progress(struct relay_hooks *h, struct svc_app *app)
 			}
 		}
 		if (a) {
-			finish(h, app, a, result);
-			attempt_free(a);
+			done[ndone] = a;
+			results[ndone++] = result;
 		}
 	}
+	if (ndone == 0)
+		return;
+	/* The outcomes in one commit; when it fails they are lost and the claims expire (at least once). */
+	struct hooks_tx t = {.h = h, .app = app, .before = *h->stats, .done = done, .results = results, .ndone = ndone};
+	if (db_tx_run(app->db, "relay webhook outcomes", progress_in_tx, &t) != APP_OK)
+		restore_counters(h, &t.before);
+	for (size_t i = 0; i < ndone; i++)
+		attempt_free(done[i]);
 }

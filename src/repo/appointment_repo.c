@@ -208,6 +208,35 @@ long long repo_appointment_held_by_contact(struct db *db, const char *queue_id, 
 			row_count, held);
 }
 
+struct appt_ids {
+	char (*items)[UUID_STR_LEN];
+	size_t n;
+};
+
+static int append_appt_id(void *cls, const struct db_row *row)
+{
+	struct appt_ids *l = cls;
+	char(*id)[UUID_STR_LEN] = row_append(&l->items, &l->n, sizeof *id);
+	if (!id)
+		return DB_HARD;
+	row_copy(row, 0, *id, sizeof *id);
+	return 0;
+}
+
+long long repo_appointment_booked_before(struct db *db, const char *today, char (**ids)[UUID_STR_LEN], size_t *n)
+{
+	struct appt_ids l = {NULL, 0};
+	long long rc = db_query(db, STMT_APPT_BOOKED_BEFORE, DB_ARGS(db_str(today)), append_appt_id, &l);
+	if (rc < 0) {
+		free(l.items);
+		l.items = NULL;
+		l.n = 0;
+	}
+	*ids = l.items;
+	*n = l.n;
+	return rc;
+}
+
 long long repo_appointment_no_show_before(struct db *db, const char *today)
 {
 	return db_exec(db, STMT_APPT_NO_SHOW_BEFORE, DB_ARGS(db_str(today)));

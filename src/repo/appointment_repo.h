@@ -73,6 +73,8 @@ long long repo_appointment_check_in(struct db *db, const char *id, const char *t
 /* How many booked appointments of queue_id on service_date hold any of the contacts (NULL: not compared). */
 long long repo_appointment_held_by_contact(struct db *db, const char *queue_id, const char *service_date,
 					   const char *dni, const char *email, const char *phone, long long *held);
+/* The ids of the booked appointments of days before today, locked; free(*ids). */
+long long repo_appointment_booked_before(struct db *db, const char *today, char (**ids)[UUID_STR_LEN], size_t *n);
 /* Booked appointments of days before today become no_show; returns how many. */
 long long repo_appointment_no_show_before(struct db *db, const char *today);
 

@@ -503,6 +503,9 @@ static const struct {
 	  " WHERE a.queue_id = ? AND a.service_date = ? AND a.status = 'booked'"
 	  " AND ((? IS NOT NULL AND c.dni = ?) OR (? IS NOT NULL AND c.email = ?) OR (? IS NOT NULL AND c.phone = ?))"
 	  " LOCK IN SHARE MODE"),
+	/* The daily restart's no-shows, locked before they change (their webhook events follow). */
+	S(STMT_APPT_BOOKED_BEFORE,
+	  "SELECT a.id FROM appointments a WHERE a.status = 'booked' AND a.service_date < ? FOR UPDATE"),
 	S(STMT_APPT_NO_SHOW_BEFORE,
 	  "UPDATE appointments SET status = 'no_show', updated_date = UTC_TIMESTAMP(3)"
 	  " WHERE status = 'booked' AND service_date < ?"),
@@ -592,6 +595,26 @@ static const struct {
 	  " UTC_TIMESTAMP(3) FROM ticket_events e JOIN webhooks w ON w.state = 1"
 	  " AND (w.events = ',*,' OR LOCATE(',ticket.expired,', w.events) > 0)"
 	  " WHERE e.seq >= LAST_INSERT_ID() AND e.seq < LAST_INSERT_ID() + ? AND e.event = 'expired'"),
+	/*
+	 * The outbox rows of an appointment change (SPEC 11), in its transaction: the body
+	 * {type, timestamp, data: {appointment}} with the appointment as GET /appointments/{id}
+	 * shows it after the change (render_appointment's fields, times in RFC 3339 UTC).
+	 */
+#define RFC3339(x) "CONCAT(LEFT(DATE_FORMAT(" x ", '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z')"
+	S(STMT_DELIVERY_FOR_APPOINTMENT,
+	  "INSERT INTO webhook_deliveries (id, webhook_id, type, payload, status, next_attempt_at, created_date)"
+	  " SELECT " SQL_UUID4 ", w.id, CONCAT('appointment.', ?),"
+	  " JSON_COMPACT(JSON_OBJECT('type', CONCAT('appointment.', ?), 'timestamp', " RFC3339("a.updated_date") ","
+	  " 'data', JSON_OBJECT('appointment', JSON_OBJECT('id', a.id, 'queue_id', a.queue_id,"
+	  " 'priority_id', a.priority_id, 'customer_id', a.customer_id, 'start', " RFC3339("a.start") ","
+	  " 'end', " RFC3339("a.end") ", 'status', a.status, 'ticket_id', a.ticket_id,"
+	  " 'checked_in_date', " RFC3339("a.checked_in_date") ", 'created_date', " RFC3339("a.created_date") ","
+	  " 'updated_date', " RFC3339("a.updated_date") ")))),"
+	  " 'pending', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)"
+	  " FROM appointments a JOIN webhooks w ON w.state = 1"
+	  " AND (w.events = ',*,' OR LOCATE(CONCAT(',appointment.', ?, ','), w.events) > 0)"
+	  " WHERE a.id = ?"),
+#undef RFC3339
 #undef SQL_UUID4
 	S(STMT_DELIVERY_INSERT_TEST,
 	  "INSERT INTO webhook_deliveries (id, webhook_id, type, payload, status, next_attempt_at, created_date)"
@@ -626,6 +649,17 @@ static const struct {
 	S(STMT_DELIVERY_CLAIM,
 	  "UPDATE webhook_deliveries SET next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
 	  " WHERE id = ? AND status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3)"),
+	/* The relay's batches: DELIVERY_BATCH ids (webhook_repo.h), the unused ones bound to ''. */
+#define Q8 "?, ?, ?, ?, ?, ?, ?, ?"
+#define Q32 Q8 ", " Q8 ", " Q8 ", " Q8
+	S(STMT_DELIVERY_CLAIM_BATCH,
+	  "UPDATE webhook_deliveries SET next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
+	  " WHERE status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3) AND id IN (" Q32 ")"),
+	S(STMT_DELIVERY_DELIVERED_BATCH,
+	  "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status_code = ?,"
+	  " last_error = NULL, delivered_date = UTC_TIMESTAMP(3) WHERE id IN (" Q32 ")"),
+#undef Q32
+#undef Q8
 	S(STMT_DELIVERY_DELIVERED,
 	  "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status_code = ?,"
 	  " last_error = NULL, delivered_date = UTC_TIMESTAMP(3), payload = COALESCE(payload, ?) WHERE id = ?"),

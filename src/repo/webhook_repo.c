@@ -159,6 +159,15 @@ long long repo_delivery_insert_test(struct db *db, const char *id, const char *w
 	return rc;
 }
 
+long long repo_delivery_for_appointment(struct db *db, const char *appointment_id, const char *event)
+{
+	long long rc = db_exec(db, STMT_DELIVERY_FOR_APPOINTMENT,
+			       DB_ARGS(db_str(event), db_str(event), db_str(event), db_str(appointment_id)));
+	if (rc > 0)
+		db_note_relay_work(db);
+	return rc;
+}
+
 long long repo_delivery_set_payload(struct db *db, long long seq, const char *payload)
 {
 	return db_exec(db, STMT_DELIVERY_SET_PAYLOAD, DB_ARGS(db_str(payload), db_int(seq)));
@@ -222,6 +231,34 @@ void delivery_due_free(struct delivery_due *d, size_t n)
 long long repo_delivery_claim(struct db *db, const char *id, long long seconds)
 {
 	return db_exec(db, STMT_DELIVERY_CLAIM, DB_ARGS(db_int(seconds), db_str(id)));
+}
+
+/* args[0] = first, args[1..DELIVERY_BATCH] = the ids, padded with "" (no id); the sum of the counts. */
+static long long batch(struct db *db, enum stmt_id id, struct db_arg first, const char (*ids)[UUID_STR_LEN], size_t n)
+{
+	long long total = 0;
+	for (size_t from = 0; from < n; from += DELIVERY_BATCH) {
+		struct db_arg args[DELIVERY_BATCH + 1];
+		args[0] = first;
+		for (size_t i = 0; i < DELIVERY_BATCH; i++)
+			args[i + 1] = db_str(from + i < n ? ids[from + i] : "");
+		long long rc = db_exec(db, id, args, DELIVERY_BATCH + 1);
+		if (rc < 0)
+			return rc;
+		total += rc;
+	}
+	return total;
+}
+
+long long repo_delivery_claim_batch(struct db *db, const char (*ids)[UUID_STR_LEN], size_t n, long long seconds)
+{
+	return batch(db, STMT_DELIVERY_CLAIM_BATCH, db_int(seconds), ids, n);
+}
+
+long long repo_delivery_delivered_batch(struct db *db, const char (*ids)[UUID_STR_LEN], size_t n,
+					long long status_code)
+{
+	return batch(db, STMT_DELIVERY_DELIVERED_BATCH, db_int(status_code), ids, n);
 }
 
 long long repo_delivery_delivered(struct db *db, const char *id, long long status_code, const char *payload)

@@ -78,6 +78,13 @@ void delivery_list_free(struct delivery_list *l);
 long long repo_delivery_retry(struct db *db, const char *id, const char *webhook_id);
 /* A webhook.test delivery with its body. */
 long long repo_delivery_insert_test(struct db *db, const char *id, const char *webhook_id, const char *payload);
+/*
+ * The outbox rows of an appointment change, one per active webhook subscribed to
+ * "appointment.<event>" (booked, cancelled, checked_in, no_show), with the body rendered from
+ * the appointment as it is now; call it in the change's transaction, after the change.
+ * Returns how many rows were written.
+ */
+long long repo_delivery_for_appointment(struct db *db, const char *appointment_id, const char *event);
 
 /* ---- turnero-relay ---- */
 
@@ -103,6 +110,12 @@ long long repo_delivery_due(struct db *db, long long limit, struct delivery_due 
 void delivery_due_free(struct delivery_due *d, size_t n);
 /* Marks an attempt as under way (not due again for seconds). 1 claimed, 0 taken meanwhile. */
 long long repo_delivery_claim(struct db *db, const char *id, long long seconds);
+/* Many deliveries at once, DELIVERY_BATCH per statement: the claim of due ones (returns how
+ * many were claimed), and delivered with one status code (returns how many changed). */
+#define DELIVERY_BATCH 32
+long long repo_delivery_claim_batch(struct db *db, const char (*ids)[UUID_STR_LEN], size_t n, long long seconds);
+long long repo_delivery_delivered_batch(struct db *db, const char (*ids)[UUID_STR_LEN], size_t n,
+					long long status_code);
 /* payload: kept when the row had none (rendered at send time); may be NULL. */
 long long repo_delivery_delivered(struct db *db, const char *id, long long status_code, const char *payload);
 /* One more failed attempt, due again in delay_ms. status_code 0: no answer. */

@@ -9,6 +9,7 @@
 #include "repo/db.h"
 #include "repo/queue_repo.h"
 #include "repo/ticket_repo.h"
+#include "repo/webhook_repo.h"
 
 #define DAY_SECONDS 86400LL
 #define AVAILABILITY_MAX_DAYS 31
@@ -274,7 +275,12 @@ static enum app_err book_in_tx(struct db *db, void *cls)
 	if (rc == 0)
 		return APP_INTERNAL;
 	/* Notifications (SPEC 12): the `booked` rows commit with the booking or not at all. */
-	return notify_appointment_booked(db, t->cfg, a->id, b->notify, b->confirm_by_email, fe);
+	enum app_err e = notify_appointment_booked(db, t->cfg, a->id, b->notify, b->confirm_by_email, fe);
+	if (e != APP_OK)
+		return e;
+	/* So do its webhook deliveries (SPEC 11). */
+	rc = repo_delivery_for_appointment(db, a->id, "booked");
+	return rc < 0 ? db_app_err(rc) : APP_OK;
 }
 
 enum app_err svc_appointment_book(struct svc_app *app, const struct booking_request *b, struct field_errors *fe,
@@ -326,6 +332,8 @@ static enum app_err cancel_in_tx(struct db *db, void *cls)
 	if (rc == 0)
 		return APP_CONFLICT;
 	if (rc > 0)
+		rc = repo_delivery_for_appointment(db, t->id, "cancelled");
+	if (rc >= 0)
 		rc = repo_appointment_get(db, t->id, false, t->out);
 	return rc < 0 ? db_app_err(rc) : APP_OK;
 }
@@ -375,6 +383,8 @@ static enum app_err check_in_done(struct db *db, void *cls, const struct ticket_
 	long long rc = repo_appointment_check_in(db, c->id, t->id);
 	if (rc == 0)
 		return APP_CONFLICT;
+	if (rc > 0)
+		rc = repo_delivery_for_appointment(db, c->id, "checked_in");
 	return rc < 0 ? db_app_err(rc) : APP_OK;
 }
 
@@ -503,11 +513,21 @@ struct no_show_tx {
 static enum app_err no_show_in_tx(struct db *db, void *cls)
 {
 	struct no_show_tx *t = cls;
-	long long rc = repo_appointment_no_show_before(db, t->today);
-	if (rc < 0)
-		return db_app_err(rc);
-	t->count = rc;
-	return APP_OK;
+	/* Locked first, so the ones changed are exactly the ones whose webhook events are written. */
+	char(*ids)[UUID_STR_LEN] = NULL;
+	size_t n = 0;
+	long long rc = repo_appointment_booked_before(db, t->today, &ids, &n);
+	if (rc >= 0)
+		rc = repo_appointment_no_show_before(db, t->today);
+	if (rc >= 0)
+		t->count = rc;
+	for (size_t i = 0; rc >= 0 && i < n; i++) {
+		long long d = repo_delivery_for_appointment(db, ids[i], "no_show");
+		if (d < 0)
+			rc = d;
+	}
+	free(ids);
+	return rc < 0 ? db_app_err(rc) : APP_OK;
 }
 
 enum app_err svc_appointment_no_show_before(struct svc_app *app, const char *today, long long *count)

@@ -2,9 +2,13 @@
  * Live updates and the event log (SPEC 10) through the real stack: nginx with nchan,
  * the workers answering the authorization subrequests, and turnero-relay publishing.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "live_client.h"
@@ -368,6 +372,195 @@ START_TEST(test_websocket_upgrade)
 }
 END_TEST
 
+/* ---- nginx restarted -------------------------------------------------------------------- */
+
+/* One FastCGI name-value pair (both shorter than 128 bytes) appended at buf + *n. */
+static void fcgi_pair(unsigned char *buf, size_t *n, size_t size, const char *name, const char *value)
+{
+	size_t nl = strlen(name), vl = strlen(value);
+	ck_assert(nl < 128 && vl < 65536 && *n + nl + vl + 8 < size);
+	buf[(*n)++] = (unsigned char)nl;
+	if (vl < 128) {
+		buf[(*n)++] = (unsigned char)vl;
+	} else {
+		buf[(*n)++] = (unsigned char)(0x80 | (vl >> 24));
+		buf[(*n)++] = (unsigned char)(vl >> 16);
+		buf[(*n)++] = (unsigned char)(vl >> 8);
+		buf[(*n)++] = (unsigned char)vl;
+	}
+	memcpy(buf + *n, name, nl);
+	*n += nl;
+	memcpy(buf + *n, value, vl);
+	*n += vl;
+}
+
+static void fcgi_record(int fd, unsigned char type, const unsigned char *content, size_t len)
+{
+	unsigned char head[8] = {1, type, 0, 1, (unsigned char)(len >> 8), (unsigned char)len, 0, 0};
+	ck_assert(write(fd, head, 8) == 8);
+	if (len)
+		ck_assert(write(fd, content, len) == (ssize_t)len);
+}
+
+/*
+ * A bodyless request straight to the workers' FastCGI socket, as the nginx of a second host
+ * would send it (SPEC 16): the API keeps working while this host's nginx is down. Returns
+ * the status of the answer (its "Status:" line; 200 without one).
+ */
+static long fcgi_request(const char *method, const char *uri, const char *token)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	struct sockaddr_un sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", it_state_path("run/turnero.sock"));
+	ck_assert_msg(connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0, "connect to the FastCGI socket");
+	static const unsigned char begin[8] = {0, 1 /* responder */, 0, 0, 0, 0, 0, 0};
+	fcgi_record(fd, 1 /* BEGIN_REQUEST */, begin, sizeof begin);
+	unsigned char params[8192];
+	size_t n = 0;
+	char auth[4200];
+	snprintf(auth, sizeof auth, "Bearer %s", token);
+	fcgi_pair(params, &n, sizeof params, "REQUEST_METHOD", method);
+	fcgi_pair(params, &n, sizeof params, "REQUEST_URI", uri);
+	fcgi_pair(params, &n, sizeof params, "DOCUMENT_URI", uri);
+	fcgi_pair(params, &n, sizeof params, "QUERY_STRING", "");
+	fcgi_pair(params, &n, sizeof params, "CONTENT_LENGTH", "0");
+	fcgi_pair(params, &n, sizeof params, "REMOTE_ADDR", "127.0.0.1");
+	fcgi_pair(params, &n, sizeof params, "REQUEST_ID", "it-live-nginx-down");
+	fcgi_pair(params, &n, sizeof params, "HTTP_AUTHORIZATION", auth);
+	fcgi_record(fd, 4 /* PARAMS */, params, n);
+	fcgi_record(fd, 4, NULL, 0);
+	fcgi_record(fd, 5 /* STDIN */, NULL, 0);
+	/* Collect STDOUT until END_REQUEST. */
+	char out[65536];
+	size_t olen = 0;
+	for (;;) {
+		unsigned char head[8];
+		size_t got = 0;
+		while (got < 8) {
+			ssize_t r = read(fd, head + got, 8 - got);
+			ck_assert_msg(r > 0, "the FastCGI answer ended early");
+			got += (size_t)r;
+		}
+		size_t len = ((size_t)head[4] << 8 | head[5]) + head[6];
+		unsigned char content[65536 + 256];
+		got = 0;
+		while (got < len) {
+			ssize_t r = read(fd, content + got, len - got);
+			ck_assert_msg(r > 0, "the FastCGI answer ended early");
+			got += (size_t)r;
+		}
+		if (head[1] == 3 /* END_REQUEST */)
+			break;
+		size_t keep = len - head[6];
+		if (head[1] == 6 /* STDOUT */ && olen + keep < sizeof out) {
+			memcpy(out + olen, content, keep);
+			olen += keep;
+		}
+	}
+	close(fd);
+	out[olen] = '\0';
+	const char *st = strstr(out, "Status: ");
+	return st ? strtol(st + 8, NULL, 10) : 200;
+}
+
+/* Polls GET /health through nginx until it answers 200. */
+static bool wait_nginx_up(long timeout_ms)
+{
+	long long until = it_now_ms() + timeout_ms;
+	do {
+		struct it_response r;
+		long status = it_json("GET", "/api/v1/health", NULL, NULL, &r) == 0 ? r.status : 0;
+		it_response_free(&r);
+		if (status == 200)
+			return true;
+		it_sleep_ms(200);
+	} while (it_now_ms() < until);
+	return false;
+}
+
+/*
+ * nginx restarted: its nchan buffer is lost with the subscribers' connections. A client that
+ * reconnects (with its Last-Event-ID), reads the REST snapshot and follows the stream
+ * converges on the state, including a call made while this nginx was down.
+ */
+START_TEST(test_subscribers_converge_after_an_nginx_restart)
+{
+	char queue[64], t1[64], t2[64], path[160], needle[200], last_id[128], query[128];
+	new_queue("live-restart", queue);
+	new_ticket(queue, t1);
+	new_ticket(queue, t2);
+	snprintf(path, sizeof path, "/api/v1/live/queues/%s", queue);
+	struct sse q, b;
+	sse_open(&q, path, admin_token, NULL);
+	ck_assert_int_eq(sse_status(&q), 200);
+	sse_open(&b, "/api/v1/live/board", admin_token, NULL);
+	ck_assert_int_eq(sse_status(&b), 200);
+	snprintf(needle, sizeof needle, "\"event\":\"created\",\"ticket\":{\"id\":\"%s\"", t2);
+	ck_assert_msg(sse_wait(&q, 0, needle, WAIT_MS), "the latest message, t2 created: %s", q.buf);
+	ck_assert(sse_id_of(&q, 0, needle, last_id, sizeof last_id));
+	long long seen_seq = seq_of(q.buf, t2);
+	ck_assert_int_gt(seen_seq, 0);
+
+	ck_assert_int_eq(it_stack("nginx-stop"), 0);
+	/* Both streams end with nginx. */
+	ck_assert_msg(!sse_wait(&q, 0, "\x01never", 15000) && q.done, "the queue stream ended");
+	ck_assert_msg(!sse_wait(&b, 0, "\x01never", 15000) && b.done, "the board stream ended");
+	sse_close(&q);
+	sse_close(&b);
+
+	/* A call while this nginx is down (through another host's nginx, say): t1 called. */
+	snprintf(query, sizeof query, "/api/v1/queues/%s/call-next", queue);
+	ck_assert_int_eq(fcgi_request("POST", query, admin_token), 200);
+
+	ck_assert_int_eq(it_stack("nginx-start"), 0);
+	ck_assert_msg(wait_nginx_up(30000), "nginx answers again");
+
+	/* Reconnect with the last id seen, then read the snapshot: it shows the call. */
+	sse_open(&q, path, admin_token, last_id);
+	ck_assert_int_eq(sse_status(&q), 200);
+	sse_open(&b, "/api/v1/live/board", admin_token, NULL);
+	ck_assert_int_eq(sse_status(&b), 200);
+	struct it_response r;
+	snprintf(query, sizeof query, "/api/v1/tickets/%s", t1);
+	it_json("GET", query, admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(it_str(&r, "status"), "called");
+	it_response_free(&r);
+	it_json("GET", "/api/v1/board", admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	snprintf(needle, sizeof needle, "\"serving\":{\"ticket_id\":\"%s\"", t1);
+	ck_assert_msg(strstr(r.body, needle), "the board snapshot shows t1 served at the counter: %s", r.body);
+	it_response_free(&r);
+
+	/* The next change arrives on the new streams, and its seq tells the client what it missed. */
+	call_next(queue); /* t1 served, t2 called */
+	snprintf(needle, sizeof needle, "\"event\":\"called\",\"ticket\":{\"id\":\"%s\"", t2);
+	ck_assert_msg(sse_wait(&q, 0, needle, WAIT_MS), "t2 called on the reconnected queue stream: %s", q.buf);
+	long long now_seq = 0;
+	const char *hit = strstr(q.buf, needle);
+	const char *line = hit;
+	while (line > q.buf && line[-1] != '\n')
+		line--;
+	const char *seq = strstr(line, "{\"seq\":");
+	ck_assert_msg(seq && seq < hit, "the message carries its seq: %s", q.buf);
+	now_seq = strtoll(seq + 7, NULL, 10);
+	ck_assert_int_gt(now_seq, seen_seq + 1); /* a gap: the call made during the outage */
+	snprintf(query, sizeof query, "/api/v1/events?after=%lld&limit=500", seen_seq);
+	it_json("GET", query, admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	snprintf(needle, sizeof needle, "\"ticket_id\":\"%s\",\"event\":\"called\"", t1);
+	ck_assert_msg(strstr(r.body, needle), "the log holds the missed call: %s", r.body);
+	it_response_free(&r);
+	snprintf(needle, sizeof needle, "\"serving\":{\"ticket_id\":\"%s\"", t2);
+	ck_assert_msg(sse_wait(&b, 0, needle, WAIT_MS), "the board stream shows t2 called: %s", b.buf);
+	sse_close(&q);
+	sse_close(&b);
+}
+END_TEST
+
 static void setup_users(void)
 {
 	char body[512];
@@ -399,6 +592,7 @@ int main(void)
 	tcase_add_test(tc, test_public_stream_follows_status_and_position);
 	tcase_add_test(tc, test_resume_with_last_event_id);
 	tcase_add_test(tc, test_websocket_upgrade);
+	tcase_add_test(tc, test_subscribers_converge_after_an_nginx_restart);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);

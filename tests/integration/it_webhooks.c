@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -39,6 +41,13 @@ struct hit {
 static pthread_mutex_t hits_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hit hits[1024];
 static size_t nhits;
+
+/*
+ * The receivers that misbehave (paths /hang/, /slow/): they hold each request's connection
+ * until the test sets `release`; /slow/ then answers 200, /hang/ closes without a word.
+ * held: connections held right now; abandoned: held ones the relay closed first.
+ */
+static int release, held, abandoned;
 
 static void header_value(const char *head, const char *name, char *out, size_t size)
 {
@@ -99,6 +108,7 @@ static void serve(int fd)
 	header_value(buf, "webhook-signature", h.signature, sizeof h.signature);
 	header_value(buf, "Content-Type", h.content_type, sizeof h.content_type);
 	h.body = strndup(buf + head_len, body_len);
+	bool hold = strncmp(h.path, "/hang/", 6) == 0 || strncmp(h.path, "/slow/", 6) == 0;
 	pthread_mutex_lock(&hits_lock);
 	int status = 200;
 	if (strncmp(h.path, "/fail-once/", 11) == 0 && seen_before(h.id) == 0)
@@ -110,7 +120,37 @@ static void serve(int fd)
 		hits[nhits++] = h;
 	else
 		free(h.body);
+	if (hold)
+		held++;
 	pthread_mutex_unlock(&hits_lock);
+	if (strncmp(h.path, "/close/", 7) == 0)
+		return; /* closed without an answer */
+	if (hold) {
+		/* Until released, or until the relay gives up on us (it closes its end). */
+		bool gone = false;
+		for (;;) {
+			pthread_mutex_lock(&hits_lock);
+			int done = release;
+			pthread_mutex_unlock(&hits_lock);
+			if (done)
+				break;
+			struct pollfd pfd = {fd, POLLIN, 0};
+			if (poll(&pfd, 1, 50) > 0) {
+				char c;
+				if (read(fd, &c, 1) <= 0) {
+					gone = true;
+					break;
+				}
+			}
+		}
+		pthread_mutex_lock(&hits_lock);
+		held--;
+		if (gone)
+			abandoned++;
+		pthread_mutex_unlock(&hits_lock);
+		if (gone || strncmp(h.path, "/hang/", 6) == 0)
+			return;
+	}
 	char resp[128];
 	int n = snprintf(resp, sizeof resp, "HTTP/1.1 %d X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
 	(void)!write(fd, resp, (size_t)n);
@@ -737,6 +777,346 @@ START_TEST(test_standby_relay_takes_over_the_lease)
 }
 END_TEST
 
+/* ---- appointment events ----------------------------------------------------------------- */
+
+#define BAJA "0b5e7d2a-5c1e-4f7a-8d3b-000000000003"
+
+static void rfc3339(long long t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A slot start 10-15 minutes ahead (plus 5 per `ahead`) on the 5-minute grid. */
+static long long future_slot(int ahead)
+{
+	return ((long long)time(NULL) / 300 + 3 + ahead) * 300;
+}
+
+/* A queue serving Media and Baja, one place per 5-minute slot all week. */
+static void bookable_queue(const char *name, char id[64])
+{
+	char prefix[8], path[128], body[1024];
+	ck_assert_int_eq(it_create_queue(admin_token, it_unique(name), "fifo", "[\"" MEDIA "\",\"" BAJA "\"]", id, prefix),
+			 0);
+	snprintf(path, sizeof path, "/api/v1/queues/%s/schedule", id);
+	size_t n = (size_t)snprintf(body, sizeof body,
+				    "{\"slot_minutes\":5,\"capacity\":1,\"weeks_ahead\":2,\"late_grace_minutes\":10,"
+				    "\"closed_dates\":[],\"hours\":[");
+	for (int d = 1; d <= 7; d++)
+		n += (size_t)snprintf(body + n, sizeof body - n, "%s{\"weekday\":%d,\"from\":\"00:00\",\"to\":\"24:00\"}",
+				      d > 1 ? "," : "", d);
+	snprintf(body + n, sizeof body - n, "]}");
+	struct it_response r;
+	it_json("PUT", path, admin_token, body, &r);
+	ck_assert_msg(r.status == 200, "schedule: %ld %s", r.status, r.body);
+	it_response_free(&r);
+}
+
+static const char *unique_dni(void)
+{
+	static unsigned n;
+	static char buf[4][24];
+	char *b = buf[n % 4];
+	snprintf(b, 24, "7%05u%04u", (unsigned)getpid() % 100000, n++ % 10000);
+	return b;
+}
+
+/* POST /appointments for a new customer; extra is more JSON members (or ""). The answer in r. */
+static void book(const char *queue, long long start, const char *extra, struct it_response *r)
+{
+	char body[768], when[32];
+	rfc3339(start, when);
+	snprintf(body, sizeof body,
+		 "{\"queue_id\":\"%s\",\"start\":\"%s\",\"priority_id\":\"" MEDIA "\","
+		 "\"customer\":{\"dni\":\"%s\",\"first_name\":\"Cita\",\"last_name\":\"Hook\"}%s}",
+		 queue, when, unique_dni(), extra);
+	it_json("POST", "/api/v1/appointments", admin_token, body, r);
+}
+
+/* The appointment as GET /appointments/{id} shows it now (caller frees with json_object_put). */
+static struct json_object *appointment_now(const char *id)
+{
+	char path[128];
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/appointments/%s", id);
+	it_json("GET", path, admin_token, NULL, &r);
+	ck_assert_msg(r.status == 200, "GET appointment: %ld %s", r.status, r.body);
+	struct json_object *o = json_object_get(r.json);
+	it_response_free(&r);
+	return o;
+}
+
+struct expected_event {
+	const char *type;
+	char id[64];
+	struct json_object *appointment; /* as the API showed it right after the change */
+};
+
+START_TEST(test_appointment_events_are_delivered_signed)
+{
+	struct webhook w, tickets_only;
+	char queue[64], path[256];
+	create_webhook("ok", "[\"appointment.booked\",\"appointment.cancelled\",\"appointment.checked_in\","
+			     "\"appointment.no_show\"]", &w);
+	create_webhook("ok", "[\"ticket.created\"]", &tickets_only); /* gets no appointment event */
+	bookable_queue("hook-appt", queue);
+	struct expected_event want[12];
+	size_t nwant = 0;
+	struct it_response r;
+
+	/* booked, by the staff route: the event carries the 201 answer. */
+	long long slot0 = future_slot(0);
+	book(queue, slot0, "", &r);
+	ck_assert_msg(r.status == 201, "book: %ld %s", r.status, r.body);
+	want[nwant] = (struct expected_event){"appointment.booked", "", json_object_get(r.json)};
+	snprintf(want[nwant++].id, 64, "%s", it_str(&r, "id"));
+	it_response_free(&r);
+
+	/* Failed bookings write nothing: a full slot (409), a bad start (422), a notify the
+	 * customer cannot take (422 after the appointment row was written: rolled back). */
+	book(queue, slot0, "", &r);
+	it_assert_problem(&r, 409);
+	it_response_free(&r);
+	book(queue, slot0 + 60, "", &r);
+	it_assert_problem(&r, 422);
+	ck_assert_msg(strstr(r.body, "\"field\":\"start\""), "names start: %s", r.body);
+	it_response_free(&r);
+	book(queue, future_slot(1), ",\"notify\":{\"email\":true}", &r);
+	it_assert_problem(&r, 422);
+	ck_assert_msg(strstr(r.body, "\"field\":\"notify.email\""), "names notify.email: %s", r.body);
+	it_response_free(&r);
+
+	/* cancelled (staff); a second cancel is 409 and writes nothing. */
+	book(queue, future_slot(1), "", &r);
+	ck_assert_msg(r.status == 201, "book: %ld %s", r.status, r.body);
+	char cancelled[64];
+	snprintf(cancelled, sizeof cancelled, "%s", it_str(&r, "id"));
+	want[nwant] = (struct expected_event){"appointment.booked", "", json_object_get(r.json)};
+	snprintf(want[nwant++].id, 64, "%s", cancelled);
+	it_response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/appointments/%s/cancel", cancelled);
+	it_json("POST", path, admin_token, NULL, &r);
+	ck_assert_msg(r.status == 200, "cancel: %ld %s", r.status, r.body);
+	want[nwant] = (struct expected_event){"appointment.cancelled", "", json_object_get(r.json)};
+	snprintf(want[nwant++].id, 64, "%s", cancelled);
+	it_response_free(&r);
+	it_json("POST", path, admin_token, NULL, &r);
+	it_assert_problem(&r, 409);
+	it_response_free(&r);
+
+	/* checked_in: the slot moved to 3 minutes ago, today; the event names the new ticket. */
+	book(queue, future_slot(2), "", &r);
+	ck_assert_msg(r.status == 201, "book: %ld %s", r.status, r.body);
+	char checked[64], stmt[1024];
+	snprintf(checked, sizeof checked, "%s", it_str(&r, "id"));
+	want[nwant] = (struct expected_event){"appointment.booked", "", json_object_get(r.json)};
+	snprintf(want[nwant++].id, 64, "%s", checked);
+	it_response_free(&r);
+	snprintf(stmt, sizeof stmt,
+		 "SET @s = UTC_TIMESTAMP() - INTERVAL 3 MINUTE; INSERT IGNORE INTO appointment_slots (queue_id, start)"
+		 " SELECT queue_id, @s FROM appointments WHERE id = '%s'; UPDATE appointments SET start = @s,"
+		 " end = @s + INTERVAL 5 MINUTE, service_date = UTC_DATE() WHERE id = '%s'", checked, checked);
+	it_sql(stmt);
+	snprintf(path, sizeof path, "/api/v1/appointments/%s/check-in", checked);
+	it_json("POST", path, admin_token, NULL, &r);
+	ck_assert_msg(r.status == 201, "check-in: %ld %s", r.status, r.body);
+	char ticket[64];
+	snprintf(ticket, sizeof ticket, "%s", it_str(&r, "id"));
+	it_response_free(&r);
+	want[nwant] = (struct expected_event){"appointment.checked_in", "", appointment_now(checked)};
+	snprintf(want[nwant++].id, 64, "%s", checked);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(want[nwant - 1].appointment, "ticket_id")),
+			 ticket);
+
+	/* booked and cancelled through the public self-service routes. */
+	char body[512], when[32], pub[64];
+	rfc3339(future_slot(3), when);
+	snprintf(body, sizeof body,
+		 "{\"queue_id\":\"%s\",\"start\":\"%s\",\"customer\":{\"first_name\":\"Pub\",\"last_name\":\"Lic\","
+		 "\"dni\":\"%s\"}}", queue, when, unique_dni());
+	it_json("POST", "/api/v1/public/appointments", NULL, body, &r);
+	ck_assert_msg(r.status == 201, "public booking: %ld %s", r.status, r.body);
+	snprintf(pub, sizeof pub, "%s", it_str(&r, "id"));
+	it_response_free(&r);
+	want[nwant] = (struct expected_event){"appointment.booked", "", appointment_now(pub)};
+	snprintf(want[nwant++].id, 64, "%s", pub);
+	snprintf(path, sizeof path, "/api/v1/public/appointments/%s/cancel", pub);
+	it_json("POST", path, NULL, NULL, &r);
+	ck_assert_msg(r.status == 200, "public cancel: %ld %s", r.status, r.body);
+	it_response_free(&r);
+	want[nwant] = (struct expected_event){"appointment.cancelled", "", appointment_now(pub)};
+	snprintf(want[nwant++].id, 64, "%s", pub);
+
+	/* no_show: yesterday's booking, marked by the daily restart. */
+	book(queue, future_slot(4), "", &r);
+	ck_assert_msg(r.status == 201, "book: %ld %s", r.status, r.body);
+	char gone[64];
+	snprintf(gone, sizeof gone, "%s", it_str(&r, "id"));
+	want[nwant] = (struct expected_event){"appointment.booked", "", json_object_get(r.json)};
+	snprintf(want[nwant++].id, 64, "%s", gone);
+	it_response_free(&r);
+	snprintf(stmt, sizeof stmt,
+		 "INSERT IGNORE INTO appointment_slots (queue_id, start) SELECT queue_id, start - INTERVAL 1 DAY"
+		 " FROM appointments WHERE id = '%s'; UPDATE appointments SET start = start - INTERVAL 1 DAY,"
+		 " end = end - INTERVAL 1 DAY, service_date = UTC_DATE() - INTERVAL 1 DAY WHERE id = '%s'", gone, gone);
+	it_sql(stmt);
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "'%s/turneroctl' -c '%s' schedule-restart >&2", getenv("TURNERO_BUILD_DIR"),
+		 it_state_path("turnero.conf"));
+	ck_assert_int_eq(system(cmd), 0);
+	want[nwant] = (struct expected_event){"appointment.no_show", "", appointment_now(gone)};
+	snprintf(want[nwant++].id, 64, "%s", gone);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(want[nwant - 1].appointment, "status")),
+			 "no_show");
+
+	/* Every change arrives once, signed, with its type and the appointment as the API showed it. */
+	struct hit h[32];
+	size_t n = wait_hits(w.prefix, nwant, 30000, h, 32);
+	ck_assert_msg(n >= nwant, "%zu of %zu appointment events delivered", n, nwant);
+	bool matched[12] = {false};
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_msg(signed_with(&h[i], w.secret), "delivery %zu signed: %s", i, h[i].signature);
+		ck_assert_str_eq(h[i].content_type, "application/json");
+		struct json_object *b = json_tokener_parse(h[i].body);
+		ck_assert_msg(b, "JSON body: %s", h[i].body);
+		struct json_object *data = json_object_object_get(b, "data");
+		struct json_object *a = json_object_object_get(data, "appointment");
+		ck_assert_msg(a && json_object_object_length(data) == 1, "data: {appointment}: %s", h[i].body);
+		ck_assert_msg(jget(b, "timestamp") && strcmp(jget(b, "timestamp"), jget(a, "updated_date")) == 0,
+			      "timestamp is the change's time: %s", h[i].body);
+		bool found = false;
+		for (size_t j = 0; j < nwant && !found; j++) {
+			if (matched[j] || strcmp(jget(b, "type"), want[j].type) != 0 || strcmp(jget(a, "id"), want[j].id) != 0)
+				continue;
+			ck_assert_msg(json_object_equal(a, want[j].appointment), "%s of %s: sent %s, the API showed %s",
+				      want[j].type, want[j].id, json_object_to_json_string(a),
+				      json_object_to_json_string(want[j].appointment));
+			matched[j] = found = true;
+		}
+		ck_assert_msg(found, "an expected event, and only once: %s", h[i].body);
+		json_object_put(b);
+	}
+	/* The outbox holds exactly these (the failed requests wrote none); seq is for ticket events. */
+	deliveries(&w, &r);
+	struct json_object *items = json_object_object_get(r.json, "items");
+	ck_assert_int_eq(json_object_array_length(items), nwant);
+	for (size_t i = 0; i < nwant; i++) {
+		struct json_object *d = json_object_array_get_idx(items, i);
+		ck_assert_msg(strncmp(jget(d, "type"), "appointment.", 12) == 0, "type %s", jget(d, "type"));
+		ck_assert_ptr_null(jget(d, "seq"));
+	}
+	it_response_free(&r);
+	deliveries(&tickets_only, &r);
+	items = json_object_object_get(r.json, "items");
+	ck_assert_int_eq(json_object_array_length(items), 1); /* the check-in's ticket.created */
+	ck_assert_str_eq(jget(json_object_array_get_idx(items, 0), "type"), "ticket.created");
+	it_response_free(&r);
+	for (size_t i = 0; i < nwant; i++)
+		json_object_put(want[i].appointment);
+}
+END_TEST
+
+/* ---- receivers that misbehave ------------------------------------------------------------- */
+
+static int held_now(int *gave_up)
+{
+	pthread_mutex_lock(&hits_lock);
+	int n = held;
+	if (gave_up)
+		*gave_up = abandoned;
+	pthread_mutex_unlock(&hits_lock);
+	return n;
+}
+
+/* Polls w's deliveries until one was attempted and failed without delivering; its JSON, or NULL. */
+static char *wait_failed_attempt(const struct webhook *w, long timeout_ms)
+{
+	long long until = it_now_ms() + timeout_ms;
+	do {
+		struct it_response r;
+		deliveries(w, &r);
+		struct json_object *items = json_object_object_get(r.json, "items");
+		for (size_t i = 0; i < json_object_array_length(items); i++) {
+			struct json_object *d = json_object_array_get_idx(items, i);
+			const char *attempts = jget(d, "attempts");
+			if (attempts && atoi(attempts) >= 1 && jget(d, "last_error") && strcmp(jget(d, "status"), "delivered")) {
+				char *text = strdup(json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN));
+				it_response_free(&r);
+				return text;
+			}
+		}
+		it_response_free(&r);
+		it_sleep_ms(200);
+	} while (it_now_ms() < until);
+	return NULL;
+}
+
+/*
+ * A receiver that hangs, one that answers slowly and one that closes the connection: while
+ * the first two still hold their connections (the relay has not given up on them), the API
+ * answers and a healthy receiver gets every event, the later ones included.
+ */
+START_TEST(test_misbehaving_receivers_delay_nobody)
+{
+	struct webhook hang, slow, closer, ok;
+	char queue[64], t[3][64];
+	create_webhook("hang", "[\"ticket.created\"]", &hang);
+	create_webhook("slow", "[\"ticket.created\"]", &slow);
+	create_webhook("close", "[\"ticket.created\"]", &closer);
+	create_webhook("ok", "[\"ticket.created\"]", &ok);
+	new_queue("hook-misbehave", queue);
+	int gave_up0 = 0;
+	held_now(&gave_up0);
+	new_ticket(queue, t[0]);
+	struct hit h[16];
+	ck_assert_msg(wait_hits(hang.prefix, 1, 15000, h, 16) >= 1, "the hanging receiver got the event");
+	ck_assert_msg(wait_hits(slow.prefix, 1, 15000, h, 16) >= 1, "the slow receiver got the event");
+	ck_assert_msg(wait_hits(closer.prefix, 1, 15000, h, 16) >= 1, "the closing receiver got the event");
+
+	/* Both hold their first connection now; the API and the relay go on. */
+	new_ticket(queue, t[1]);
+	new_ticket(queue, t[2]);
+	struct it_response r;
+	it_json("GET", "/api/v1/queues", admin_token, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	it_response_free(&r);
+	size_t n = wait_hits(ok.prefix, 3, 15000, h, 16);
+	int gave_up = 0;
+	int still_held = held_now(&gave_up);
+	ck_assert_msg(n >= 3, "the healthy receiver got %zu of 3 events", n);
+	for (int i = 0; i < 3; i++) {
+		bool found = false;
+		for (size_t j = 0; j < n && !found; j++)
+			found = strstr(h[j].body, t[i]) != NULL;
+		ck_assert_msg(found, "ticket %d's event reached the healthy receiver", i);
+	}
+	ck_assert_msg(gave_up == gave_up0 && still_held >= 2,
+		      "delivered while the slow receivers still held their connections (held %d, abandoned %d)",
+		      still_held, gave_up - gave_up0);
+	char *failed = wait_failed_attempt(&closer, 15000);
+	ck_assert_msg(failed, "the closed connection is recorded as a failed attempt, to be retried");
+	ck_assert_msg(strstr(failed, "\"status\":\"pending\""), "retried later: %s", failed);
+	free(failed);
+
+	/* Released: the slow one answers 200 and is delivered; the hanging one closes unanswered. */
+	pthread_mutex_lock(&hits_lock);
+	release = 1;
+	pthread_mutex_unlock(&hits_lock);
+	size_t ns = hits_for(slow.prefix, h, 16);
+	for (size_t i = 0; i < ns; i++) {
+		char *done = wait_delivery(&slow, h[i].id, "delivered", 20000);
+		ck_assert_msg(done, "the slow answer delivers %s", h[i].id);
+		free(done);
+	}
+	failed = wait_failed_attempt(&hang, 20000);
+	ck_assert_msg(failed, "the unanswered request is a failed attempt");
+	free(failed);
+}
+END_TEST
+
 int main(void)
 {
 	it_init();
@@ -754,6 +1134,8 @@ int main(void)
 	tcase_add_test(tc, test_410_deactivates_the_webhook);
 	tcase_add_test(tc, test_test_event_and_manual_retry);
 	tcase_add_test(tc, test_rotated_secret_signs_with_both_for_a_day);
+	tcase_add_test(tc, test_appointment_events_are_delivered_signed);
+	tcase_add_test(tc, test_misbehaving_receivers_delay_nobody);
 	tcase_add_test(tc, test_relay_killed_during_a_burst_loses_nothing);
 	tcase_add_test(tc, test_standby_relay_takes_over_the_lease);
 	suite_add_tcase(s, tc);
