@@ -251,6 +251,19 @@ static const struct {
 	  QO_ORDER_BY_POLICY("p.policy", "t") ") AS rn"
 	  " FROM tickets t JOIN queues p ON p.id = t.queue_id AND p.state IN ('open', 'paused')"
 	  " WHERE t.status = 'waiting') o WHERE o.rn <= 5 ORDER BY o.queue_id, o.rn"),
+	/* Every queue (up to ?) in created_seq order, each with its place in name and in prefix
+	 * order (both unique), for the per-worker memo (service/catalog.c); waiting is read apart. */
+	S(STMT_QUEUE_CATALOGUE,
+	  "SELECT q.id, q.name, q.prefix, q.state, q.policy, q.user_id, q.created_date, q.updated_date, q.created_seq, 0,"
+	  " (SELECT GROUP_CONCAT(qp.priority_id ORDER BY qp.priority_id) FROM queue_priorities qp WHERE qp.queue_id = q.id),"
+	  " ROW_NUMBER() OVER (ORDER BY q.name), ROW_NUMBER() OVER (ORDER BY q.prefix)"
+	  " FROM queues q ORDER BY q.created_seq LIMIT ?"),
+	/* The waiting tickets of the queues named by a JSON array of ids (one page of a list):
+	 * primary-key lookups of queue_waiting_counts for those queues only. */
+	S(STMT_QUEUE_WAITING_OF,
+	  "SELECT STRAIGHT_JOIN j.id, SUM(IF(wc.direction = 0, wc.n, -wc.n))"
+	  " FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(36) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci PATH '$')) j"
+	  " JOIN queue_waiting_counts wc ON wc.queue_id = j.id GROUP BY j.id"),
 
 	/* tickets (ticket_repo.c); TICKET_COLUMNS order in ticket_repo.c */
 	S(STMT_TICKET_PRIORITY_INFO, "SELECT level, max_wait_minutes, state FROM priorities WHERE id = ?"),

@@ -1,8 +1,10 @@
 /*
  * Placement from the kept waiting counts (sql/013_waiting_counts.sql): the counts follow
  * every status change, and registration picks the queue and position that counting the
- * waiting tickets one by one under the call order gives.
+ * waiting tickets one by one under the call order gives. And the queue list, memoised per
+ * worker (service/catalog.c), is current in every worker.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +254,88 @@ START_TEST(test_placement_matches_counting_one_by_one)
 }
 END_TEST
 
+
+/* The member of GET /queues (newest first) with id, copied into *out as JSON text; false when absent. */
+static bool listed(const char *id, char *name, size_t name_len, long long *waiting)
+{
+	struct it_response r;
+	it_json("GET", "/api/v1/queues?sort=-created_date&limit=100", admin_token, NULL, &r);
+	ck_assert_msg(r.status == 200, "list: %ld %s", r.status, r.body);
+	struct json_object *items, *v;
+	ck_assert(json_object_object_get_ex(r.json, "items", &items));
+	bool found = false;
+	for (size_t i = 0; !found && i < json_object_array_length(items); i++) {
+		struct json_object *q = json_object_array_get_idx(items, i);
+		if (!json_object_object_get_ex(q, "id", &v) || strcmp(json_object_get_string(v), id) != 0)
+			continue;
+		found = true;
+		ck_assert(json_object_object_get_ex(q, "name", &v));
+		snprintf(name, name_len, "%s", json_object_get_string(v));
+		ck_assert(json_object_object_get_ex(q, "waiting", &v));
+		*waiting = json_object_get_int64(v);
+	}
+	it_response_free(&r);
+	return found;
+}
+
+/* More requests than workers: every worker of the pool answers some of them. */
+#define EVERY_WORKER 12
+
+START_TEST(test_queue_list_is_current_in_every_worker)
+{
+	setup();
+	char prio[64], q[64], ids[96], name[200], want[200];
+	long long waiting = -1;
+	create_priority(it_unique("Memo"), 75, 0, prio);
+	snprintf(ids, sizeof ids, "[\"%s\"]", prio);
+	for (int i = 0; i < EVERY_WORKER; i++) /* every worker memoises the list before the change */
+		ck_assert(!listed(prio, name, sizeof name, &waiting));
+	snprintf(want, sizeof want, "%s", it_unique("Memo queue"));
+	create_queue(want, "fifo", ids, q);
+	for (int i = 0; i < EVERY_WORKER; i++) {
+		ck_assert_msg(listed(q, name, sizeof name, &waiting), "request %d: a new queue is missing", i);
+		ck_assert_str_eq(name, want);
+		ck_assert_int_eq(waiting, 0);
+	}
+	/* Waiting counts are read with every list. */
+	struct it_response r;
+	issue(prio, q, &r);
+	it_response_free(&r);
+	issue(prio, q, &r);
+	it_response_free(&r);
+	for (int i = 0; i < EVERY_WORKER; i++) {
+		ck_assert(listed(q, name, sizeof name, &waiting));
+		ck_assert_int_eq(waiting, 2);
+	}
+	/* A change through the API holds at once in every worker. */
+	char path[128], body[256];
+	snprintf(want, sizeof want, "%s", it_unique("Memo renamed"));
+	snprintf(path, sizeof path, "/api/v1/queues/%s", q);
+	snprintf(body, sizeof body, "{\"name\":\"%s\"}", want);
+	it_json("PATCH", path, admin_token, body, &r);
+	ck_assert_msg(r.status == 200, "rename: %ld %s", r.status, r.body);
+	it_response_free(&r);
+	for (int i = 0; i < EVERY_WORKER; i++) {
+		ck_assert(listed(q, name, sizeof name, &waiting));
+		ck_assert_str_eq(name, want);
+	}
+	/* One made outside the API (another machine, turneroctl) shows within the memo's 5 s. */
+	char stmt[512];
+	snprintf(want, sizeof want, "%s", it_unique("Memo by SQL"));
+	snprintf(stmt, sizeof stmt, "UPDATE queues SET name = '%s' WHERE id = '%s'", want, q);
+	it_sql(stmt);
+	int seen = 0;
+	for (long long start = it_now_ms(); seen < EVERY_WORKER && it_now_ms() - start < 30000;) {
+		ck_assert(listed(q, name, sizeof name, &waiting));
+		if (strcmp(name, want) == 0)
+			seen++;
+		else
+			it_sleep_ms(100);
+	}
+	ck_assert_msg(seen == EVERY_WORKER, "the SQL rename was not listed by every worker within 30 s");
+}
+END_TEST
+
 int main(void)
 {
 	it_init();
@@ -262,6 +346,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_counts_follow_every_status_change);
 	tcase_add_test(tc, test_placement_matches_counting_one_by_one);
+	tcase_add_test(tc, test_queue_list_is_current_in_every_worker);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);
