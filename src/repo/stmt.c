@@ -207,12 +207,13 @@ static const struct {
 	 * registration needs no statements of its own for them. */
 	S(STMT_QUEUE_CANDIDATES,
 	  "SELECT q.id, q.prefix, q.policy, q.created_seq, " QUEUE_WAITING("q", "") ","
-	  /* fifo: every waiting ticket but those not before me; only those due no earlier can be. */
-	  " " QUEUE_WAITING("q", "") " - (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_fifo)"
+	  /* Each queue's own policy only (the other column is 0).
+	   * fifo: every waiting ticket but those not before me; only those due no earlier can be. */
+	  " IF(q.policy <> 'fifo', 0, " QUEUE_WAITING("q", "") " - (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_fifo)"
 	  "  WHERE t.queue_id = q.id AND t.status = 'waiting' AND t.due_date >= me.due_date AND "
-	  QO_BEFORE_FIFO("t", "me") " IS NOT TRUE),"
+	  QO_BEFORE_FIFO("t", "me") " IS NOT TRUE)),"
 	  /* priority, me overdue: only overdue tickets can be before it. */
-	  " IF(" QO_OVERDUE("me") ", (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_standing)"
+	  " IF(q.policy = 'fifo', 0, IF(" QO_OVERDUE("me") ", (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_standing)"
 	  "  WHERE t.queue_id = q.id AND t.status = 'waiting' AND " QO_OVERDUE("t") " AND "
 	  QO_BEFORE_PRIORITY("t", "me") " IS TRUE),"
 	  /* me not overdue: the levels up to me's, but those of me's level not before me (due no
@@ -223,7 +224,7 @@ static const struct {
 	  QO_BEFORE_PRIORITY("t", "me") " IS NOT TRUE)"
 	  "  + (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_standing) WHERE t.queue_id = q.id"
 	  "  AND t.status = 'waiting' AND " QO_OVERDUE("t") " AND t.priority_level > me.priority_level AND "
-	  QO_BEFORE_PRIORITY("t", "me") " IS TRUE)),"
+	  QO_BEFORE_PRIORITY("t", "me") " IS TRUE))),"
 	  " me.created_date, (SELECT c.state FROM customers c WHERE c.id = ?)"
 	  " FROM (SELECT CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS due_date,"
 	  "  CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS created_date, ? AS priority_level,"
