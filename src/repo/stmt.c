@@ -684,7 +684,7 @@ static const struct {
 	 * services of the day, and one row ('d', desks with someone signed in). */
 	S(STMT_FORECAST_BASIS,
 	  "SELECT 's', x.s FROM (SELECT TIMESTAMPDIFF(MICROSECOND, called_date, served_date) / 1000000 AS s"
-	  " FROM tickets WHERE queue_id = ? AND service_date = ? AND status = 'served'"
+	  " FROM tickets FORCE INDEX (ix_tickets_queue_served) WHERE queue_id = ? AND service_date = ? AND status = 'served'"
 	  " ORDER BY served_date DESC LIMIT 20) x"
 	  " UNION ALL SELECT 'd', COUNT(*) FROM desks d WHERE d.queue_id = ? AND d.state = TRUE AND d.user_id IS NOT NULL"),
 	/* The same for every queue: ('s', queue_id, seconds) and ('d', queue_id, desks). */
