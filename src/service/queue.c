@@ -130,6 +130,8 @@ static enum app_err list_from_catalogue(struct svc_app *app, const struct queue_
 					const struct queue_filter *f, struct queue_list *out, long long *total)
 {
 	size_t cap = f->limit > 0 ? (size_t)f->limit : 0;
+	if (cap > c->n)
+		cap = c->n;
 	out->items = calloc(cap ? cap : 1, sizeof *out->items);
 	if (!out->items)
 		return APP_INTERNAL;
