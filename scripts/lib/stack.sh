@@ -516,6 +516,9 @@ stack_nginx_start() {
 	fi
 	mv -f "$dir/nginx/new/"*.conf "$dir/nginx/" && rm -rf "$dir/nginx/new"
 	rm -f "$dir/run/nginx.pid"
+	# A start that failed on the TCP port (taken meanwhile) leaves nginx's unix socket behind,
+	# and the next start could not bind it again; no nginx of this stack runs here.
+	rm -f "$dir/run/live.sock"
 	stack_log "starting nginx on https://127.0.0.1:$port"
 	# nginx detaches by itself and writes its pid file.
 	(stack_exec_clean "$dir/log/nginx-error.log" nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" \

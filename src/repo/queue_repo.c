@@ -1,5 +1,6 @@
 #include "repo/queue_repo.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,6 +143,113 @@ long long repo_queue_set_priorities(struct db *db, const struct queue_rec *q)
 	long long rc = db_exec(db, STMT_QUEUE_PRIORITIES_CLEAR, DB_ARGS(db_str(q->id)));
 	for (size_t i = 0; rc >= 0 && i < q->npriorities; i++)
 		rc = db_exec(db, STMT_QUEUE_PRIORITY_ADD, DB_ARGS(db_str(q->id), db_str(q->priority_ids[i])));
+	return rc;
+}
+
+struct catalogue_load {
+	struct queue_catalogue *c;
+	size_t max;
+	long long *name_rank, *prefix_rank; /* 1-based, per item */
+	size_t nranks;
+	bool too_many;
+};
+
+static int append_catalogue(void *cls, const struct db_row *row)
+{
+	struct catalogue_load *l = cls;
+	if (l->c->n >= l->max) {
+		l->too_many = true;
+		return 0;
+	}
+	size_t n = l->c->n;
+	struct queue_rec *q = row_append(&l->c->items, &l->c->n, sizeof *q);
+	if (!q)
+		return DB_HARD;
+	read_queue(row, q);
+	size_t nr = n;
+	long long *rank = row_append(&l->name_rank, &nr, sizeof *rank);
+	if (!rank)
+		return DB_HARD;
+	*rank = db_row_int(row, 11);
+	nr = n;
+	rank = row_append(&l->prefix_rank, &nr, sizeof *rank);
+	if (!rank)
+		return DB_HARD;
+	*rank = db_row_int(row, 12);
+	l->nranks = n + 1;
+	return 0;
+}
+
+/* order[rank - 1] = item for every item; false unless ranks are a permutation of 1..n. */
+static bool invert_ranks(const long long *rank, size_t n, size_t **order)
+{
+	*order = malloc((n ? n : 1) * sizeof **order);
+	if (!*order)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		(*order)[i] = n;
+	for (size_t i = 0; i < n; i++) {
+		if (rank[i] < 1 || (size_t)rank[i] > n || (*order)[rank[i] - 1] != n)
+			return false;
+		(*order)[rank[i] - 1] = i;
+	}
+	return true;
+}
+
+long long repo_queue_catalogue(struct db *db, size_t max, struct queue_catalogue *out)
+{
+	memset(out, 0, sizeof *out);
+	struct catalogue_load l = {out, max, NULL, NULL, 0, false};
+	long long rc = db_query(db, STMT_QUEUE_CATALOGUE, DB_ARGS(db_int((long long)max + 1)), append_catalogue, &l);
+	if (rc >= 0 && !l.too_many && l.nranks == out->n &&
+	    invert_ranks(l.name_rank, out->n, &out->by_name) && invert_ranks(l.prefix_rank, out->n, &out->by_prefix))
+		rc = 1;
+	else if (rc >= 0)
+		rc = l.too_many ? 0 : DB_HARD;
+	free(l.name_rank);
+	free(l.prefix_rank);
+	if (rc != 1)
+		queue_catalogue_free(out);
+	return rc;
+}
+
+void queue_catalogue_free(struct queue_catalogue *c)
+{
+	if (!c)
+		return;
+	free(c->items);
+	free(c->by_name);
+	free(c->by_prefix);
+	memset(c, 0, sizeof *c);
+}
+
+static int set_waiting(void *cls, const struct db_row *row)
+{
+	struct queue_list *l = cls;
+	const char *id = db_row_str(row, 0);
+	for (size_t i = 0; id && i < l->n; i++)
+		if (strcmp(l->items[i].id, id) == 0)
+			l->items[i].waiting = db_row_int(row, 1);
+	return 0;
+}
+
+long long repo_queue_waiting_of(struct db *db, struct queue_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		l->items[i].waiting = 0; /* no counter rows: nobody has waited there */
+	if (l->n == 0)
+		return 0;
+	/* ids are UUIDs read from the database: nothing to escape in the JSON array. */
+	size_t cap = l->n * (UUID_STR_LEN + 3) + 3, len = 0;
+	char *ids = malloc(cap);
+	if (!ids)
+		return DB_HARD;
+	ids[len++] = '[';
+	for (size_t i = 0; i < l->n; i++)
+		len += (size_t)snprintf(ids + len, cap - len, "%s\"%s\"", i ? "," : "", l->items[i].id);
+	snprintf(ids + len, cap - len, "]");
+	long long rc = db_query(db, STMT_QUEUE_WAITING_OF, DB_ARGS(db_str(ids)), set_waiting, l);
+	free(ids);
 	return rc;
 }
 

@@ -58,6 +58,20 @@ long long repo_queue_update(struct db *db, const struct queue_rec *q);
 /* Replaces the served priorities with q->priority_ids. */
 long long repo_queue_set_priorities(struct db *db, const struct queue_rec *q);
 
+/* Every queue, for a per-worker memo (service/catalog.c). */
+struct queue_catalogue {
+	struct queue_rec *items; /* created_seq order; waiting is 0 (read per page: repo_queue_waiting_of) */
+	size_t *by_name;         /* indexes into items in the list's name order (as ORDER BY q.name) */
+	size_t *by_prefix;       /* ... and in prefix order */
+	size_t n;
+};
+
+/* 1 loaded into *out (freed with queue_catalogue_free), 0 more than max queues (nothing kept), < 0 a DB status. */
+long long repo_queue_catalogue(struct db *db, size_t max, struct queue_catalogue *out);
+void queue_catalogue_free(struct queue_catalogue *c); /* NULL-safe; leaves it empty */
+/* Sets items[i].waiting of every queue of l from the kept counts, in one statement for the page. */
+long long repo_queue_waiting_of(struct db *db, struct queue_list *l);
+
 /* One open queue that could take a ticket of a priority. */
 struct queue_candidate {
 	char id[UUID_STR_LEN];

@@ -164,17 +164,23 @@ static const struct {
 
 
 	/* queues (queue_repo.c); columns always in QUEUE_COLUMNS order (see queue_repo.c) */
+	/* The tickets waiting in queue a (of the levels cond selects, e.g. " AND wc.priority_level
+	 * <= 2"), from the counts the tickets triggers keep (sql/013_waiting_counts.sql): a few
+	 * primary-key rows instead of one index entry per waiting ticket. */
+#define QUEUE_WAITING(a, cond)                                                                             \
+	"(SELECT COALESCE(SUM(IF(wc.direction = 0, wc.n, -wc.n)), 0) FROM queue_waiting_counts wc WHERE wc.queue_id = " \
+	a ".id" cond ")"
 	S(STMT_QUEUE_INSERT,
 	  "INSERT INTO queues (id, name, prefix, state, policy, user_id, created_date, updated_date)"
 	  " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))"),
-	S(STMT_QUEUE_GET_BY_ID, "SELECT q.id, q.name, q.prefix, q.state, q.policy, q.user_id, q.created_date, q.updated_date, q.created_seq, (SELECT COUNT(*) FROM tickets w WHERE w.queue_id = q.id AND w.status = 'waiting'), (SELECT GROUP_CONCAT(qp.priority_id ORDER BY qp.priority_id) FROM queue_priorities qp WHERE qp.queue_id = q.id) FROM queues q WHERE q.id = ?"),
+	S(STMT_QUEUE_GET_BY_ID, "SELECT q.id, q.name, q.prefix, q.state, q.policy, q.user_id, q.created_date, q.updated_date, q.created_seq, " QUEUE_WAITING("q", "") ", (SELECT GROUP_CONCAT(qp.priority_id ORDER BY qp.priority_id) FROM queue_priorities qp WHERE qp.queue_id = q.id) FROM queues q WHERE q.id = ?"),
 	S(STMT_QUEUE_LOCK, "SELECT q.state, q.policy, q.user_id FROM queues q WHERE q.id = ? FOR UPDATE"),
 	/* One statement per sort, each ordered by a uniquely indexed column: a page is read in
 	 * index order and stops at LIMIT, and the per-row counts run for that page only (an
 	 * ORDER BY CASE over the sort parameter sorted every queue, counts included). */
 #define QUEUE_LIST_SQL(order)                                                                                   \
 	"SELECT q.id, q.name, q.prefix, q.state, q.policy, q.user_id, q.created_date, q.updated_date, q.created_seq," \
-	" (SELECT COUNT(*) FROM tickets w WHERE w.queue_id = q.id AND w.status = 'waiting'),"                       \
+	" " QUEUE_WAITING("q", "") ","                                                                             \
 	" (SELECT GROUP_CONCAT(qp.priority_id ORDER BY qp.priority_id) FROM queue_priorities qp WHERE qp.queue_id = q.id)" \
 	" FROM queues q WHERE (? IS NULL OR q.state = ?) AND (? IS NULL OR q.user_id = ?) ORDER BY " order " LIMIT ? OFFSET ?"
 	S(STMT_QUEUE_LIST, QUEUE_LIST_SQL("q.created_seq")),
@@ -192,23 +198,41 @@ static const struct {
 	S(STMT_QUEUE_PRIORITY_ADD, "INSERT INTO queue_priorities (queue_id, priority_id) VALUES (?, ?)"),
 	/* Placement: per open queue serving the priority, the tickets waiting and how many of them the
 	 * ticket described by the derived row "me" would wait behind under the fifo and under the
-	 * priority ordering (queue_order.h). me: due_date and created_date (NULL: now), level, and
+	 * priority ordering (queue_order.h). The counts come from queue_waiting_counts, corrected by
+	 * the few tickets the order's own predicates must decide (those due no earlier than me, the
+	 * overdue ones), each set read through an index range that bounds it: no read per waiting
+	 * ticket (tests/integration/it_placement compares with counting them one by one). me: due_date and created_date (NULL: now), level, and
 	 * sla_deadline (NULL: due_date + max_wait_minutes when that is > 0). Each row also carries
 	 * me's created_date (the instant a new ticket is stamped with) and the state of the
 	 * customer named by the first parameter (NULL: none, or no such customer), so a
 	 * registration needs no statements of its own for them. */
 	S(STMT_QUEUE_CANDIDATES,
-	  "SELECT q.id, q.prefix, q.policy, q.created_seq, COUNT(t.id),"
-	  " COALESCE(SUM(" QO_BEFORE_FIFO("t", "me") "), 0),"
-	  " COALESCE(SUM(" QO_BEFORE_PRIORITY("t", "me") "), 0),"
+	  "SELECT q.id, q.prefix, q.policy, q.created_seq, " QUEUE_WAITING("q", "") ","
+	  /* Each queue's own policy only (the other column is 0).
+	   * fifo: every waiting ticket but those not before me; only those due no earlier can be. */
+	  " IF(q.policy <> 'fifo', 0, " QUEUE_WAITING("q", "") " - (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_fifo)"
+	  "  WHERE t.queue_id = q.id AND t.status = 'waiting' AND t.due_date >= me.due_date AND "
+	  QO_BEFORE_FIFO("t", "me") " IS NOT TRUE)),"
+	  /* priority, me overdue: only overdue tickets can be before it. */
+	  " IF(q.policy = 'fifo', 0, IF(" QO_OVERDUE("me") ", (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_standing)"
+	  "  WHERE t.queue_id = q.id AND t.status = 'waiting' AND " QO_OVERDUE("t") " AND "
+	  QO_BEFORE_PRIORITY("t", "me") " IS TRUE),"
+	  /* me not overdue: the levels up to me's, but those of me's level not before me (due no
+	   * earlier), plus the overdue ones of the levels after me's. */
+	  "  " QUEUE_WAITING("q", " AND wc.priority_level <= me.priority_level")
+	  "  - (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_level) WHERE t.queue_id = q.id"
+	  "  AND t.status = 'waiting' AND t.priority_level = me.priority_level AND t.due_date >= me.due_date AND "
+	  QO_BEFORE_PRIORITY("t", "me") " IS NOT TRUE)"
+	  "  + (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_standing) WHERE t.queue_id = q.id"
+	  "  AND t.status = 'waiting' AND " QO_OVERDUE("t") " AND t.priority_level > me.priority_level AND "
+	  QO_BEFORE_PRIORITY("t", "me") " IS TRUE))),"
 	  " me.created_date, (SELECT c.state FROM customers c WHERE c.id = ?)"
 	  " FROM (SELECT CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS due_date,"
 	  "  CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS created_date, ? AS priority_level,"
 	  "  CAST(COALESCE(?, IF(? > 0, CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) + INTERVAL ? MINUTE, NULL))"
 	  "   AS DATETIME(3)) AS sla_deadline, CAST(NULL AS CHAR(36) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci AS id) me"
 	  " JOIN queues q JOIN queue_priorities qp ON qp.queue_id = q.id AND qp.priority_id = ?"
-	  " LEFT JOIN tickets t ON t.queue_id = q.id AND t.status = 'waiting'"
-	  " WHERE q.state = 'open' AND q.id <> ? GROUP BY q.id, q.prefix, q.policy, q.created_seq, me.created_date"),
+	  " WHERE q.state = 'open' AND q.id <> ?"),
 	/* The service times (microseconds) of the queue's last 20 served tickets of the day, read
 	 * in index order; the repository averages them. With the index named the optimizer
 	 * weighs no other of the table's many (measured: its planning was most of the cost). */
@@ -217,7 +241,7 @@ static const struct {
 	  " WHERE queue_id = ? AND service_date = ? AND status = 'served' ORDER BY served_date DESC LIMIT 20"),
 	S(STMT_QUEUE_BOARD,
 	  "SELECT q.id, q.name, q.prefix, q.state, q.policy, c.id, c.code, c.called_date,"
-	  " (SELECT COUNT(*) FROM tickets w WHERE w.queue_id = q.id AND w.status = 'waiting'), c.desk_id"
+	  " " QUEUE_WAITING("q", "") ", c.desk_id"
 	  " FROM queues q LEFT JOIN tickets c ON c.queue_id = q.id AND c.status = 'called'"
 	  " WHERE q.state IN ('open', 'paused') ORDER BY q.created_seq, c.called_date DESC"),
 	/* The next 5 codes of every board queue in one statement: a window over their waiting
@@ -229,6 +253,19 @@ static const struct {
 	  QO_ORDER_BY_POLICY("p.policy", "t") ") AS rn"
 	  " FROM tickets t JOIN queues p ON p.id = t.queue_id AND p.state IN ('open', 'paused')"
 	  " WHERE t.status = 'waiting') o WHERE o.rn <= 5 ORDER BY o.queue_id, o.rn"),
+	/* Every queue (up to ?) in created_seq order, each with its place in name and in prefix
+	 * order (both unique), for the per-worker memo (service/catalog.c); waiting is read apart. */
+	S(STMT_QUEUE_CATALOGUE,
+	  "SELECT q.id, q.name, q.prefix, q.state, q.policy, q.user_id, q.created_date, q.updated_date, q.created_seq, 0,"
+	  " (SELECT GROUP_CONCAT(qp.priority_id ORDER BY qp.priority_id) FROM queue_priorities qp WHERE qp.queue_id = q.id),"
+	  " ROW_NUMBER() OVER (ORDER BY q.name), ROW_NUMBER() OVER (ORDER BY q.prefix)"
+	  " FROM queues q ORDER BY q.created_seq LIMIT ?"),
+	/* The waiting tickets of the queues named by a JSON array of ids (one page of a list):
+	 * primary-key lookups of queue_waiting_counts for those queues only. */
+	S(STMT_QUEUE_WAITING_OF,
+	  "SELECT STRAIGHT_JOIN j.id, SUM(IF(wc.direction = 0, wc.n, -wc.n))"
+	  " FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(36) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci PATH '$')) j"
+	  " JOIN queue_waiting_counts wc ON wc.queue_id = j.id GROUP BY j.id"),
 
 	/* tickets (ticket_repo.c); TICKET_COLUMNS: repo/ticket_columns.h */
 	S(STMT_TICKET_PRIORITY_INFO, "SELECT level, max_wait_minutes, state FROM priorities WHERE id = ?"),
@@ -688,7 +725,7 @@ static const struct {
 	 * services of the day, and one row ('d', desks with someone signed in). */
 	S(STMT_FORECAST_BASIS,
 	  "SELECT 's', x.s FROM (SELECT TIMESTAMPDIFF(MICROSECOND, called_date, served_date) / 1000000 AS s"
-	  " FROM tickets WHERE queue_id = ? AND service_date = ? AND status = 'served'"
+	  " FROM tickets FORCE INDEX (ix_tickets_queue_served) WHERE queue_id = ? AND service_date = ? AND status = 'served'"
 	  " ORDER BY served_date DESC LIMIT 20) x"
 	  " UNION ALL SELECT 'd', COUNT(*) FROM desks d WHERE d.queue_id = ? AND d.state = TRUE AND d.user_id IS NOT NULL"),
 	/* The same for every queue: ('s', queue_id, seconds) and ('d', queue_id, desks). */

@@ -70,7 +70,8 @@ int svc_app_open(struct svc_app *app, const struct config *cfg, char *err, size_
 	app->db = db_new(cfg);
 	app->principals = principal_cache_new();
 	app->catalog = catalog_memo_new();
-	if (!app->db || !app->principals || !app->catalog) {
+	app->tokens = token_memo_new();
+	if (!app->db || !app->principals || !app->catalog || !app->tokens) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -86,5 +87,7 @@ void svc_app_close(struct svc_app *app)
 	app->principals = NULL;
 	catalog_memo_free(app->catalog);
 	app->catalog = NULL;
+	token_memo_free(app->tokens);
+	app->tokens = NULL;
 	explicit_bzero(&app->keys, sizeof app->keys);
 }

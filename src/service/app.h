@@ -12,6 +12,7 @@ struct db;
 
 struct principal_cache;
 struct catalog_memo;
+struct token_memo;
 
 struct svc_app {
 	const struct config *cfg;
@@ -20,6 +21,7 @@ struct svc_app {
 	struct password_params pw;
 	struct principal_cache *principals; /* owned */
 	struct catalog_memo *catalog;       /* owned; service/catalog.h */
+	struct token_memo *tokens;          /* owned; service/token.h */
 };
 
 /* Today's service date (YYYY-MM-DD) in queue.timezone. */

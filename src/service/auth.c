@@ -199,7 +199,7 @@ enum app_err svc_auth_authenticate(struct svc_app *app, const char *token, struc
 {
 	struct token_claims claims;
 	memset(out, 0, sizeof *out);
-	enum token_status st = token_verify(&app->keys, token, (long long)time(NULL), &claims);
+	enum token_status st = token_verify_memo(app->tokens, &app->keys, token, (long long)time(NULL), &claims);
 	if (st != TOKEN_OK) {
 		log_info("bearer token refused: %s", token_status_str(st));
 		return APP_UNAUTHORIZED;

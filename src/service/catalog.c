@@ -19,7 +19,26 @@ struct catalog_memo {
 		bool state;
 		long long loaded_us; /* 0: empty */
 	} prio[MEMO_SLOTS];
+	struct queue_catalogue queues;
+	long long queues_loaded_us; /* 0: not loaded */
 };
+
+static void forget_all(struct catalog_memo *m)
+{
+	memset(m->prio, 0, sizeof m->prio);
+	queue_catalogue_free(&m->queues);
+	m->queues_loaded_us = 0;
+}
+
+/* Drops everything when a worker of the pool changed something since it was loaded. */
+static void check_generation(struct catalog_memo *m)
+{
+	uint64_t gen = shared_gen_get();
+	if (m->gen != gen) {
+		forget_all(m);
+		m->gen = gen;
+	}
+}
 
 struct catalog_memo *catalog_memo_new(void)
 {
@@ -31,6 +50,8 @@ struct catalog_memo *catalog_memo_new(void)
 
 void catalog_memo_free(struct catalog_memo *m)
 {
+	if (m)
+		queue_catalogue_free(&m->queues);
 	free(m);
 }
 
@@ -47,11 +68,8 @@ long long svc_catalog_priority(struct svc_app *app, struct db *db, const char *p
 {
 	struct catalog_memo *m = app->catalog;
 	long long now = ids_mono_us();
-	uint64_t gen = shared_gen_get();
-	if (m && m->gen != gen) {
-		memset(m->prio, 0, sizeof m->prio);
-		m->gen = gen;
-	}
+	if (m)
+		check_generation(m);
 	unsigned i = slot_of(priority_id);
 	if (m && m->prio[i].loaded_us && now - m->prio[i].loaded_us < CATALOG_MAX_AGE_US &&
 	    strcmp(m->prio[i].id, priority_id) == 0) {
@@ -71,9 +89,31 @@ long long svc_catalog_priority(struct svc_app *app, struct db *db, const char *p
 	return rc;
 }
 
+long long svc_catalog_queues(struct svc_app *app, struct db *db, const struct queue_catalogue **out)
+{
+	struct catalog_memo *m = app->catalog;
+	*out = NULL;
+	if (!m)
+		return 0;
+	check_generation(m);
+	long long now = ids_mono_us();
+	if (m->queues_loaded_us && now - m->queues_loaded_us < CATALOG_MAX_AGE_US) {
+		*out = &m->queues;
+		return 1;
+	}
+	queue_catalogue_free(&m->queues);
+	m->queues_loaded_us = 0;
+	long long rc = repo_queue_catalogue(db, CATALOG_MAX_QUEUES, &m->queues);
+	if (rc == 1) {
+		m->queues_loaded_us = now;
+		*out = &m->queues;
+	}
+	return rc;
+}
+
 void svc_catalog_changed(struct svc_app *app)
 {
 	shared_gen_bump();
 	if (app->catalog)
-		memset(app->catalog->prio, 0, sizeof app->catalog->prio);
+		forget_all(app->catalog);
 }

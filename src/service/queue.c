@@ -2,10 +2,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "repo/db.h"
 #include "repo/ticket_repo.h"
 #include "repo/user_repo.h"
+#include "service/catalog.h"
 #include "service/placement.h"
 #include "service/queue_rules.h"
 
@@ -94,7 +96,10 @@ enum app_err svc_queue_create(struct svc_app *app, const struct queue_input *in,
 			      struct queue_rec *out)
 {
 	struct create_tx t = {in, fe, out};
-	return db_tx_run(app->db, "queue create", create_in_tx, &t);
+	enum app_err e = db_tx_run(app->db, "queue create", create_in_tx, &t);
+	if (e == APP_OK)
+		svc_catalog_changed(app); /* after the commit: no worker reloads the old list */
+	return e;
 }
 
 enum app_err svc_queue_get(struct svc_app *app, const char *id, struct queue_rec *out)
@@ -105,10 +110,58 @@ enum app_err svc_queue_get(struct svc_app *app, const char *id, struct queue_rec
 	return rc ? APP_OK : APP_NOT_FOUND;
 }
 
+/* The i-th queue of the list's order (f->sort as in queue_repo_sorts; anything else: created_date). */
+static const struct queue_rec *catalogue_at(const struct queue_catalogue *c, const char *sort, size_t i)
+{
+	bool desc = sort && sort[0] == '-';
+	const char *key = sort ? sort + desc : "created_date";
+	size_t k = desc ? c->n - 1 - i : i;
+	if (strcmp(key, "name") == 0)
+		return &c->items[c->by_name[k]];
+	if (strcmp(key, "prefix") == 0)
+		return &c->items[c->by_prefix[k]];
+	return &c->items[strcmp(key, "created_date") == 0 ? k : i];
+}
+
+/* The page of the memoised catalogue that f selects, with the waiting counts read for it only. */
+static enum app_err list_from_catalogue(struct svc_app *app, const struct queue_catalogue *c,
+					const struct queue_filter *f, struct queue_list *out, long long *total)
+{
+	size_t cap = f->limit > 0 ? (size_t)f->limit : 0;
+	if (cap > c->n)
+		cap = c->n;
+	out->items = calloc(cap ? cap : 1, sizeof *out->items);
+	if (!out->items)
+		return APP_INTERNAL;
+	long long matched = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct queue_rec *q = catalogue_at(c, f->sort, i);
+		/* As the SQL compares them: state exactly (an enum), user_id case-insensitively. */
+		if ((f->state && strcmp(queue_state_name(q->state), f->state) != 0) || (f->user_id && strcasecmp(q->user_id, f->user_id) != 0))
+			continue;
+		if (matched++ >= f->offset && out->n < cap)
+			out->items[out->n++] = *q;
+	}
+	*total = matched;
+	long long rc = repo_queue_waiting_of(app->db, out);
+	if (rc < 0) {
+		queue_list_free(out);
+		return db_app_err(rc);
+	}
+	return APP_OK;
+}
+
 enum app_err svc_queue_list(struct svc_app *app, const struct queue_filter *f, struct queue_list *out,
 			    long long *total)
 {
-	long long rc = repo_queue_list(app->db, f, out, total);
+	memset(out, 0, sizeof *out);
+	const struct queue_catalogue *c = NULL;
+	long long rc = svc_catalog_queues(app, app->db, &c);
+	if (rc < 0)
+		return db_app_err(rc);
+	if (rc == 1)
+		return list_from_catalogue(app, c, f, out, total);
+	rc = repo_queue_list(app->db, f, out, total);
 	return rc < 0 ? db_app_err(rc) : APP_OK;
 }
 
@@ -154,5 +207,8 @@ enum app_err svc_queue_update(struct svc_app *app, const char *id, const char *u
 			      struct field_errors *fe, struct queue_rec *out)
 {
 	struct update_tx t = {id, user_id, in, fe, out};
-	return db_tx_run(app->db, "queue update", update_in_tx, &t);
+	enum app_err e = db_tx_run(app->db, "queue update", update_in_tx, &t);
+	if (e == APP_OK)
+		svc_catalog_changed(app);
+	return e;
 }

@@ -475,3 +475,56 @@ const char *token_status_str(enum token_status s)
 	}
 	return "unknown";
 }
+
+#define TOKEN_MEMO_SLOTS 16
+
+struct token_memo {
+	struct {
+		unsigned char digest[32];
+		struct token_claims claims;
+		long long verified_at; /* the now of token_verify */
+		bool used;
+	} slot[TOKEN_MEMO_SLOTS];
+};
+
+struct token_memo *token_memo_new(void)
+{
+	return calloc(1, sizeof(struct token_memo));
+}
+
+void token_memo_free(struct token_memo *m)
+{
+	if (m)
+		explicit_bzero(m, sizeof *m);
+	free(m);
+}
+
+enum token_status token_verify_memo(struct token_memo *m, const struct token_keys *k, const char *token,
+				    long long now, struct token_claims *out)
+{
+	size_t len = token ? strnlen(token, TOKEN_MAX_BYTES + 1) : 0;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	if (!m || !keys_usable(k) || len == 0 || len > TOKEN_MAX_BYTES ||
+	    EVP_Digest(token, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+		return token_verify(k, token, now, out);
+	unsigned i = md[0] % TOKEN_MEMO_SLOTS;
+	long leeway = k->leeway_seconds < 0 ? 0 : k->leeway_seconds > TOKEN_LEEWAY_MAX ? TOKEN_LEEWAY_MAX : k->leeway_seconds;
+	if (m->slot[i].used && CRYPTO_memcmp(m->slot[i].digest, md, 32) == 0 && now >= m->slot[i].verified_at &&
+	    now - leeway < m->slot[i].claims.exp) {
+		if (out)
+			*out = m->slot[i].claims;
+		return TOKEN_OK;
+	}
+	struct token_claims c;
+	enum token_status st = token_verify(k, token, now, &c);
+	if (st == TOKEN_OK) {
+		memcpy(m->slot[i].digest, md, 32);
+		m->slot[i].claims = c;
+		m->slot[i].verified_at = now;
+		m->slot[i].used = true;
+	}
+	if (out)
+		*out = c;
+	return st;
+}

@@ -81,6 +81,21 @@ enum token_status {
 enum token_status token_verify(const struct token_keys *k, const char *token, long long now,
 			       struct token_claims *out);
 
+/*
+ * A per-worker memo of tokens token_verify accepted (keyed by their SHA-256, compared in
+ * constant time, so a caller learns nothing about memoised tokens from timing). A token
+ * found there is accepted again without the signature checks and parsing while it is not
+ * expired at now and now is not before the time it was verified (iat and nbf only become
+ * truer as time passes); anything else goes through token_verify. The keys are fixed for
+ * a memo's life (a new key means new workers).
+ */
+struct token_memo;
+struct token_memo *token_memo_new(void);
+void token_memo_free(struct token_memo *m); /* NULL-safe */
+/* token_verify through the memo m (NULL: token_verify itself). */
+enum token_status token_verify_memo(struct token_memo *m, const struct token_keys *k, const char *token,
+				    long long now, struct token_claims *out);
+
 /* A short constant name for logs ("ok", "expired", ...); never NULL. */
 const char *token_status_str(enum token_status s);
 

@@ -438,6 +438,47 @@ START_TEST(test_token_issue_then_verify_round_trips_claims)
 }
 END_TEST
 
+/* The memo answers exactly as token_verify would: it skips only work, never a check. */
+START_TEST(test_token_memo_answers_as_verify_does)
+{
+	struct token_keys k;
+	struct token_claims issued, got;
+	char *tok = NULL;
+	keys_init(&k, secret32, issuer);
+	ck_assert_int_eq(token_issue(&k, user_id, "ana", "admin", NOW, &tok, &issued), 0);
+	struct token_memo *m = token_memo_new();
+	ck_assert_ptr_nonnull(m);
+	for (int i = 0; i < 2; i++) { /* verified, then from the memo */
+		memset(&got, 0, sizeof got);
+		ck_assert_int_eq(token_verify_memo(m, &k, tok, NOW + i, &got), TOKEN_OK);
+		ck_assert_int_eq(memcmp(&issued, &got, sizeof got), 0);
+	}
+	/* Expiry is checked on every use (leeway 30 s as in token_verify). */
+	ck_assert_int_eq(token_verify_memo(m, &k, tok, NOW + TTL + 29, &got), TOKEN_OK);
+	ck_assert_int_eq(token_verify_memo(m, &k, tok, NOW + TTL + 30, &got), TOKEN_EXPIRED);
+	ck_assert_int_eq(token_verify(&k, tok, NOW + TTL + 30, &got), TOKEN_EXPIRED);
+	/* A clock set back before the verification: verified again (iat in the future). */
+	ck_assert_int_eq(token_verify_memo(m, &k, tok, NOW - 100, &got), token_verify(&k, tok, NOW - 100, NULL));
+	ck_assert_int_ne(token_verify(&k, tok, NOW - 100, NULL), TOKEN_OK);
+	/* A token differing in one byte is never taken for the memoised one. */
+	char *bad = strdup(tok);
+	ck_assert_ptr_nonnull(bad);
+	size_t n = strlen(bad);
+	bad[n - 2] = bad[n - 2] == 'A' ? 'B' : 'A';
+	ck_assert_int_eq(token_verify_memo(m, &k, bad, NOW + 1, &got), TOKEN_BAD_SIGNATURE);
+	ck_assert_int_eq(token_verify_memo(m, &k, tok, NOW + 1, &got), TOKEN_OK);
+	ck_assert_int_eq(token_verify_memo(m, &k, NULL, NOW, &got), token_verify(&k, NULL, NOW, NULL));
+	/* Other keys (an empty key refuses everything) never use the memo. */
+	struct token_keys empty;
+	keys_init(&empty, "", issuer);
+	ck_assert_int_ne(token_verify_memo(m, &empty, tok, NOW + 1, &got), TOKEN_OK);
+	token_memo_free(m);
+	ck_assert_int_eq(token_verify_memo(NULL, &k, tok, NOW, &got), TOKEN_OK);
+	free(bad);
+	free(tok);
+}
+END_TEST
+
 START_TEST(test_token_each_issue_has_a_fresh_jti)
 {
 	struct token_keys k;
@@ -1110,6 +1151,7 @@ static Suite *auth_suite(void)
 
 	tcase_set_timeout(tk, 60);
 	tcase_add_test(tk, test_token_issue_then_verify_round_trips_claims);
+	tcase_add_test(tk, test_token_memo_answers_as_verify_does);
 	tcase_add_test(tk, test_token_each_issue_has_a_fresh_jti);
 	tcase_add_test(tk, test_token_libjwt_hs256_control_token_verifies);
 	tcase_add_test(tk, test_token_alg_none_is_refused);
