@@ -82,6 +82,14 @@ int it_create_queue(const char *token, const char *name, const char *policy, con
 const char *it_unique(const char *base);
 
 void it_sleep_ms(long ms);
+
+/* Runs every test of s in this process (the tests of a program share its stack state:
+ * tokens, ids, the scenario), frees the runner and answers the exit status: 0 when all passed. */
+int it_run_suite(Suite *s);
+
+/* A TCP socket listening on 127.0.0.1 at a port the kernel picks (*port), for the local
+ * receivers the tests play (webhook receivers, SMS gateways); -1 on failure. */
+int it_listen_loopback(int backlog, int *port);
 long long it_now_ms(void); /* monotonic */
 
 /* Password grant; returns the status and, on 200, copies the tokens (either may be NULL). */

@@ -510,11 +510,6 @@ int main(void)
 	tcase_add_test(tc, test_body_errors_are_400_413_and_change_nothing);
 	tcase_add_test(tc, test_password_change_rules);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
 	/* One process: tests share the admin token and the users they create. */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return it_run_suite(s);
 }

@@ -895,11 +895,6 @@ int main(void)
 	tcase_add_test(tc, test_display_role_gets_403);
 	tcase_add_test(tc, test_wrong_method_and_content_type);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
 	/* One process: tests share the admin token. */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return it_run_suite(s);
 }

@@ -230,10 +230,5 @@ int main(void)
 	tcase_add_test(tc, test_parallel_calls_and_registrations_lose_and_double_nothing);
 	tcase_add_test(tc, test_take_next_queries_are_index_served);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return it_run_suite(s);
 }

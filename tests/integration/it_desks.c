@@ -1091,11 +1091,6 @@ int main(void)
 	tcase_add_test(tc, test_desks_of_one_queue_calling_in_parallel_never_share_a_ticket);
 	tcase_add_test(tc, test_seed_demo_creates_the_desks_once);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
 	/* One process: tests share the admin token and the customer. */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return it_run_suite(s);
 }

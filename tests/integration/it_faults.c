@@ -211,10 +211,5 @@ int main(void)
 	tcase_add_test(tc, test_worker_kills_and_database_restart_lose_no_acknowledged_ticket);
 	tcase_add_test(tc, test_sigterm_under_load_loses_no_acknowledged_ticket);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return it_run_suite(s);
 }

@@ -625,11 +625,6 @@ int main(void)
 	tcase_add_test(tc, test_oversize_headers_never_break_the_service);
 	tcase_add_test(tc, test_nothing_changed_after_the_hostile_run);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
 	/* One process: the tests share the token, the snapshot and the request count. */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return it_run_suite(s);
 }

@@ -459,10 +459,5 @@ int main(void)
 	tcase_add_test(cors, test_cors_preflight_from_a_foreign_origin_allows_nothing);
 	tcase_add_test(cors, test_cors_answers_carry_headers_for_allowed_origins_only);
 	suite_add_tcase(s, cors);
-	SRunner *sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return it_run_suite(s);
 }

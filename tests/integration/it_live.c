@@ -594,10 +594,5 @@ int main(void)
 	tcase_add_test(tc, test_websocket_upgrade);
 	tcase_add_test(tc, test_subscribers_converge_after_an_nginx_restart);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return it_run_suite(s);
 }

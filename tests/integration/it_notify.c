@@ -298,15 +298,8 @@ static void gateway_start(struct gateway *g, int answer)
 	memset(g, 0, sizeof *g);
 	g->answer = answer;
 	pthread_mutex_init(&g->lock, NULL);
-	g->fd = socket(AF_INET, SOCK_STREAM, 0);
+	g->fd = it_listen_loopback(8, &g->port);
 	ck_assert_int_ge(g->fd, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(g->fd, (struct sockaddr *)&a, sizeof a), 0);
-	ck_assert_int_eq(listen(g->fd, 8), 0);
-	socklen_t alen = sizeof a;
-	getsockname(g->fd, (struct sockaddr *)&a, &alen);
-	g->port = ntohs(a.sin_port);
 	ck_assert_int_eq(pthread_create(&g->thread, NULL, gateway_main, g), 0);
 }
 
@@ -1235,13 +1228,9 @@ int main(void)
 	tcase_add_test(relay, test_check_in_with_notify_issues_a_ticket_that_gets_issued_and_called);
 	tcase_add_test(relay, test_relay_killed_before_sending_sends_everything_once_after_a_restart);
 	suite_add_tcase(s, relay);
-	SRunner *sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	int failed = it_run_suite(s);
 	/* The programs after this one expect the stack's relay running. */
 	if (it_stack("relay-start") != 0)
-		failed++;
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+		failed = 1;
+	return failed;
 }

@@ -235,15 +235,8 @@ static void gateway_start(struct gateway *g, const int *answers, int n)
 	struct strbuf empty = STRBUF_INIT;
 	g->keys = empty;
 	pthread_mutex_init(&g->lock, NULL);
-	g->fd = socket(AF_INET, SOCK_STREAM, 0);
+	g->fd = it_listen_loopback(16, &g->port);
 	ck_assert_int_ge(g->fd, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(g->fd, (struct sockaddr *)&a, sizeof a), 0);
-	ck_assert_int_eq(listen(g->fd, 16), 0);
-	socklen_t alen = sizeof a;
-	getsockname(g->fd, (struct sockaddr *)&a, &alen);
-	g->port = ntohs(a.sin_port);
 	ck_assert_int_eq(pthread_create(&g->thread, NULL, gateway_main, g), 0);
 }
 
@@ -648,13 +641,9 @@ int main(void)
 	tcase_add_test(tc, test_smtp_4xx_is_retried_then_failed_and_5xx_fails_at_once);
 	tcase_add_test(tc, test_relay_killed_mid_smtp_session_delivers_after_a_restart_once);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	int failed = it_run_suite(s);
 	/* The programs after this one expect the stack's relay as it was. */
 	if (it_stack("relay-stop") != 0 || it_stack("relay-start") != 0)
-		failed++;
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+		failed = 1;
+	return failed;
 }

@@ -348,10 +348,5 @@ int main(void)
 	tcase_add_test(tc, test_placement_matches_counting_one_by_one);
 	tcase_add_test(tc, test_queue_list_is_current_in_every_worker);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return it_run_suite(s);
 }

@@ -1524,11 +1524,6 @@ int main(void)
 	tcase_add_test(tc, test_schedule_restart_expires_earlier_days_once);
 	tcase_add_test(tc, test_validation_names_fields_and_unknown_ids_are_404);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
 	/* One process: tests share the admin token and the customer. */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return it_run_suite(s);
 }

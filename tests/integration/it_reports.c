@@ -954,11 +954,6 @@ int main(void)
 	tcase_add_test(tc, test_export_pages_through_thousands_of_tickets_in_order);
 	tcase_add_test(tc, test_turneroctl_import_customers_uses_the_same_rules);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
 	/* One process: tests share the admin token and the scenario. */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return it_run_suite(s);
 }

@@ -185,18 +185,11 @@ static void *receiver(void *arg)
 static void start_receiver(void)
 {
 	static int lfd;
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lfd, 64) < 0) {
+	lfd = it_listen_loopback(64, &receiver_port);
+	if (lfd < 0) {
 		perror("receiver");
 		exit(1);
 	}
-	socklen_t sl = sizeof sa;
-	getsockname(lfd, (struct sockaddr *)&sa, &sl);
-	receiver_port = ntohs(sa.sin_port);
 	pthread_t t;
 	pthread_create(&t, NULL, receiver, &lfd);
 	pthread_detach(t);
@@ -1139,10 +1132,5 @@ int main(void)
 	tcase_add_test(tc, test_relay_killed_during_a_burst_loses_nothing);
 	tcase_add_test(tc, test_standby_relay_takes_over_the_lease);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return it_run_suite(s);
 }
