@@ -405,6 +405,26 @@ describe('turnero web app', () => {
 		assert.match(await first.textContent(), /^Hoy/);
 		await far.getByLabel('Otro día').fill(tomorrow);
 		await far.getByRole('radio', { name: '10:30', exact: true }).waitFor();
+		// Booked from there, the confirmation (and the cancel page) says the queue's 11:00,
+		// not the phone's clock, and in which zone.
+		await far.getByRole('radio', { name: '11:00', exact: true }).check();
+		await far.getByLabel('Nombre', { exact: true }).fill('Lía');
+		await far.getByLabel('Apellido', { exact: true }).fill('Lejos');
+		await far.getByLabel('Correo electrónico').fill(`${unique('lia')}@example.org`);
+		await far.getByRole('button', { name: 'Confirmar turno' }).click();
+		await far.getByRole('heading', { name: 'Turno reservado' }).waitFor();
+		const farId = far.url().split('/').pop();
+		assert.equal((await api(admin, 'GET', `/appointments/${farId}`)).body.start, at('11:00').start);
+		const whenShown = async () => (await far.locator('.ap-when').textContent()).trim();
+		assert.match(await whenShown(), /\b11:00\b/, 'the queue\'s time');
+		assert.ok((await far.locator('main').textContent()).includes(`zona horaria ${TZ}`), 'names the zone');
+		await far.reload();
+		await far.getByRole('heading', { name: 'Turno reservado' }).waitFor();
+		assert.match(await whenShown(), /\b11:00\b/, 'the cancel page says the same time');
+		await shot(far, 'book-confirmed-away');
+		await far.getByRole('button', { name: 'Cancelar el turno' }).click();
+		await far.getByRole('heading', { name: 'Turno cancelado' }).waitFor();
+		assert.match(await whenShown(), /\b11:00\b/);
 		await farCtx.close();
 	});
 
