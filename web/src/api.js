@@ -6,7 +6,15 @@
 import { store } from './store.js';
 
 const REFRESH_KEY = 'turnero.refresh';
+// session: access token, the user (me), ready once the page knows whether it is signed in;
+// waiting while the tab has a session the server cannot be asked about (an outage: it is
+// resumed when the server is back), ended when the server ended it (the refresh token
+// expired or was revoked: sign-in says so).
 export const session = store({ access: null, me: null, ready: false });
+// Whether the API answers: false after a network failure or a 502/503/504, until
+// GET /health (asked with back-off) or any other call answers again. Pages say so in words
+// and load again when it turns true (ui.jsx: OutageBanner, useReconnect).
+export const reachable = store(true);
 let expiresAt = 0;
 let refreshTimer = null;
 let refreshing = null;
@@ -26,7 +34,26 @@ export class ApiError extends Error {
 	}
 }
 // The network or the server is down (no answer, or 502/503/504).
-export const isOutage = (e) => !(e instanceof ApiError) || e.status >= 502;
+export const isOutage = (e) => !(e instanceof ApiError) || e.status === 0 || e.status >= 502;
+
+let probeTimer = null;
+// What an answer (or its absence) says about the server: ok is false for no answer or 5xx >= 502.
+export function noteReachable(ok) {
+	if (reachable.get() !== ok) reachable.set(ok);
+	if (!ok && !probeTimer) probe(1500);
+}
+function probe(delay) {
+	probeTimer = setTimeout(async () => {
+		let ok = false;
+		try {
+			const res = await fetch('/api/v1/health', { cache: 'no-store', headers: { Accept: 'application/json' } });
+			ok = res.status < 502;
+		} catch (_) { /* still away */ }
+		probeTimer = null;
+		if (ok) noteReachable(true);
+		else if (!reachable.get()) probe(Math.min(10000, delay * 1.5));
+	}, delay);
+}
 
 function storedRefresh() {
 	try { return sessionStorage.getItem(REFRESH_KEY); } catch (_) { return null; }
@@ -54,8 +81,10 @@ async function tokenRequest(fields) {
 			body: new URLSearchParams(fields),
 		});
 	} catch (e) {
+		noteReachable(false);
 		throw new ApiError(0, null, e instanceof Error ? e.message : String(e));
 	}
+	noteReachable(res.status < 502);
 	const body = await readBody(res);
 	if (!res.ok) throw new ApiError(res.status, typeof body === 'object' ? body : null);
 	return body;
@@ -91,13 +120,15 @@ export function refresh() {
 			return await accept(await tokenRequest({ grant_type: 'refresh_token', refresh_token: rt }));
 		} catch (e) {
 			if (e instanceof ApiError && !isOutage(e) && e.status !== 429) {
-				// The refresh token is no good any more: signed out.
+				// The refresh token is no good any more (expired, revoked, or its user
+				// deactivated): signed out, and sign-in says why.
 				storeRefresh(null);
-				session.set({ access: null, me: null, ready: true });
+				clearTimeout(refreshTimer);
+				session.set({ access: null, me: null, ready: true, ended: true });
 			} else {
 				// The server is away: try again soon, keeping the refresh token.
 				clearTimeout(refreshTimer);
-				refreshTimer = setTimeout(() => refresh().catch(() => {}), 10000);
+				refreshTimer = setTimeout(() => refresh().catch(() => {}), 5000);
 			}
 			throw e;
 		} finally {
@@ -116,7 +147,9 @@ export async function resume() {
 	try {
 		return await refresh();
 	} catch (e) {
-		if (isOutage(e)) session.set({ ...session.get(), ready: true });
+		// The server is away: the page waits for it (refresh() tries again) instead of
+		// sending a signed-in screen to sign-in.
+		if (isOutage(e) && storedRefresh()) session.set({ ...session.get(), ready: true, waiting: true });
 		return null;
 	}
 }
@@ -159,8 +192,10 @@ export async function call(method, path, body, opts = {}) {
 	try {
 		res = await fetch('/api/v1' + path, { method, headers, body: payload, cache: 'no-store' });
 	} catch (e) {
+		noteReachable(false);
 		throw new ApiError(0, null, e instanceof Error ? e.message : String(e));
 	}
+	noteReachable(res.status < 502);
 	if (res.status === 401 && !opts.token && !opts.public && !opts.retried && storedRefresh()) {
 		await refresh();
 		return call(method, path, body, { ...opts, retried: true });
