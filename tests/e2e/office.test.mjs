@@ -602,6 +602,8 @@ describe('turnero web app', () => {
 		const wrap = page.getByRole('region', { name: 'Por fila' }).locator('.table-wrap');
 		assert.equal(await wrap.getAttribute('tabindex'), '0', 'the scrolling table takes the focus (keyboard scrolling)');
 		violations.push(...await axe(page, 'reports-phone'));
+		await page.getByRole('heading', { name: 'Por fila' }).scrollIntoViewIfNeeded();
+		await page.evaluate(() => window.scrollBy(0, -60));
 		await shot(page, 'reports-phone');
 		await page.screenshot({ path: `${ARTIFACTS}/reports-phone-full.png`, fullPage: true });
 		// ... and back on the PC the tables fit without a hint.
@@ -737,6 +739,10 @@ describe('turnero web app', () => {
 			await counter.keyboard.press('n');
 			await offline(counter).waitFor();
 			await counter.getByRole('alert').filter({ hasText: 'No hay conexión con el servidor' }).waitFor();
+			// A counter PC restarted meanwhile waits for the server (its session kept), not at sign-in.
+			await counter.reload();
+			await offline(counter).waitFor();
+			assert.match(counter.url(), /\/counter$/);
 			violations.push(...await axe(page, 'kiosk-offline'));
 			await shot(page, 'kiosk-offline');
 		} finally {
@@ -745,8 +751,9 @@ describe('turnero web app', () => {
 		await poolHealthy();
 		// Both come back by themselves, without a reload.
 		await offline(page).waitFor({ state: 'hidden', timeout: 40000 });
+		await counter.getByText('Atendiendo en Ventanilla 3').waitFor({ timeout: 40000 });
 		await offline(counter).waitFor({ state: 'hidden', timeout: 40000 });
-		await counter.getByRole('alert').filter({ hasText: 'La conexión volvió' }).waitFor();
+		assert.match(counter.url(), /\/counter$/);
 		assert.deepEqual(await tickets(), [], 'nothing issued while the workers were away');
 
 		// The next answer is lost on the way back (the ticket is issued, the kiosk hears

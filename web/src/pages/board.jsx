@@ -166,9 +166,11 @@ export function Board() {
 			{last && (
 				<p class={`board-last${fresh[last.key] ? ' fresh' : ''}`}>
 					<span class="label">{t('board.last')}</span>
-					<span class="bl-code">{last.code}</span>
-					<span class="bd-arrow" aria-hidden="true">→</span>
-					<span class="bl-place">{last.place}</span>
+					<span class="bl-call">
+						<span class="bl-code">{last.code}</span>
+						<span class="bd-arrow" aria-hidden="true">→</span>
+						<span class="bl-place">{last.place}</span>
+					</span>
 				</p>
 			)}
 			<SpeechLog />
