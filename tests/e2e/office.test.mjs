@@ -526,10 +526,16 @@ describe('turnero web app', () => {
 		await panel.getByRole('button', { name: `Detalles de ${qname}` }).click();
 		const sched = panel.getByRole('region', { name: `Agenda de ${qname}` });
 		await sched.getByLabel('Duración del turno (min)').fill('20');
+		// No hours yet, said in words; each row's fields are named with their row.
+		await sched.getByText('Sin horarios: esta fila no toma reservas.').waitFor();
 		await sched.getByRole('button', { name: 'Agregar horario' }).click();
-		await sched.getByLabel('Día', { exact: true }).selectOption({ label: 'Martes' });
-		await sched.getByLabel('Desde', { exact: true }).fill('08:30');
-		await sched.getByLabel('Hasta', { exact: true }).fill('12:30');
+		await sched.getByRole('button', { name: 'Agregar horario' }).click();
+		await sched.getByLabel('Día (horario 2)', { exact: true }).waitFor();
+		await sched.getByRole('button', { name: 'Quitar el horario 2' }).click();
+		assert.equal(await sched.getByLabel('Día (horario 2)', { exact: true }).count(), 0);
+		await sched.getByLabel('Día (horario 1)', { exact: true }).selectOption({ label: 'Martes' });
+		await sched.getByLabel('Desde (horario 1)', { exact: true }).fill('08:30');
+		await sched.getByLabel('Hasta (horario 1)', { exact: true }).fill('12:30');
 		violations.push(...await axe(page, 'admin-queues'));
 		await shot(page, 'admin-queue-schedule');
 		await sched.getByRole('button', { name: 'Guardar agenda' }).click();
@@ -790,16 +796,21 @@ describe('turnero web app', () => {
 		await page.waitForURL('**/counter');
 		await page.getByText('Atendiendo en Ventanilla 3').waitFor();
 		const stored = () => page.evaluate(() => sessionStorage.getItem('turnero.refresh'));
+		// What the page asked the token endpoint and what it answered (said when a step fails).
+		const grants = [];
+		page.on('response', (res) => {
+			if (new URL(res.url()).pathname === '/api/v1/auth/token') grants.push(res.status());
+		});
 		// Three quarters of an hour (tokens last 15 minutes): refreshed before each expiry,
 		// the counter keeps working.
 		let rt = await stored();
 		// (Polled from here: the page's own timers run on the test's clock.)
 		const until = async (fn, what) => {
-			for (let i = 0; i < 200; i++) {
+			for (let i = 0; i < 600; i++) {
 				if (await fn()) return;
 				await new Promise((res) => setTimeout(res, 100));
 			}
-			assert.fail(`never happened: ${what}`);
+			assert.fail(`never happened: ${what} (at ${page.url()}; token answers ${grants}; refresh token ${await stored() ? 'kept' : 'gone'})`);
 		};
 		for (let i = 0; i < 3; i++) {
 			await page.clock.fastForward('13:00');

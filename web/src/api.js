@@ -74,15 +74,22 @@ async function readBody(res) {
 
 async function tokenRequest(fields) {
 	let res;
+	// An answer that never comes must not hold every later refresh (refresh() shares the
+	// one in flight): given up after 20 s, it counts as an outage and is tried again.
+	const ctl = new AbortController();
+	const giveUp = setTimeout(() => ctl.abort(), 20000);
 	try {
 		res = await fetch('/api/v1/auth/token', {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 			body: new URLSearchParams(fields),
+			signal: ctl.signal,
 		});
 	} catch (e) {
 		noteReachable(false);
 		throw new ApiError(0, null, e instanceof Error ? e.message : String(e));
+	} finally {
+		clearTimeout(giveUp);
 	}
 	noteReachable(res.status < 502);
 	const body = await readBody(res);
@@ -100,7 +107,8 @@ function schedule(expiresIn) {
 async function accept(tok) {
 	storeRefresh(tok.refresh_token);
 	schedule(tok.expires_in);
-	const me = await call('GET', '/auth/me', undefined, { token: tok.access_token });
+	// Bounded like the token request: the session's refresh waits for this answer.
+	const me = await call('GET', '/auth/me', undefined, { token: tok.access_token, timeoutMs: 20000 });
 	session.set({ access: tok.access_token, me, ready: true });
 	return me;
 }
@@ -149,7 +157,8 @@ export async function resume() {
 	} catch (e) {
 		// The server is away: the page waits for it (refresh() tries again) instead of
 		// sending a signed-in screen to sign-in.
-		if (isOutage(e) && storedRefresh()) session.set({ ...session.get(), ready: true, waiting: true });
+		// (429: nginx's limit on the token endpoint, tried again as well.)
+		if ((isOutage(e) || (e instanceof ApiError && e.status === 429)) && storedRefresh()) session.set({ ...session.get(), ready: true, waiting: true });
 		return null;
 	}
 }
@@ -175,7 +184,8 @@ export async function authHeader() {
 	return a ? { Authorization: `Bearer ${a}` } : {};
 }
 
-// call('POST', '/tickets', body, {headers, raw, public}): the parsed answer, or throws ApiError.
+// call('POST', '/tickets', body, {headers, raw, public, timeoutMs}): the parsed answer, or
+// throws ApiError (status 0 when there was no answer, or none within timeoutMs).
 export async function call(method, path, body, opts = {}) {
 	const headers = { Accept: 'application/json', ...(opts.headers || {}) };
 	if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
@@ -189,11 +199,15 @@ export async function call(method, path, body, opts = {}) {
 		}
 	}
 	let res;
+	const ctl = opts.timeoutMs ? new AbortController() : null;
+	const giveUp = ctl ? setTimeout(() => ctl.abort(), opts.timeoutMs) : undefined;
 	try {
-		res = await fetch('/api/v1' + path, { method, headers, body: payload, cache: 'no-store' });
+		res = await fetch('/api/v1' + path, { method, headers, body: payload, cache: 'no-store', signal: ctl?.signal });
 	} catch (e) {
 		noteReachable(false);
 		throw new ApiError(0, null, e instanceof Error ? e.message : String(e));
+	} finally {
+		clearTimeout(giveUp);
 	}
 	noteReachable(res.status < 502);
 	if (res.status === 401 && !opts.token && !opts.public && !opts.retried && storedRefresh()) {

@@ -146,7 +146,7 @@ function Resource({ path, title, columns, fields, query = '', onSelect, selected
 						}
 						if (f.type === 'multi') {
 							return (
-								<fieldset class={`field${fe[f.name] ? ' has-error' : ''}`}>
+								<fieldset class={`field${fe[f.name] ? ' has-error' : ''}`} aria-describedby={fe[f.name] ? `a-${f.name}-err` : undefined}>
 									<legend>{f.label}</legend>
 									{f.options().map((o) => (
 										<label class="check"><input type="checkbox" checked={(form[f.name] || []).includes(o.value)}
@@ -157,7 +157,7 @@ function Resource({ path, title, columns, fields, query = '', onSelect, selected
 												setForm({ ...form, [f.name]: [...cur] });
 											}} /> {o.label}</label>
 									))}
-									{fe[f.name] && <small class="field-error">{fe[f.name]}</small>}
+									{fe[f.name] && <small id={`a-${f.name}-err`} class="field-error">{fe[f.name]}</small>}
 								</fieldset>
 							);
 						}
@@ -340,12 +340,12 @@ function Schedule({ queue }) {
 								const upd = (k, v) => setS({ ...s, hours: s.hours.map((x, j) => (j === i ? { ...x, [k]: k === 'weekday' ? Number(v) : v } : x)) });
 								return (
 									<tr>
-										<td data-label={t('sched.weekday')}><select aria-label={t('sched.weekday')} value={h.weekday} onChange={(e) => upd('weekday', e.currentTarget.value)}>
+										<td data-label={t('sched.weekday')}><select aria-label={t('sched.rowfield', { n: i + 1, field: t('sched.weekday') })} value={h.weekday} onChange={(e) => upd('weekday', e.currentTarget.value)}>
 											{WEEKDAYS.map((d) => <option value={d}>{t(`day.${d}`)}</option>)}
 										</select></td>
-										<td data-label={t('sched.from')}><input type="time" aria-label={t('sched.from')} value={h.from} onInput={(e) => upd('from', e.currentTarget.value)} /></td>
-										<td data-label={t('sched.to')}><input type="time" aria-label={t('sched.to')} value={h.to} onInput={(e) => upd('to', e.currentTarget.value)} /></td>
-										<td><button type="button" class="small" onClick={() => setS({ ...s, hours: s.hours.filter((_, j) => j !== i) })}>{t('sched.remove')}</button></td>
+										<td data-label={t('sched.from')}><input type="time" aria-label={t('sched.rowfield', { n: i + 1, field: t('sched.from') })} value={h.from} onInput={(e) => upd('from', e.currentTarget.value)} /></td>
+										<td data-label={t('sched.to')}><input type="time" aria-label={t('sched.rowfield', { n: i + 1, field: t('sched.to') })} value={h.to} onInput={(e) => upd('to', e.currentTarget.value)} /></td>
+										<td class="row-actions"><button type="button" class="small" aria-label={t('sched.removerow', { n: i + 1 })} onClick={() => setS({ ...s, hours: s.hours.filter((_, j) => j !== i) })}>{t('sched.remove')}</button></td>
 									</tr>
 								);
 							})}
