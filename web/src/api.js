@@ -105,10 +105,13 @@ function schedule(expiresIn) {
 }
 
 async function accept(tok) {
+	// Kept at once: the old refresh token is spent, whatever happens next.
 	storeRefresh(tok.refresh_token);
-	schedule(tok.expires_in);
 	// Bounded like the token request: the session's refresh waits for this answer.
 	const me = await call('GET', '/auth/me', undefined, { token: tok.access_token, timeoutMs: 20000 });
+	// The next refresh is timed once this one is over: a timer that fired while it was in
+	// flight would only join it, and none would be left for the next expiry.
+	schedule(tok.expires_in);
 	session.set({ access: tok.access_token, me, ready: true });
 	return me;
 }
