@@ -440,7 +440,9 @@ void api_public_availability(struct api_ctx *ctx)
 	api_json(ctx, 200, o);
 }
 
-static struct json_object *render_public_appointment(const struct public_appointment *p)
+/* timezone: [queue] timezone, the zone the booking page shows the times in (SPEC 9's
+ * availability names it too). */
+static struct json_object *render_public_appointment(const struct public_appointment *p, const char *timezone)
 {
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(p->id));
@@ -449,6 +451,7 @@ static struct json_object *render_public_appointment(const struct public_appoint
 	json_object_object_add(o, "start", time_json(p->start));
 	json_object_object_add(o, "end", time_json(p->end));
 	json_object_object_add(o, "status", json_object_new_string(p->status));
+	json_object_object_add(o, "timezone", json_object_new_string(timezone));
 	return o;
 }
 
@@ -492,7 +495,7 @@ void api_public_appointments_create(struct api_ctx *ctx)
 		goto out;
 	}
 	http_response_header(ctx->resp, "Location", "/api/v1/public/appointments/%s", p.id);
-	api_json(ctx, 201, render_public_appointment(&p));
+	api_json(ctx, 201, render_public_appointment(&p, ctx->app->cfg->queue.timezone));
 out:
 	free(queue_id);
 	free(start);
@@ -509,7 +512,7 @@ void api_public_appointments_get(struct api_ctx *ctx)
 	if (e != APP_OK)
 		api_fail(ctx, e, e == APP_NOT_FOUND ? "No appointment has this id." : NULL);
 	else
-		api_json(ctx, 200, render_public_appointment(&p));
+		api_json(ctx, 200, render_public_appointment(&p, ctx->app->cfg->queue.timezone));
 }
 
 void api_public_appointments_cancel(struct api_ctx *ctx)
@@ -528,5 +531,5 @@ void api_public_appointments_cancel(struct api_ctx *ctx)
 			 : e == APP_CONFLICT ? "Only a booked appointment can be cancelled, and only until it starts."
 					     : NULL);
 	else
-		api_json(ctx, 200, render_public_appointment(&p));
+		api_json(ctx, 200, render_public_appointment(&p, ctx->app->cfg->queue.timezone));
 }

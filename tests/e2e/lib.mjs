@@ -112,3 +112,16 @@ export function pdfWidth(buf) {
 	if (!m) throw new Error('no MediaBox in the PDF');
 	return Number(m[3]) - Number(m[1]);
 }
+
+// After the workers restart: every worker of the pool answers (a second's worth of
+// consecutive 200s from /health, not just the first), polled with a generous bound.
+export async function poolHealthy(seconds = 60) {
+	let streak = 0;
+	for (let i = 0; i < seconds * 10 && streak < 12; i++) {
+		const res = await fetch(`${BASE}/api/v1/health`).catch(() => null);
+		streak = res && res.status === 200 ? streak + 1 : 0;
+		await res?.arrayBuffer().catch(() => {});
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	if (streak < 12) throw new Error('the workers did not all answer /health again');
+}

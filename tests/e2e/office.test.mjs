@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	BASE, ROLES, MEDIA, TZ, today, ADMIN_PASSWORD, stack, resetAdmin, token, api, unique, launch, context, signIn, axe, shot, save, pdfWidth,
+	BASE, ARTIFACTS, ROLES, MEDIA, TZ, today, ADMIN_PASSWORD, stack, resetAdmin, token, api, unique, launch, context, signIn, axe, shot, save, pdfWidth, poolHealthy,
 } from './lib.mjs';
 
 const PASS = 'e2e user password';
@@ -39,6 +39,22 @@ const spoken = (code) => {
 async function fitsWidth(page, name) {
 	const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
 	assert.ok(scroll <= width, `${name}: ${scroll} px wide on a ${width} px screen`);
+}
+
+// Every call row of every card laid out alike (the code on its line, "→ desk" under it,
+// the same height), whatever the desk's name, with codes big enough to read across the room.
+async function boardRowsAlike(name, minPx) {
+	const rows = await board.evaluate(() => [...document.querySelectorAll('.bq-desks li')].map((li) => {
+		const code = li.querySelector('.bd-code').getBoundingClientRect();
+		const place = li.querySelector('.bd-name').getBoundingClientRect();
+		return { desk: li.dataset.desk || '(queue)', under: place.top >= code.bottom - 1, height: li.clientHeight,
+			px: parseFloat(getComputedStyle(li.querySelector('.bd-code')).fontSize) };
+	}));
+	assert.ok(rows.length >= 5, `${name}: ${JSON.stringify(rows)}`);
+	for (const r of rows) assert.ok(r.under, `${name}: ${r.desk} is under its code: ${JSON.stringify(rows)}`);
+	const hs = rows.map((r) => r.height);
+	assert.ok(Math.max(...hs) - Math.min(...hs) <= 2, `${name}: every row as tall: ${JSON.stringify(rows)}`);
+	assert.ok(rows.every((r) => r.px >= minPx), `${name}: codes of at least ${minPx} px: ${JSON.stringify(rows)}`);
 }
 
 const transport = (page) => page.locator('main.board').getAttribute('data-transport');
@@ -266,6 +282,18 @@ describe('turnero web app', () => {
 		// Nothing spills out of the 1920x1080 screen.
 		const overflow = await board.evaluate(() => document.documentElement.scrollHeight > window.innerHeight || document.documentElement.scrollWidth > window.innerWidth);
 		assert.equal(overflow, false, 'the board fits the TV');
+		await boardRowsAlike('1920x1080', 48);
+		// A smaller TV and one standing upright: all of it on the screen, the rows alike.
+		for (const [width, height, name, minPx] of [[1280, 720, 'board-720', 24], [1080, 1920, 'board-portrait', 40]]) {
+			await board.setViewportSize({ width, height });
+			await board.waitForFunction(() => document.documentElement.scrollHeight <= window.innerHeight
+				&& document.documentElement.scrollWidth <= window.innerWidth, null, { timeout: 15000 });
+			await boardRowsAlike(name, minPx);
+			await shot(board, name);
+		}
+		await board.setViewportSize({ width: 1920, height: 1080 });
+		await board.waitForFunction(() => window.innerWidth === 1920 && document.documentElement.scrollHeight <= window.innerHeight
+			&& document.documentElement.scrollWidth <= window.innerWidth, null, { timeout: 15000 });
 	});
 
 	it('marks it served and finds it in the report', async () => {
@@ -405,6 +433,26 @@ describe('turnero web app', () => {
 		assert.match(await first.textContent(), /^Hoy/);
 		await far.getByLabel('Otro día').fill(tomorrow);
 		await far.getByRole('radio', { name: '10:30', exact: true }).waitFor();
+		// Booked from there, the confirmation (and the cancel page) says the queue's 11:00,
+		// not the phone's clock, and in which zone.
+		await far.getByRole('radio', { name: '11:00', exact: true }).check();
+		await far.getByLabel('Nombre', { exact: true }).fill('Lía');
+		await far.getByLabel('Apellido', { exact: true }).fill('Lejos');
+		await far.getByLabel('Correo electrónico').fill(`${unique('lia')}@example.org`);
+		await far.getByRole('button', { name: 'Confirmar turno' }).click();
+		await far.getByRole('heading', { name: 'Turno reservado' }).waitFor();
+		const farId = far.url().split('/').pop();
+		assert.equal((await api(admin, 'GET', `/appointments/${farId}`)).body.start, at('11:00').start);
+		const whenShown = async () => (await far.locator('.ap-when').textContent()).trim();
+		assert.match(await whenShown(), /\b11:00\b/, 'the queue\'s time');
+		assert.ok((await far.locator('main').textContent()).includes(`zona horaria ${TZ}`), 'names the zone');
+		await far.reload();
+		await far.getByRole('heading', { name: 'Turno reservado' }).waitFor();
+		assert.match(await whenShown(), /\b11:00\b/, 'the cancel page says the same time');
+		await shot(far, 'book-confirmed-away');
+		await far.getByRole('button', { name: 'Cancelar el turno' }).click();
+		await far.getByRole('heading', { name: 'Turno cancelado' }).waitFor();
+		assert.match(await whenShown(), /\b11:00\b/);
 		await farCtx.close();
 	});
 
@@ -478,10 +526,16 @@ describe('turnero web app', () => {
 		await panel.getByRole('button', { name: `Detalles de ${qname}` }).click();
 		const sched = panel.getByRole('region', { name: `Agenda de ${qname}` });
 		await sched.getByLabel('Duración del turno (min)').fill('20');
+		// No hours yet, said in words; each row's fields are named with their row.
+		await sched.getByText('Sin horarios: esta fila no toma reservas.').waitFor();
 		await sched.getByRole('button', { name: 'Agregar horario' }).click();
-		await sched.getByLabel('Día', { exact: true }).selectOption({ label: 'Martes' });
-		await sched.getByLabel('Desde', { exact: true }).fill('08:30');
-		await sched.getByLabel('Hasta', { exact: true }).fill('12:30');
+		await sched.getByRole('button', { name: 'Agregar horario' }).click();
+		await sched.getByLabel('Día (horario 2)', { exact: true }).waitFor();
+		await sched.getByRole('button', { name: 'Quitar el horario 2' }).click();
+		assert.equal(await sched.getByLabel('Día (horario 2)', { exact: true }).count(), 0);
+		await sched.getByLabel('Día (horario 1)', { exact: true }).selectOption({ label: 'Martes' });
+		await sched.getByLabel('Desde (horario 1)', { exact: true }).fill('08:30');
+		await sched.getByLabel('Hasta (horario 1)', { exact: true }).fill('12:30');
 		violations.push(...await axe(page, 'admin-queues'));
 		await shot(page, 'admin-queue-schedule');
 		await sched.getByRole('button', { name: 'Guardar agenda' }).click();
@@ -544,6 +598,41 @@ describe('turnero web app', () => {
 		assert.equal(apptCells[1], '1', `checked in today: ${apptCells}`);
 		violations.push(...await axe(page, 'reports'));
 		await shot(page, 'reports');
+		// On a phone: nothing wider than the screen but the tables, which scroll sideways in
+		// their box and say so; the chart as wide as the screen.
+		await page.setViewportSize({ width: 390, height: 844 });
+		await page.getByText('deslice la tabla hacia los lados').first().waitFor();
+		await fitsWidth(page, 'reports-phone');
+		const chart = await page.locator('.chart canvas').first().boundingBox();
+		assert.ok(chart && chart.x >= 0 && chart.x + chart.width <= 390, `the chart fits the phone: ${JSON.stringify(chart)}`);
+		const wrap = page.getByRole('region', { name: 'Por fila' }).locator('.table-wrap');
+		assert.equal(await wrap.getAttribute('tabindex'), '0', 'the scrolling table takes the focus (keyboard scrolling)');
+		violations.push(...await axe(page, 'reports-phone'));
+		await page.getByRole('heading', { name: 'Por fila' }).scrollIntoViewIfNeeded();
+		await page.evaluate(() => window.scrollBy(0, -60));
+		await shot(page, 'reports-phone');
+		await page.screenshot({ path: `${ARTIFACTS}/reports-phone-full.png`, fullPage: true });
+		// ... and back on the PC the tables fit without a hint.
+		await page.setViewportSize({ width: 1366, height: 768 });
+		await page.getByText('deslice la tabla hacia los lados').first().waitFor({ state: 'hidden' });
+
+		// Admin on a phone: each row of a list is a card, each value named by its column.
+		await page.setViewportSize({ width: 390, height: 844 });
+		await page.goto('/admin');
+		await page.getByRole('tab', { name: 'Filas' }).click();
+		const general = page.getByRole('tabpanel').getByRole('row').filter({ hasText: queue.name }).first();
+		await general.waitFor();
+		const cells = await general.getByRole('cell').evaluateAll((tds) => tds.map((td) => ({
+			label: getComputedStyle(td, '::before').content, right: td.getBoundingClientRect().right, top: td.getBoundingClientRect().top })));
+		assert.equal(cells[0].label, '"Nombre"', JSON.stringify(cells));
+		assert.ok(cells.every((c) => c.right <= 390) && cells[1].top > cells[0].top, `one value under the other: ${JSON.stringify(cells)}`);
+		await fitsWidth(page, 'admin-phone');
+		violations.push(...await axe(page, 'admin-phone'));
+		await shot(page, 'admin-phone');
+		await page.screenshot({ path: `${ARTIFACTS}/admin-phone-full.png`, fullPage: true });
+		await page.getByRole('button', { name: `Detalles de ${queue.name}` }).click();
+		await page.getByRole('region', { name: `Agenda de ${queue.name}` }).waitFor();
+		await fitsWidth(page, 'admin-phone-schedule');
 		await ctx.close();
 	});
 
@@ -594,11 +683,13 @@ describe('turnero web app', () => {
 		try {
 			await board.getByText('Reconectando…').first().waitFor({ timeout: 20000 });
 			assert.equal(await transport(board), 'reconnecting');
+			await board.getByRole('status').filter({ hasText: 'Sin conexión con el servidor. Reintentando…' }).waitFor({ timeout: 20000 });
 			await shot(board, 'board-reconnecting');
 		} finally {
 			stack('nginx-start');
 		}
 		await board.getByText('Reconectando…').first().waitFor({ state: 'hidden', timeout: 40000 });
+		await board.getByText('Sin conexión con el servidor').waitFor({ state: 'hidden', timeout: 40000 });
 		await board.waitForFunction(() => document.querySelector('main.board')?.dataset.transport === 'sse', null, { timeout: 20000 });
 		const before = await sseEvents(board);
 		const r = await api(admin, 'POST', `/desks/${desks['Ventanilla 4'].id}/call-next`);
@@ -621,6 +712,149 @@ describe('turnero web app', () => {
 		const served = await api(admin, 'POST', `/tickets/${looseTicket.id}/serve`);
 		assert.equal(served.status, 200, JSON.stringify(served.body));
 		await gen.locator('li.bd-loose').waitFor({ state: 'detached', timeout: 15000 });
+	});
+
+	it('says so when the workers are away and recovers by itself; a retried issue returns the first ticket', async () => {
+		const ctx = await newCtx({ width: 1280, height: 800 });
+		const page = await ctx.newPage();
+		await signIn(page, users.receptionist.user_name, PASS);
+		await page.waitForURL('**/kiosk');
+		const dni = String(Date.now() + 11).slice(-8);
+		await page.getByRole('button', { name: 'Persona nueva' }).click();
+		await page.getByLabel('Nombre', { exact: true }).fill('Olga');
+		await page.getByLabel('Apellido', { exact: true }).fill('Mar');
+		await page.getByLabel('DNI', { exact: true }).fill(dni);
+		await page.getByRole('button', { name: /Media/ }).click();
+		const keys = [];
+		page.on('request', (r) => {
+			if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/tickets') keys.push(r.headers()['idempotency-key']);
+		});
+		const issue = page.getByRole('button', { name: 'Dar turno' });
+		const offline = (p) => p.getByRole('status').filter({ hasText: 'Sin conexión con el servidor. Reintentando…' });
+		const tickets = async () => {
+			const c = (await api(admin, 'GET', `/customers?dni=${dni}`)).body.items[0];
+			return c ? (await api(admin, 'GET', `/tickets?customer_id=${c.id}`)).body.items : [];
+		};
+
+		stack('fcgi-stop');
+		try {
+			// The kiosk and the counter say it in words; nothing is issued.
+			await issue.click();
+			await page.getByRole('alert').filter({ hasText: 'No hay conexión con el servidor' }).waitFor();
+			await offline(page).waitFor();
+			await counter.keyboard.press('n');
+			await offline(counter).waitFor();
+			await counter.getByRole('alert').filter({ hasText: 'No hay conexión con el servidor' }).waitFor();
+			// A counter PC restarted meanwhile waits for the server (its session kept), not at sign-in.
+			await counter.reload();
+			await offline(counter).waitFor();
+			assert.match(counter.url(), /\/counter$/);
+			violations.push(...await axe(page, 'kiosk-offline'));
+			await shot(page, 'kiosk-offline');
+		} finally {
+			stack('fcgi-start');
+		}
+		await poolHealthy();
+		// Both come back by themselves, without a reload.
+		await offline(page).waitFor({ state: 'hidden', timeout: 40000 });
+		await counter.getByText('Atendiendo en Ventanilla 3').waitFor({ timeout: 40000 });
+		await offline(counter).waitFor({ state: 'hidden', timeout: 40000 });
+		assert.match(counter.url(), /\/counter$/);
+		assert.deepEqual(await tickets(), [], 'nothing issued while the workers were away');
+
+		// The next answer is lost on the way back (the ticket is issued, the kiosk hears
+		// nothing): the retry sends the same Idempotency-Key and gets that ticket, not a second.
+		let lost = 0;
+		await page.route('**/api/v1/tickets', async (route) => {
+			if (route.request().method() !== 'POST' || lost) return route.fallback();
+			lost++;
+			await route.fetch();
+			await route.abort('connectionreset');
+		});
+		await issue.click();
+		await page.getByRole('alert').filter({ hasText: /No hay conexión con el servidor|La conexión volvió/ }).waitFor();
+		assert.equal(lost, 1);
+		const first = await tickets();
+		assert.equal(first.length, 1, 'the lost answer\'s ticket was issued');
+		await offline(page).waitFor({ state: 'hidden', timeout: 40000 });
+		await page.getByRole('alert').filter({ hasText: 'La conexión volvió. Inténtelo de nuevo.' }).waitFor();
+		await issue.click();
+		const code = (await page.locator('#slip-code').textContent()).trim();
+		assert.equal(code, first[0].code, 'the retry shows the ticket the first attempt issued');
+		assert.equal((await tickets()).length, 1, 'one ticket, however many attempts');
+		assert.equal(keys.length, 3);
+		assert.ok(keys[0] && keys.every((k) => k === keys[0]), `one Idempotency-Key for the attempts: ${keys}`);
+		await ctx.close();
+	});
+
+	it('keeps a counter signed in for hours, and sends it to sign-in with a message once its session is revoked', async () => {
+		const ctx = await newCtx();
+		// The page's clock, moved forward by the test: hours pass in seconds.
+		await ctx.clock.install();
+		const page = await ctx.newPage();
+		await signIn(page, users.attendant.user_name, PASS);
+		await page.waitForURL('**/counter');
+		await page.getByText('Atendiendo en Ventanilla 3').waitFor();
+		const stored = () => page.evaluate(() => sessionStorage.getItem('turnero.refresh'));
+		// What the page asked the token endpoint and what it answered (said when a step fails).
+		const grants = [];
+		page.on('response', (res) => {
+			if (new URL(res.url()).pathname === '/api/v1/auth/token') grants.push(res.status());
+		});
+		// Three refreshes (tokens last 15 minutes): refreshed before each expiry, the counter
+		// keeps working.
+		let rt = await stored();
+		// (Polled from here: the page's own timers run on the test's clock.)
+		const until = async (fn, what) => {
+			for (let i = 0; i < 600; i++) {
+				if (await fn()) return;
+				await new Promise((res) => setTimeout(res, 100));
+			}
+			assert.fail(`never happened: ${what} (at ${page.url()}; token answers ${grants}; refresh token ${await stored() ? 'kept' : 'gone'})`);
+		};
+		// Two minutes of the page's time at a step, until what is awaited happens (within
+		// the 15 minutes a token lasts, and then some).
+		const age = async (done, what) => {
+			for (let step = 0; step < 10; step++) {
+				await page.clock.fastForward('02:00');
+				for (let i = 0; i < 10; i++) {
+					if (await done()) return;
+					await new Promise((res) => setTimeout(res, 100));
+				}
+			}
+			await until(done, what);
+		};
+		for (let i = 0; i < 3; i++) {
+			await age(async () => { const v = await stored(); return v && v !== rt; }, `refresh ${i + 1}`);
+			rt = await stored();
+		}
+		const r = await api(admin, 'POST', '/tickets', { priority_id: MEDIA, queue_id: queue.id, customer: { first_name: 'Hora', last_name: 'Larga' } });
+		assert.equal(r.status, 201, JSON.stringify(r.body));
+		await page.getByRole('table').getByText(r.body.code).waitFor({ timeout: 15000 });
+		assert.match(page.url(), /\/counter$/);
+
+		// Signed out elsewhere (the refresh token revoked): at its next refresh the page goes
+		// to sign-in and says why, no raw error; signing in brings the counter back.
+		const att = await token(users.attendant.user_name, PASS);
+		const out = await fetch(`${BASE}/api/v1/auth/logout`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${att}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ refresh_token: rt }),
+		});
+		assert.equal(out.status, 204, await out.text());
+		await age(async () => /\/login\?next=%2Fcounter$/.test(page.url()), 'sent to sign-in');
+		await page.getByRole('status').filter({ hasText: 'Su sesión terminó. Ingrese de nuevo para seguir.' }).waitFor();
+		const text = await page.locator('main').textContent();
+		assert.ok(!/invalid_grant|refresh|token|HTTP \d/i.test(text), `no raw error: ${text}`);
+		assert.equal(await stored(), null, 'the dead refresh token is dropped');
+		violations.push(...await axe(page, 'login-ended'));
+		await page.screenshot({ path: `${ARTIFACTS}/login-session-ended.png` });
+		await page.getByLabel('Usuario', { exact: true }).fill(users.attendant.user_name);
+		await page.getByLabel('Contraseña', { exact: true }).fill(PASS);
+		await page.getByRole('button', { name: 'Ingresar' }).click();
+		await page.waitForURL('**/counter');
+		await page.getByText('Atendiendo en Ventanilla 3').waitFor();
+		await ctx.close();
 	});
 
 	it('runs the counter: out of order, recall, no-show, transfer, requeue, each said in words', async () => {

@@ -445,6 +445,9 @@ START_TEST(test_public_self_service_without_a_token)
 	ck_assert_msg(strstr(r.body, want), "no slot %s in %s", want, r.body);
 	ck_assert_msg(strstr(strstr(r.body, want), "\"free\":2"), "%s", r.body);
 	ck_assert_str_eq(it_str(&r, "queue_id"), q);
+	char zone[64];
+	ck_assert_ptr_nonnull(it_str(&r, "timezone"));
+	snprintf(zone, sizeof zone, "%s", it_str(&r, "timezone"));
 	it_response_free(&r);
 	snprintf(path, sizeof path, "/api/v1/public/queues/%s/availability?from=2030-01-01&to=2030-02-01", q);
 	ck_assert_int_eq(it_json("GET", path, NULL, NULL, &r), 0);
@@ -472,7 +475,10 @@ START_TEST(test_public_self_service_without_a_token)
 	snprintf(id, sizeof id, "%s", it_str(&r, "id"));
 	ck_assert_str_eq(it_str(&r, "queue_id"), q);
 	ck_assert_str_eq(it_str(&r, "status"), "booked");
-	ck_assert_int_eq(json_object_object_length(r.json), 6); /* id, queue_id, queue_name, start, end, status */
+	/* id, queue_id, queue_name, start, end, status and the queue's timezone (the zone the
+	 * availability names), in which the booking page shows the start */
+	ck_assert_int_eq(json_object_object_length(r.json), 7);
+	ck_assert_str_eq(it_str(&r, "timezone"), zone);
 	ck_assert_ptr_nonnull(it_str(&r, "queue_name"));
 	it_response_free(&r);
 	/* The least urgent priority the queue serves. */
@@ -493,6 +499,7 @@ START_TEST(test_public_self_service_without_a_token)
 	ck_assert_int_eq(it_json("GET", path, NULL, NULL, &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_ptr_null(strstr(r.body, "Eva"));
+	ck_assert_str_eq(it_str(&r, "timezone"), zone);
 	it_response_free(&r);
 	snprintf(path, sizeof path, "/api/v1/public/appointments/%s/cancel", id);
 	ck_assert_int_eq(it_json("POST", path, NULL, NULL, &r), 0);

@@ -6,7 +6,15 @@
 import { store } from './store.js';
 
 const REFRESH_KEY = 'turnero.refresh';
+// session: access token, the user (me), ready once the page knows whether it is signed in;
+// waiting while the tab has a session the server cannot be asked about (an outage: it is
+// resumed when the server is back), ended when the server ended it (the refresh token
+// expired or was revoked: sign-in says so).
 export const session = store({ access: null, me: null, ready: false });
+// Whether the API answers: false after a network failure or a 502/503/504, until
+// GET /health (asked with back-off) or any other call answers again. Pages say so in words
+// and load again when it turns true (ui.jsx: OutageBanner, useReconnect).
+export const reachable = store(true);
 let expiresAt = 0;
 let refreshTimer = null;
 let refreshing = null;
@@ -26,7 +34,26 @@ export class ApiError extends Error {
 	}
 }
 // The network or the server is down (no answer, or 502/503/504).
-export const isOutage = (e) => !(e instanceof ApiError) || e.status >= 502;
+export const isOutage = (e) => !(e instanceof ApiError) || e.status === 0 || e.status >= 502;
+
+let probeTimer = null;
+// What an answer (or its absence) says about the server: ok is false for no answer or 5xx >= 502.
+export function noteReachable(ok) {
+	if (reachable.get() !== ok) reachable.set(ok);
+	if (!ok && !probeTimer) probe(1500);
+}
+function probe(delay) {
+	probeTimer = setTimeout(async () => {
+		let ok = false;
+		try {
+			const res = await fetch('/api/v1/health', { cache: 'no-store', headers: { Accept: 'application/json' } });
+			ok = res.status < 502;
+		} catch (_) { /* still away */ }
+		probeTimer = null;
+		if (ok) noteReachable(true);
+		else if (!reachable.get()) probe(Math.min(10000, delay * 1.5));
+	}, delay);
+}
 
 function storedRefresh() {
 	try { return sessionStorage.getItem(REFRESH_KEY); } catch (_) { return null; }
@@ -47,15 +74,24 @@ async function readBody(res) {
 
 async function tokenRequest(fields) {
 	let res;
+	// An answer that never comes must not hold every later refresh (refresh() shares the
+	// one in flight): given up after 20 s, it counts as an outage and is tried again.
+	const ctl = new AbortController();
+	const giveUp = setTimeout(() => ctl.abort(), 20000);
 	try {
 		res = await fetch('/api/v1/auth/token', {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 			body: new URLSearchParams(fields),
+			signal: ctl.signal,
 		});
 	} catch (e) {
+		noteReachable(false);
 		throw new ApiError(0, null, e instanceof Error ? e.message : String(e));
+	} finally {
+		clearTimeout(giveUp);
 	}
+	noteReachable(res.status < 502);
 	const body = await readBody(res);
 	if (!res.ok) throw new ApiError(res.status, typeof body === 'object' ? body : null);
 	return body;
@@ -69,9 +105,13 @@ function schedule(expiresIn) {
 }
 
 async function accept(tok) {
+	// Kept at once: the old refresh token is spent, whatever happens next.
 	storeRefresh(tok.refresh_token);
+	// Bounded like the token request: the session's refresh waits for this answer.
+	const me = await call('GET', '/auth/me', undefined, { token: tok.access_token, timeoutMs: 20000 });
+	// The next refresh is timed once this one is over: a timer that fired while it was in
+	// flight would only join it, and none would be left for the next expiry.
 	schedule(tok.expires_in);
-	const me = await call('GET', '/auth/me', undefined, { token: tok.access_token });
 	session.set({ access: tok.access_token, me, ready: true });
 	return me;
 }
@@ -91,13 +131,15 @@ export function refresh() {
 			return await accept(await tokenRequest({ grant_type: 'refresh_token', refresh_token: rt }));
 		} catch (e) {
 			if (e instanceof ApiError && !isOutage(e) && e.status !== 429) {
-				// The refresh token is no good any more: signed out.
+				// The refresh token is no good any more (expired, revoked, or its user
+				// deactivated): signed out, and sign-in says why.
 				storeRefresh(null);
-				session.set({ access: null, me: null, ready: true });
+				clearTimeout(refreshTimer);
+				session.set({ access: null, me: null, ready: true, ended: true });
 			} else {
 				// The server is away: try again soon, keeping the refresh token.
 				clearTimeout(refreshTimer);
-				refreshTimer = setTimeout(() => refresh().catch(() => {}), 10000);
+				refreshTimer = setTimeout(() => refresh().catch(() => {}), 5000);
 			}
 			throw e;
 		} finally {
@@ -116,7 +158,10 @@ export async function resume() {
 	try {
 		return await refresh();
 	} catch (e) {
-		if (isOutage(e)) session.set({ ...session.get(), ready: true });
+		// The server is away: the page waits for it (refresh() tries again) instead of
+		// sending a signed-in screen to sign-in.
+		// (429: nginx's limit on the token endpoint, tried again as well.)
+		if ((isOutage(e) || (e instanceof ApiError && e.status === 429)) && storedRefresh()) session.set({ ...session.get(), ready: true, waiting: true });
 		return null;
 	}
 }
@@ -142,7 +187,8 @@ export async function authHeader() {
 	return a ? { Authorization: `Bearer ${a}` } : {};
 }
 
-// call('POST', '/tickets', body, {headers, raw, public}): the parsed answer, or throws ApiError.
+// call('POST', '/tickets', body, {headers, raw, public, timeoutMs}): the parsed answer, or
+// throws ApiError (status 0 when there was no answer, or none within timeoutMs).
 export async function call(method, path, body, opts = {}) {
 	const headers = { Accept: 'application/json', ...(opts.headers || {}) };
 	if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
@@ -156,11 +202,17 @@ export async function call(method, path, body, opts = {}) {
 		}
 	}
 	let res;
+	const ctl = opts.timeoutMs ? new AbortController() : null;
+	const giveUp = ctl ? setTimeout(() => ctl.abort(), opts.timeoutMs) : undefined;
 	try {
-		res = await fetch('/api/v1' + path, { method, headers, body: payload, cache: 'no-store' });
+		res = await fetch('/api/v1' + path, { method, headers, body: payload, cache: 'no-store', signal: ctl?.signal });
 	} catch (e) {
+		noteReachable(false);
 		throw new ApiError(0, null, e instanceof Error ? e.message : String(e));
+	} finally {
+		clearTimeout(giveUp);
 	}
+	noteReachable(res.status < 502);
 	if (res.status === 401 && !opts.token && !opts.public && !opts.retried && storedRefresh()) {
 		await refresh();
 		return call(method, path, body, { ...opts, retried: true });

@@ -6,11 +6,12 @@
 // snapshot(): reads the REST resource (called at start, after every reconnect, on a
 // gap in seq, and every pollMs while polling). onStatus('live' | 'polling' | 'reconnecting'):
 // 'live' is an open event stream (SSE), 'polling' the fallback when the server has none.
+// reach(ok): whether the server answered the stream's request (api.js noteReachable).
 // A stream that stays silent for longer than idleMs (nginx pings every 30 s) counts as
 // dropped: a connection that died without a word is noticed and reopened.
 import { authHeader, refresh, ApiError } from './api.js';
 
-export function live({ url, auth = true, snapshot, onEvent, onStatus = () => {}, pollMs = 3000, idleMs = 75000, retryMs = 1000 }) {
+export function live({ url, auth = true, snapshot, onEvent, onStatus = () => {}, reach = () => {}, pollMs = 3000, idleMs = 75000, retryMs = 1000 }) {
 	let stopped = false;
 	let controller = null;
 	let timer = null;
@@ -79,6 +80,7 @@ export function live({ url, auth = true, snapshot, onEvent, onStatus = () => {},
 				res = await fetch(url, { headers, signal: controller.signal, cache: 'no-store' });
 			} catch (e) {
 				if (stopped) return;
+				reach(false);
 				failures++;
 				status('reconnecting');
 				await takeSnapshot();
@@ -101,6 +103,7 @@ export function live({ url, auth = true, snapshot, onEvent, onStatus = () => {},
 			}
 			if (!res.ok) {
 				controller.abort();
+				if (res.status >= 502) reach(false);
 				failures++;
 				status('reconnecting');
 				await takeSnapshot();
@@ -108,6 +111,7 @@ export function live({ url, auth = true, snapshot, onEvent, onStatus = () => {},
 				continue;
 			}
 			failures = 0;
+			reach(true);
 			status('live');
 			await takeSnapshot();
 			let idle = null;

@@ -7,7 +7,7 @@ import './style.css';
 import { session, resume, landing } from './api.js';
 import { lang, t } from './i18n.js';
 import { useStore } from './store.js';
-import { usePath, navigate } from './ui.jsx';
+import { usePath, navigate, LangSwitch } from './ui.jsx';
 import { Login } from './pages/login.jsx';
 
 // Pages load on first use, so a phone opening /t/{id} downloads little.
@@ -42,8 +42,8 @@ function App() {
 
 	useEffect(() => {
 		if (!s.ready) return;
-		if (head === '' ) navigate(s.me ? landing(s.me) : '/login', true);
-		else if (staffPages[head] && !s.me) navigate(`/login?next=${encodeURIComponent(path)}`, true);
+		if (head === '' && (s.me || !s.waiting)) navigate(s.me ? landing(s.me) : '/login', true);
+		else if (staffPages[head] && !s.me && !s.waiting) navigate(`/login?next=${encodeURIComponent(path)}`, true);
 		else if (head === 'docs') location.replace('/docs');
 	}, [s.ready, s.me, head]);
 
@@ -56,6 +56,15 @@ function App() {
 	if (head === 'book') return <Lazy name="book" id={parts[1]} />;
 	if (!s.ready) return <main class="page" aria-busy="true"><p>{t('common.loading')}</p></main>;
 	if (head === 'login') return <Login />;
+	// Signed in, but the server is away: the page comes as soon as it answers again.
+	if ((head === '' || staffPages[head]) && !s.me && s.waiting) {
+		return (
+			<main class="page narrow" aria-busy="true">
+				<LangSwitch />
+				<p class="error" role="status">{t('error.offline')}</p>
+			</main>
+		);
+	}
 	if (staffPages[head] && s.me) return <Lazy name={head} />;
 	if (head === '' || staffPages[head]) return null;
 	return (

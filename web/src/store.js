@@ -19,6 +19,13 @@ export function store(initial) {
 
 export function useStore(s) {
 	const [, force] = useState(0);
-	useEffect(() => s.subscribe(() => force((n) => n + 1)), [s]);
-	return s.get();
+	const seen = s.get();
+	useEffect(() => {
+		const unsubscribe = s.subscribe(() => force((n) => n + 1));
+		// A change between this render and the subscription (an answer that came first,
+		// such as an instant 503 while the page starts) would otherwise never be shown.
+		if (s.get() !== seen) force((n) => n + 1);
+		return unsubscribe;
+	}, [s]);
+	return seen;
 }

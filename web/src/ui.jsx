@@ -1,8 +1,8 @@
 // Shared pieces: navigation, the language switch, problem display and form fields.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t, lang, languages, setLang } from './i18n.js';
 import { useStore } from './store.js';
-import { session, logout, hasPerm } from './api.js';
+import { session, logout, hasPerm, reachable, isOutage } from './api.js';
 
 export const route = { path: location.pathname };
 const listeners = new Set();
@@ -60,6 +60,7 @@ export function StaffHeader({ title }) {
 		['/docs', 'nav.docs', true],
 	].filter((x) => x[2]);
 	return (
+		<>
 		<header class="top">
 			<a class="brand" href="/" aria-label="turnero">turnero</a>
 			{title && <h1 class="top-title">{title}</h1>}
@@ -77,17 +78,46 @@ export function StaffHeader({ title }) {
 				{me && <button type="button" class="ghost" onClick={() => { navigate('/login'); logout(); }}>{t('nav.signout')}</button>}
 			</div>
 		</header>
+		<OutageBanner />
+		</>
 	);
+}
+
+// While the server does not answer: said in words (it goes away by itself when it is back).
+export function OutageBanner() {
+	useStore(lang);
+	const up = useStore(reachable);
+	return (
+		<div class="outage" role="status" aria-live="polite">
+			{!up && <p class="outage-text">{t('error.offline')}</p>}
+		</div>
+	);
+}
+
+// Calls fn each time the server answers again after an outage (to load what failed).
+export function useReconnect(fn) {
+	const ref = useRef(fn);
+	ref.current = fn;
+	useEffect(() => {
+		let was = reachable.get();
+		return reachable.subscribe((up) => {
+			if (up && !was) ref.current();
+			was = up;
+		});
+	}, []);
 }
 
 // A problem+json error in words (its detail), for a whole form or page.
 export function ErrorBox({ error }) {
 	useStore(lang);
+	const up = useStore(reachable);
 	if (!error) return null;
 	let text = error.problem?.detail || error.problem?.error_description || error.message;
-	if (error.status === 0) text = t('error.network');
+	// An outage in words: while it lasts, that there is no connection; once the server is
+	// back, that it can be tried again (the kiosk's retry returns the ticket a lost answer
+	// had issued: the same Idempotency-Key).
+	if (isOutage(error)) text = up ? t('error.back') : t('error.network');
 	else if (error.status === 403 && !error.problem?.detail) text = t('error.forbidden');
-	else if (error.status >= 502) text = t('error.unavailable');
 	return <div class="error" role="alert">{text}</div>;
 }
 
@@ -137,6 +167,32 @@ export function useAsync(fn, deps) {
 		return () => { alive = false; };
 	}, [...deps, n]);
 	return { ...state, reload: () => setN((x) => x + 1) };
+}
+
+// A table wider than the screen scrolls sideways inside this box, which then says so in
+// words above it and can be scrolled from the keyboard (it takes the focus).
+let scrollIds = 0;
+export function ScrollWrap({ children }) {
+	useStore(lang);
+	const ref = useRef(null);
+	const [over, setOver] = useState(false);
+	const [id] = useState(() => `scroll-${++scrollIds}`);
+	useLayoutEffect(() => {
+		const el = ref.current;
+		if (!el) return undefined;
+		const check = () => setOver(el.scrollWidth > el.clientWidth + 1);
+		check();
+		const ro = new ResizeObserver(check);
+		ro.observe(el);
+		if (el.firstElementChild) ro.observe(el.firstElementChild);
+		return () => ro.disconnect();
+	});
+	return (
+		<>
+			{over && <p class="hint scroll-hint" id={id}>{t('common.scroll')}</p>}
+			<div class={`table-wrap${over ? ' scrolls' : ''}`} ref={ref} tabindex={over ? 0 : undefined} aria-describedby={over ? id : undefined}>{children}</div>
+		</>
+	);
 }
 
 export function StatusBadge({ status }) {

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, post, call, getAll, ApiError } from '../api.js';
 import { t, lang, fmtDateTime } from '../i18n.js';
 import { useStore } from '../store.js';
-import { StaffHeader, ErrorBox, Notice, Field, useAsync } from '../ui.jsx';
+import { StaffHeader, ErrorBox, Notice, Field, useAsync, ScrollWrap } from '../ui.jsx';
 
 const TABS = ['users', 'roles', 'priorities', 'queues', 'desks', 'customers', 'webhooks'];
 const MODULES = ['users', 'roles', 'priorities', 'queues', 'customers', 'tickets', 'reports', 'webhooks'];
@@ -107,13 +107,14 @@ function Resource({ path, title, columns, fields, query = '', onSelect, selected
 		<div class="resource">
 			<h2>{title}</h2>
 			<ErrorBox error={list.error} />
-			<div class="table-wrap">
-				<table>
+			{list.data && list.data.items.length === 0 && <p class="muted empty">{t('admin.empty')}</p>}
+			{!(list.data && list.data.items.length === 0) && <div class="table-wrap">
+				<table class="stack">
 					<thead><tr>{columns.map((c) => <th scope="col">{c.label}</th>)}<th scope="col"><span class="sr-only">{t('counter.actions')}</span></th></tr></thead>
 					<tbody>
 						{(list.data?.items || []).map((item) => (
 							<tr class={selectedId === item.id ? 'selected' : ''}>
-								{columns.map((c) => <td>{c.render ? c.render(item) : String(item[c.key] ?? '')}</td>)}
+								{columns.map((c) => <td data-label={c.label}>{c.render ? c.render(item) : String(item[c.key] ?? '')}</td>)}
 								<td class="row-actions">
 									{onSelect && <button type="button" class="small" onClick={() => onSelect(item)} aria-label={t('admin.open', { name: item.name || item.user_name || item.url || item.last_name })}>{t('admin.details')}</button>}
 									<button type="button" class="small" onClick={() => edit(item)} aria-label={t('admin.edit', { name: item.name || item.user_name || item.url || item.last_name })}>{t('admin.editshort')}</button>
@@ -125,8 +126,8 @@ function Resource({ path, title, columns, fields, query = '', onSelect, selected
 						))}
 					</tbody>
 				</table>
-			</div>
-			{list.data && <p class="muted">{t('admin.total', { n: list.data.total })}</p>}
+			</div>}
+			{list.data && list.data.items.length > 0 && <p class="muted">{t('admin.total', { n: list.data.total })}</p>}
 			<form class="card inner" onSubmit={submit} aria-label={editing ? t('admin.editing') : t('admin.new')}>
 				<h3>{editing ? t('admin.editing') : t('admin.new')}</h3>
 				<div class="grid3">
@@ -145,7 +146,7 @@ function Resource({ path, title, columns, fields, query = '', onSelect, selected
 						}
 						if (f.type === 'multi') {
 							return (
-								<fieldset class={`field${fe[f.name] ? ' has-error' : ''}`}>
+								<fieldset class={`field${fe[f.name] ? ' has-error' : ''}`} aria-describedby={fe[f.name] ? `a-${f.name}-err` : undefined}>
 									<legend>{f.label}</legend>
 									{f.options().map((o) => (
 										<label class="check"><input type="checkbox" checked={(form[f.name] || []).includes(o.value)}
@@ -156,7 +157,7 @@ function Resource({ path, title, columns, fields, query = '', onSelect, selected
 												setForm({ ...form, [f.name]: [...cur] });
 											}} /> {o.label}</label>
 									))}
-									{fe[f.name] && <small class="field-error">{fe[f.name]}</small>}
+									{fe[f.name] && <small id={`a-${f.name}-err`} class="field-error">{fe[f.name]}</small>}
 								</fieldset>
 							);
 						}
@@ -235,7 +236,7 @@ function PermissionMatrix({ role }) {
 			<h3 id="pm-h">{t('admin.permissions', { role: role.name })}</h3>
 			<ErrorBox error={error || catalogue.error} />
 			{set && (
-				<table class="matrix">
+				<ScrollWrap><table class="matrix">
 					<thead><tr><th scope="col">{t('admin.module')}</th>{ACTIONS.map((a) => <th scope="col">{t(`action.${a}`)}</th>)}</tr></thead>
 					<tbody>
 						{modules.map((m) => (
@@ -255,7 +256,7 @@ function PermissionMatrix({ role }) {
 							</tr>
 						))}
 					</tbody>
-				</table>
+				</table></ScrollWrap>
 			)}
 			{note && <Notice>{note}</Notice>}
 			<button type="button" class="primary" onClick={save} disabled={!set}>{t('admin.savepermissions')}</button>
@@ -331,24 +332,25 @@ function Schedule({ queue }) {
 				<>
 					<div class="grid3">{num('slot_minutes')}{num('capacity')}{num('weeks_ahead')}{num('late_grace_minutes')}</div>
 					<p class="muted">{t('sched.timezone', { tz: s.timezone || '' })}</p>
-					<table>
+					{s.hours.length === 0 && <p class="muted empty">{t('sched.nohours')}</p>}
+					{s.hours.length > 0 && <table class="stack">
 						<thead><tr><th scope="col">{t('sched.weekday')}</th><th scope="col">{t('sched.from')}</th><th scope="col">{t('sched.to')}</th><th scope="col"><span class="sr-only">{t('counter.actions')}</span></th></tr></thead>
 						<tbody>
 							{s.hours.map((h, i) => {
 								const upd = (k, v) => setS({ ...s, hours: s.hours.map((x, j) => (j === i ? { ...x, [k]: k === 'weekday' ? Number(v) : v } : x)) });
 								return (
 									<tr>
-										<td><select aria-label={t('sched.weekday')} value={h.weekday} onChange={(e) => upd('weekday', e.currentTarget.value)}>
+										<td data-label={t('sched.weekday')}><select aria-label={t('sched.rowfield', { n: i + 1, field: t('sched.weekday') })} value={h.weekday} onChange={(e) => upd('weekday', e.currentTarget.value)}>
 											{WEEKDAYS.map((d) => <option value={d}>{t(`day.${d}`)}</option>)}
 										</select></td>
-										<td><input type="time" aria-label={t('sched.from')} value={h.from} onInput={(e) => upd('from', e.currentTarget.value)} /></td>
-										<td><input type="time" aria-label={t('sched.to')} value={h.to} onInput={(e) => upd('to', e.currentTarget.value)} /></td>
-										<td><button type="button" class="small" onClick={() => setS({ ...s, hours: s.hours.filter((_, j) => j !== i) })}>{t('sched.remove')}</button></td>
+										<td data-label={t('sched.from')}><input type="time" aria-label={t('sched.rowfield', { n: i + 1, field: t('sched.from') })} value={h.from} onInput={(e) => upd('from', e.currentTarget.value)} /></td>
+										<td data-label={t('sched.to')}><input type="time" aria-label={t('sched.rowfield', { n: i + 1, field: t('sched.to') })} value={h.to} onInput={(e) => upd('to', e.currentTarget.value)} /></td>
+										<td class="row-actions"><button type="button" class="small" aria-label={t('sched.removerow', { n: i + 1 })} onClick={() => setS({ ...s, hours: s.hours.filter((_, j) => j !== i) })}>{t('sched.remove')}</button></td>
 									</tr>
 								);
 							})}
 						</tbody>
-					</table>
+					</table>}
 					{fe.hours && <p class="field-error">{fe.hours}</p>}
 					<button type="button" onClick={() => setS({ ...s, hours: [...s.hours, { weekday: 1, from: '09:00', to: '13:00' }] })}>{t('sched.add')}</button>
 					<Field label={t('sched.closed')} name="s-closed" value={closed} error={fe.closed_dates} onInput={setClosed} hint="2025-12-25, 2026-01-01" />
@@ -466,19 +468,20 @@ function Deliveries({ hook }) {
 			<h3 id="dl-h">{t('hook.deliveries', { url: hook.url })}</h3>
 			<ErrorBox error={error || list.error} />
 			<div class="row"><button type="button" onClick={test}>{t('hook.test')}</button><button type="button" onClick={list.reload}>{t('hook.reload')}</button></div>
-			<table>
+			{list.data && list.data.items.length === 0 && <p class="muted empty">{t('hook.none')}</p>}
+			{list.data && list.data.items.length > 0 && <table class="stack">
 				<thead><tr><th scope="col">{t('hook.type')}</th><th scope="col">{t('admin.state')}</th><th scope="col">{t('hook.attempts')}</th>
 					<th scope="col">{t('hook.last')}</th><th scope="col">{t('hook.when')}</th><th scope="col"><span class="sr-only">{t('counter.actions')}</span></th></tr></thead>
 				<tbody>
 					{(list.data?.items || []).map((d) => (
 						<tr>
-							<td>{d.type}</td><td>{t(`delivery.${d.status}`)}</td><td>{d.attempts}</td>
-							<td>{d.last_status_code || ''} {d.last_error || ''}</td><td>{fmtDateTime(d.created_date)}</td>
-							<td><button type="button" class="small" onClick={() => retry(d)}>{t('hook.retry')}</button></td>
+							<td data-label={t('hook.type')}>{d.type}</td><td data-label={t('admin.state')}>{t(`delivery.${d.status}`)}</td><td data-label={t('hook.attempts')}>{d.attempts}</td>
+							<td data-label={t('hook.last')}>{d.last_status_code || ''} {d.last_error || ''}</td><td data-label={t('hook.when')}>{fmtDateTime(d.created_date)}</td>
+							<td class="row-actions"><button type="button" class="small" onClick={() => retry(d)}>{t('hook.retry')}</button></td>
 						</tr>
 					))}
 				</tbody>
-			</table>
+			</table>}
 		</section>
 	);
 }

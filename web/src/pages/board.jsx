@@ -5,7 +5,8 @@ import { getBoard } from '../endpoints.js';
 import { callsOf, looseCall } from '../calls.js';
 import { t, lang, locale } from '../i18n.js';
 import { useStore } from '../store.js';
-import { LangSwitch, LiveState } from '../ui.jsx';
+import { LangSwitch, LiveState, OutageBanner } from '../ui.jsx';
+import { noteReachable } from '../api.js';
 import { live } from '../live.js';
 import { announce, callText } from '../speech.js';
 
@@ -58,6 +59,7 @@ export function Board() {
 			accept(data);
 		},
 		onStatus: setState,
+		reach: noteReachable,
 		pollMs: 2000,
 	}), []);
 
@@ -109,6 +111,7 @@ export function Board() {
 					<LangSwitch />
 				</div>
 			</header>
+			<OutageBanner />
 			<div class="sr-only" aria-live="assertive" aria-atomic="true">
 				{last ? t('board.called', { code: last.code, place: last.place }) : ''}
 			</div>
@@ -163,9 +166,11 @@ export function Board() {
 			{last && (
 				<p class={`board-last${fresh[last.key] ? ' fresh' : ''}`}>
 					<span class="label">{t('board.last')}</span>
-					<span class="bl-code">{last.code}</span>
-					<span class="bd-arrow" aria-hidden="true">→</span>
-					<span class="bl-place">{last.place}</span>
+					<span class="bl-call">
+						<span class="bl-code">{last.code}</span>
+						<span class="bd-arrow" aria-hidden="true">→</span>
+						<span class="bl-place">{last.place}</span>
+					</span>
 				</p>
 			)}
 			<SpeechLog />

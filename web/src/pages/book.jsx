@@ -253,7 +253,9 @@ function Appointment({ id }) {
 			setBusy(false);
 		}
 	}
-	const when = a && new Date(a.start).toLocaleString(locale(), { dateStyle: 'full', timeStyle: 'short', hourCycle: 'h23' });
+	// The queue's time (the answer names its zone), like the slot picker, wherever the phone is.
+	const tz = a?.timezone || undefined;
+	const when = a && new Date(a.start).toLocaleString(locale(), { dateStyle: 'full', timeStyle: 'short', hourCycle: 'h23', timeZone: tz });
 	return (
 		<Shell>
 			<ErrorBox error={error} />
@@ -262,9 +264,10 @@ function Appointment({ id }) {
 					<h2 id="ap-h">{a.status === 'cancelled' ? t('book.cancelled') : t('book.booked')}</h2>
 					<dl class="facts">
 						<div><dt>{t('book.queue')}</dt><dd>{a.queue_name}</dd></div>
-						<div><dt>{t('book.when')}</dt><dd>{when}</dd></div>
+						<div><dt>{t('book.when')}</dt><dd class="ap-when">{when}</dd></div>
 						<div><dt>{t('book.status')}</dt><dd>{t(`appt.${a.status}`)}</dd></div>
 					</dl>
+					{tz && localZone() !== tz && <p class="hint">{t('book.zone', { zone: tz })}</p>}
 					{a.status === 'booked' && (
 						<>
 							<p class="hint">{t('book.keep')}</p>

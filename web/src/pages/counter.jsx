@@ -1,12 +1,12 @@
 // An attendant's counter: open a desk, call next, recall, serve, no-show, requeue,
 // transfer, call out of order; the waiting list in call order, live.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { getAll, session, hasPerm, ApiError } from '../api.js';
+import { getAll, session, hasPerm, ApiError, noteReachable } from '../api.js';
 import { listQueues, listPriorities, listDesks, listTickets, openDesk as openDeskCall, closeDesk as closeDeskCall,
 	callNextAtDesk, callNextAtQueue, ticketOp, transferTicket, callTicket, queueOrder } from '../endpoints.js';
 import { t, lang, fmtTime } from '../i18n.js';
 import { useStore } from '../store.js';
-import { StaffHeader, ErrorBox, Notice, LiveState, StatusBadge } from '../ui.jsx';
+import { StaffHeader, ErrorBox, Notice, LiveState, StatusBadge, useReconnect } from '../ui.jsx';
 import { live } from '../live.js';
 
 const QKEY = 'turnero.counter.queue';
@@ -45,28 +45,37 @@ export function Counter() {
 	const [target, setTarget] = useState('');
 	const transferRef = useRef(null);
 
+	const queuesRef = useRef(queues);
+	queuesRef.current = queues;
 	const queue = queues?.find((q) => q.id === queueId) || null;
 	const myDesk = desks?.find((d) => d.user_id === me.id && d.queue_id === queueId) || null;
 	const canTakeOver = hasPerm(me, 'queues', 'update');
 
-	useEffect(() => {
-		(async () => {
-			try {
-				const [qs, ps] = await Promise.all([listQueues({ limit: 500 }).then((r) => r.items), listPriorities({ limit: 500 })]);
-				const open = qs.filter((q) => q.state !== 'closed');
-				setQueues(open);
-				const m = {};
-				for (const p of ps.items) m[p.id] = p;
-				setPrios(m);
-				let saved = null;
-				try { saved = localStorage.getItem(QKEY); } catch (_) { /* storage disabled */ }
-				const mine = open.find((q) => q.user_id === me.id);
-				setQueueId((mine || open.find((q) => q.id === saved) || open[0] || {}).id || null);
-			} catch (e) {
-				setError(e);
-			}
-		})();
-	}, []);
+	async function loadQueues() {
+		try {
+			const [qs, ps] = await Promise.all([listQueues({ limit: 500 }).then((r) => r.items), listPriorities({ limit: 500 })]);
+			const open = qs.filter((q) => q.state !== 'closed');
+			setQueues(open);
+			const m = {};
+			for (const p of ps.items) m[p.id] = p;
+			setPrios(m);
+			let saved = null;
+			try { saved = localStorage.getItem(QKEY); } catch (_) { /* storage disabled */ }
+			const mine = open.find((q) => q.user_id === me.id);
+			setQueueId((mine || open.find((q) => q.id === saved) || open[0] || {}).id || null);
+			setError(null);
+		} catch (e) {
+			setError(e);
+		}
+	}
+	useEffect(() => { loadQueues(); }, []);
+	// The server is back after an outage: what failed is loaded again, and the list and the
+	// called ticket are read afresh (they may have changed meanwhile).
+	useReconnect(() => {
+		if (!queuesRef.current) loadQueues();
+		else if (queueId && deskRef.current === undefined) loadDesks(queueId).then((d) => { deskRef.current = d; }).then(refreshAll).catch(() => {});
+		else refreshAll().catch(() => {});
+	});
 
 	async function loadDesks(qid) {
 		try {
@@ -129,6 +138,7 @@ export function Counter() {
 					pendingReload = setTimeout(() => refreshAll().catch(() => {}), 150);
 				},
 				onStatus: setLiveState,
+				reach: noteReachable,
 				pollMs: 3000,
 			});
 		})();

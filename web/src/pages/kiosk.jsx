@@ -5,7 +5,7 @@ import { ApiError } from '../api.js';
 import { listPriorities, listQueues, findCustomers, issueTicket, listAppointments, checkIn as checkInAppointment } from '../endpoints.js';
 import { t, lang, fmtWait, fmtTime, fmtDateTime, prioDescription } from '../i18n.js';
 import { useStore } from '../store.js';
-import { StaffHeader, ErrorBox, Field, useAsync } from '../ui.jsx';
+import { StaffHeader, ErrorBox, Field, useAsync, useReconnect } from '../ui.jsx';
 import { qrDataUrl } from '../qr.js';
 
 const emptyCustomer = { dni: '', first_name: '', last_name: '', phone: '', email: '' };
@@ -35,6 +35,11 @@ export function Kiosk() {
 		for (const q of queues.data || []) m[q.id] = q.name;
 		return m;
 	}, [queues.data]);
+	// The server is back after an outage: load again what failed meanwhile.
+	useReconnect(() => {
+		if (prios.error) prios.reload();
+		if (queues.error) queues.reload();
+	});
 	const priorities = (prios.data?.items || []).filter((p) => p.state !== false).sort((a, b) => a.level - b.level);
 	// A new answer for a new request: any change of input gets a new Idempotency-Key.
 	useEffect(() => setIdemKey(newKey()), [customer, draft, priority, notify, creating]);

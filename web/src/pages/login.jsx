@@ -1,12 +1,13 @@
 // Sign-in: the OAuth2 password grant; then the page that fits the user's permissions.
 import { useState } from 'preact/hooks';
-import { login, ApiError, landing } from '../api.js';
+import { login, ApiError, landing, session } from '../api.js';
 import { t, lang } from '../i18n.js';
 import { useStore } from '../store.js';
 import { Field, LangSwitch, navigate } from '../ui.jsx';
 
 export function Login() {
 	useStore(lang);
+	const s = useStore(session);
 	const [user, setUser] = useState('');
 	const [pass, setPass] = useState('');
 	const [error, setError] = useState(null);
@@ -42,6 +43,7 @@ export function Login() {
 				</div>
 				<form onSubmit={submit} aria-label={t('login.title')}>
 					<h2>{t('login.title')}</h2>
+					{s.ended && !error && <p class="notice" role="status">{t('login.ended')}</p>}
 					<Field label={t('login.user')} name="username" value={user} onInput={setUser} required
 						autocomplete="username" autocapitalize="none" spellcheck={false} />
 					<Field label={t('login.password')} name="password" type="password" value={pass} onInput={setPass}

@@ -5,7 +5,7 @@ import { call, ApiError } from '../api.js';
 import { report, appointmentsReport } from '../endpoints.js';
 import { t, lang, locale } from '../i18n.js';
 import { useStore } from '../store.js';
-import { StaffHeader, ErrorBox, Field } from '../ui.jsx';
+import { StaffHeader, ErrorBox, Field, ScrollWrap } from '../ui.jsx';
 
 const today = () => new Date().toLocaleDateString('sv');
 // Minutes with one decimal, written as the page's language writes numbers (as the chart does).
@@ -82,14 +82,14 @@ export function Reports() {
 					<section class="card" aria-labelledby={`rp-${r.key}`}>
 						<h2 id={`rp-${r.key}`}>{t(`reports.${r.key}`)}</h2>
 						{data[r.key].items.length === 0 ? <p class="muted">{t('reports.empty')}</p> : (
-							<div class="table-wrap">
-								<table>
+							<ScrollWrap>
+								<table class="figures">
 									<thead><tr><th scope="col">{t('admin.name')}</th>{r.cols.map(([k]) => <th scope="col" class="num">{t(`fig.${k}`)}</th>)}</tr></thead>
 									<tbody>{data[r.key].items.map((row) => (
 										<tr><th scope="row">{r.name(row)}</th>{r.cols.map(([, f]) => <td class="num">{f(row)}</td>)}</tr>
 									))}</tbody>
 								</table>
-							</div>
+							</ScrollWrap>
 						)}
 					</section>
 				))}
@@ -106,8 +106,9 @@ function WaitChart({ items }) {
 		const xs = items.map((_, i) => i);
 		// Two bars per queue, side by side (left of the tick: average, right: p90), from 0.
 		const bars = uPlot.paths.bars({ size: [0.35, 60], align: -1 });
+		const width = () => Math.min(ref.current.clientWidth || 800, 1100);
 		const plot = new uPlot({
-			width: Math.min(ref.current.clientWidth || 800, 1100), height: 260,
+			width: width(), height: 260,
 			title: t('reports.chart'),
 			scales: { x: { time: false, range: [-0.6, items.length - 0.4] }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
 			legend: { live: false },
@@ -116,7 +117,15 @@ function WaitChart({ items }) {
 			series: [{ label: t('admin.name') }, { label: t('fig.avg_wait'), fill: '#2563ebcc', stroke: '#1d4ed8', paths: bars },
 				{ label: t('fig.p90_wait'), fill: '#f59e0bcc', stroke: '#b45309', paths: uPlot.paths.bars({ size: [0.35, 60], align: 1 }) }],
 		}, [xs, items.map((r) => (r.avg_wait_seconds ?? 0) / 60), items.map((r) => (r.p90_wait_seconds ?? 0) / 60)], ref.current);
-		return () => plot.destroy();
+		// As wide as its card, also after the window changes (a phone turned, a resized window).
+		const ro = new ResizeObserver(() => {
+			if (ref.current && Math.abs(plot.width - width()) > 1) plot.setSize({ width: width(), height: 260 });
+		});
+		ro.observe(ref.current);
+		return () => {
+			ro.disconnect();
+			plot.destroy();
+		};
 	}, [items, lang.get()]);
 	if (items.length === 0) return null;
 	return <figure class="card chart"><div ref={ref} role="img" aria-label={t('reports.chart')} /></figure>;
