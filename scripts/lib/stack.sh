@@ -520,6 +520,7 @@ stack_nginx_start() {
 	# and the next start could not bind it again; no nginx of this stack runs here.
 	rm -f "$dir/run/live.sock"
 	stack_log "starting nginx on https://127.0.0.1:$port"
+	echo "$STACK_NGINX_STARTING_MARK" >>"$dir/log/nginx-error.log"
 	# nginx detaches by itself and writes its pid file.
 	(stack_exec_clean "$dir/log/nginx-error.log" nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" \
 		-e "$dir/log/nginx-error.log") || {
@@ -535,7 +536,16 @@ stack_nginx_start() {
 	fi
 }
 
+# nchan 1.3.6 can crash a worker while nginx shuts down with subscribers still connected
+# (upstream nchan issues 473 and 518); users are being disconnected then anyway. These
+# markers in the error log let run-stack.sh tell such crashes from those while serving.
+STACK_NGINX_STOPPING_MARK='stack: nginx is stopping'
+STACK_NGINX_STARTING_MARK='stack: nginx is starting'
+
 stack_nginx_stop() {
+	if stack_alive "$1/run/nginx.pid" nginx; then
+		echo "$STACK_NGINX_STOPPING_MARK" >>"$1/log/nginx-error.log"
+	fi
 	stack_stop_pid "$1/run/nginx.pid" nginx 10
 }
 

@@ -107,7 +107,12 @@ static int run_script(MYSQL *conn, const char *sql, char *err, size_t errlen)
 			goto fail;
 	}
 fail:
-	snprintf(err, errlen, "error %u: %s", mysql_errno(conn), mysql_error(conn));
+	snprintf(err, errlen, "error %u: %s%s", mysql_errno(conn), mysql_error(conn),
+		 /* ER_BINLOG_CREATE_ROUTINE_NEED_SUPER: a trigger on a server with binary logging
+		  * or Galera, migrated by an account without SUPER. */
+		 mysql_errno(conn) == 1419 ? " (set log_bin_trust_function_creators=1 on every node, "
+					     "or migrate as an account with SUPER)"
+					   : "");
 	return -1;
 }
 

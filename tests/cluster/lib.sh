@@ -39,6 +39,8 @@ tmpdir=$dir/n$k
 port=$(client_port "$k")
 bind-address=127.0.0.1
 binlog_format=ROW
+# Galera counts as binary logging: without this only SUPER may create triggers (sql/013).
+log_bin_trust_function_creators=1
 default_storage_engine=InnoDB
 innodb_autoinc_lock_mode=2
 innodb_flush_log_at_trx_commit=1

@@ -148,9 +148,23 @@ if [ "${TURNERO_VALGRIND:-0}" = 1 ]; then
 	fi
 fi
 
-# A crashed nginx worker (e.g. in the nchan module) is respawned and may go unnoticed.
-if grep -q 'exited on signal' "$state/log/nginx-error.log" 2>/dev/null; then
-	echo "== nginx worker crashes in nginx-error.log:"
+# A crashed nginx worker (e.g. in the nchan module) is respawned and may go unnoticed, so
+# any crash while nginx serves fails the run. A crash between the stack's "stopping" and
+# "starting" marks happened while nginx shut down (see stack_nginx_stop): reported only.
+crashes() { # $1: serving | stopping
+	awk -v want="$1" '
+		/stack: nginx is stopping/ { phase = "stopping"; next }
+		/stack: nginx is starting/ { phase = "serving"; next }
+		/exited on signal/ { if ((phase == "" ? "serving" : phase) == want) print }
+	' "$state/log/nginx-error.log" 2>/dev/null
+}
+if [ -n "$(crashes stopping)" ]; then
+	echo "== nginx worker crashes while nginx was shutting down (nchan; not counted):"
+	crashes stopping | head -n 10
+fi
+if [ -n "$(crashes serving)" ]; then
+	echo "== nginx worker crashes in nginx-error.log while serving:"
+	crashes serving | head -n 20
 	grep -B5 'exited on signal' "$state/log/nginx-error.log" | head -n 40
 	[ $status -eq 0 ] && status=1
 	failed=1
