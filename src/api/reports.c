@@ -190,10 +190,7 @@ void api_reports_appointments(struct api_ctx *ctx)
 		json_object_object_add(o, "checked_in", json_object_new_int64(rows[i].checked_in));
 		json_object_object_add(o, "cancelled", json_object_new_int64(rows[i].cancelled));
 		json_object_object_add(o, "no_show", json_object_new_int64(rows[i].no_show));
-		char pct[32];
-		snprintf(pct, sizeof pct, "%.2f", rows[i].on_time_pct);
-		json_object_object_add(o, "on_time_pct",
-				       rows[i].has_on_time ? json_object_new_double_s(rows[i].on_time_pct, pct) : NULL);
+		json_object_object_add(o, "on_time_pct", figure(rows[i].has_on_time, rows[i].on_time_pct, 2));
 		json_object_array_add(items, o);
 	}
 	free(rows);
