@@ -184,12 +184,31 @@ int it_worker_pids(pid_t *out, int max)
 	return n;
 }
 
-const char *it_str(const struct it_response *r, const char *key)
+const char *it_obj_str(struct json_object *o, const char *key)
 {
 	struct json_object *v;
-	if (!r->json || !json_object_object_get_ex(r->json, key, &v) || !json_object_is_type(v, json_type_string))
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
 		return NULL;
 	return json_object_get_string(v);
+}
+
+long long it_obj_int(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	ck_assert_msg(o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int),
+		      "%s is not an integer in %s", key, o ? json_object_to_json_string(o) : "(null)");
+	return json_object_get_int64(v);
+}
+
+bool it_obj_null(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+	return o && json_object_object_get_ex(o, key, &v) && v == NULL;
+}
+
+const char *it_str(const struct it_response *r, const char *key)
+{
+	return it_obj_str(r->json, key);
 }
 
 void it_assert_problem(const struct it_response *r, long status)

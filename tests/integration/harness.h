@@ -4,6 +4,7 @@
 
 #include <check.h>
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -97,5 +98,11 @@ long it_login(const char *user, const char *password, char *access, size_t alen,
 
 /* A string member of the JSON body or NULL. */
 const char *it_str(const struct it_response *r, const char *key);
+
+/* Members of a JSON object o (NULL allowed): the string (NULL when absent or not a string);
+ * the integer (asserted to be one); whether key is present with the value null. */
+const char *it_obj_str(struct json_object *o, const char *key);
+long long it_obj_int(struct json_object *o, const char *key);
+bool it_obj_null(struct json_object *o, const char *key);
 
 #endif

@@ -22,29 +22,6 @@ static char customer_id[64];
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static long long jint(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	ck_assert_msg(o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int),
-		      "%s is not an integer in %s", key, o ? json_object_to_json_string(o) : "(null)");
-	return json_object_get_int64(v);
-}
-
-/* true when key is present with the JSON value null. */
-static bool jnull(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-	return o && json_object_object_get_ex(o, key, &v) && v == NULL;
-}
-
 static bool jbool(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -181,7 +158,7 @@ static void assert_ticket(const char *id, const char *status, const char *desk)
 		ck_assert_msg(it_str(&r, "desk_id") && strcmp(it_str(&r, "desk_id"), desk) == 0, "ticket desk: %s",
 			      r.body);
 	else
-		ck_assert_msg(jnull(r.json, "desk_id") && jnull(r.json, "desk_name"), "ticket has a desk: %s", r.body);
+		ck_assert_msg(it_obj_null(r.json, "desk_id") && it_obj_null(r.json, "desk_name"), "ticket has a desk: %s", r.body);
 	it_response_free(&r);
 }
 
@@ -193,7 +170,7 @@ static void desk_user(const char *desk, char out[64])
 	snprintf(path, sizeof path, "/api/v1/desks/%s", desk);
 	ck_assert_int_eq(req("GET", path, admin_token, NULL, &r), 200);
 	const char *u = it_str(&r, "user_id");
-	ck_assert(u || jnull(r.json, "user_id"));
+	ck_assert(u || it_obj_null(r.json, "user_id"));
 	snprintf(out, 64, "%s", u ? u : "");
 	it_response_free(&r);
 }
@@ -202,7 +179,7 @@ static long long list_total(const char *path)
 {
 	struct it_response r;
 	ck_assert_msg(req("GET", path, admin_token, NULL, &r) == 200, "%s: %s", path, r.body);
-	long long total = jint(r.json, "total");
+	long long total = it_obj_int(r.json, "total");
 	it_response_free(&r);
 	return total;
 }
@@ -223,7 +200,7 @@ START_TEST(test_desk_crud_validation_and_unknown_ids)
 	ck_assert_str_eq(it_str(&r, "name"), it_unique("Crud one"));
 	ck_assert_str_eq(it_str(&r, "queue_id"), queue);
 	ck_assert(jbool(r.json, "state"));
-	ck_assert(jnull(r.json, "user_id"));
+	ck_assert(it_obj_null(r.json, "user_id"));
 	ck_assert_ptr_nonnull(it_str(&r, "created_date"));
 	ck_assert_ptr_nonnull(it_str(&r, "updated_date"));
 	char *location = it_header(&r, "Location");
@@ -298,13 +275,13 @@ START_TEST(test_desk_crud_validation_and_unknown_ids)
 	char q[256];
 	snprintf(q, sizeof q, "/api/v1/desks?queue_id=%s", queue);
 	ck_assert_int_eq(req("GET", q, admin_token, NULL, &r), 200);
-	ck_assert_int_eq(jint(r.json, "total"), 1);
-	ck_assert_int_eq(jint(r.json, "limit"), 50);
-	ck_assert_int_eq(jint(r.json, "offset"), 0);
+	ck_assert_int_eq(it_obj_int(r.json, "total"), 1);
+	ck_assert_int_eq(it_obj_int(r.json, "limit"), 50);
+	ck_assert_int_eq(it_obj_int(r.json, "offset"), 0);
 	struct json_object *items;
 	ck_assert(json_object_object_get_ex(r.json, "items", &items));
 	ck_assert_int_eq(json_object_array_length(items), 1);
-	ck_assert_str_eq(jstr(json_object_array_get_idx(items, 0), "id"), d2);
+	ck_assert_str_eq(it_obj_str(json_object_array_get_idx(items, 0), "id"), d2);
 	it_response_free(&r);
 
 	/* DELETE deactivates: 204, the desk stays with state false. */
@@ -417,11 +394,11 @@ START_TEST(test_open_close_one_desk_per_user_and_takeover)
 	it_response_free(&r);
 	ck_assert_int_eq(list_total(path), 0);
 	ck_assert_int_eq(desk_op(d2, "close", admin_token, &r), 200);
-	ck_assert(jnull(r.json, "user_id"));
+	ck_assert(it_obj_null(r.json, "user_id"));
 	it_response_free(&r);
 	/* Closing a free desk changes nothing. */
 	ck_assert_int_eq(desk_op(d2, "close", tb, &r), 200);
-	ck_assert(jnull(r.json, "user_id"));
+	ck_assert(it_obj_null(r.json, "user_id"));
 	it_response_free(&r);
 
 	/* B signs in at the free desk; A's own close works. */
@@ -430,7 +407,7 @@ START_TEST(test_open_close_one_desk_per_user_and_takeover)
 	ck_assert_int_eq(desk_op(d1, "open", ta, &r), 200);
 	it_response_free(&r);
 	ck_assert_int_eq(desk_op(d1, "close", ta, &r), 200);
-	ck_assert(jnull(r.json, "user_id"));
+	ck_assert(it_obj_null(r.json, "user_id"));
 	it_response_free(&r);
 
 	/* Deactivating a desk signs its user out, and it cannot be opened until reactivated. */
@@ -475,11 +452,11 @@ START_TEST(test_desk_call_next_serves_its_own_ticket_and_calls_the_next)
 	bool seen = false;
 	for (size_t i = 0; i < json_object_array_length(r.json); i++) {
 		struct json_object *e = json_object_array_get_idx(r.json, i);
-		if (strcmp(jstr(e, "event"), "called") == 0) {
-			ck_assert_str_eq(jstr(e, "desk_id"), d1);
+		if (strcmp(it_obj_str(e, "event"), "called") == 0) {
+			ck_assert_str_eq(it_obj_str(e, "desk_id"), d1);
 			seen = true;
 		} else {
-			ck_assert(jnull(e, "desk_id"));
+			ck_assert(it_obj_null(e, "desk_id"));
 		}
 	}
 	ck_assert(seen);
@@ -493,9 +470,9 @@ START_TEST(test_desk_call_next_serves_its_own_ticket_and_calls_the_next)
 	ck_assert_int_eq(json_object_array_length(items), 2);
 	for (size_t i = 0; i < 2; i++) {
 		struct json_object *t = json_object_array_get_idx(items, i);
-		const char *desk = jstr(t, "desk_id");
+		const char *desk = it_obj_str(t, "desk_id");
 		ck_assert(desk && (strcmp(desk, d1) == 0 || strcmp(desk, d2) == 0));
-		ck_assert_str_eq(jstr(t, "desk_name"), strcmp(desk, d1) == 0 ? it_unique("Call one") : it_unique("Call two"));
+		ck_assert_str_eq(it_obj_str(t, "desk_name"), strcmp(desk, d1) == 0 ? it_unique("Call one") : it_unique("Call two"));
 	}
 	it_response_free(&r);
 
@@ -519,7 +496,7 @@ START_TEST(test_desk_call_next_serves_its_own_ticket_and_calls_the_next)
 	issue(prio, queue, t5);
 	ck_assert_int_eq(req("POST", path, admin_token, NULL, &r), 200);
 	ck_assert_str_eq(it_str(&r, "id"), t5);
-	ck_assert(jnull(r.json, "desk_id") && jnull(r.json, "desk_name"));
+	ck_assert(it_obj_null(r.json, "desk_id") && it_obj_null(r.json, "desk_name"));
 	it_response_free(&r);
 	issue(prio, queue, t6);
 	ck_assert_int_eq(req("POST", path, admin_token, NULL, &r), 200);
@@ -536,7 +513,7 @@ START_TEST(test_desk_call_next_serves_its_own_ticket_and_calls_the_next)
 	it_response_free(&r);
 	assert_ticket(t4, "called", d1);
 	ck_assert_int_eq(ticket_op(t4, "requeue", NULL, admin_token, &r), 200);
-	ck_assert(jnull(r.json, "desk_id"));
+	ck_assert(it_obj_null(r.json, "desk_id"));
 	it_response_free(&r);
 	/* Nothing to call and the desk's own called: 204, and d2's ticket becomes served. */
 	desk_call_expect(d2, admin_token, t4, queue);
@@ -617,7 +594,7 @@ START_TEST(test_attendant_signed_in_at_a_desk_operates_its_queue)
 	it_response_free(&r);
 	ck_assert_int_eq(req("POST", path, ta, NULL, &r), 200);
 	ck_assert_str_eq(it_str(&r, "id"), t2);
-	ck_assert(jnull(r.json, "desk_id"));
+	ck_assert(it_obj_null(r.json, "desk_id"));
 	it_response_free(&r);
 
 	/* call without a body calls at the caller's desk; with desk_id at that desk. */
@@ -680,7 +657,7 @@ static struct json_object *board_queue(struct json_object *board, const char *qu
 	ck_assert(json_object_object_get_ex(board, "queues", &queues));
 	for (size_t i = 0; i < json_object_array_length(queues); i++) {
 		struct json_object *q = json_object_array_get_idx(queues, i);
-		if (strcmp(jstr(q, "queue_id"), queue_id) == 0)
+		if (strcmp(it_obj_str(q, "queue_id"), queue_id) == 0)
 			return q;
 	}
 	ck_abort_msg("queue %s not on the board", queue_id);
@@ -712,18 +689,18 @@ START_TEST(test_board_lists_active_desks_with_what_each_serves)
 	ck_assert(json_object_object_get_ex(q, "desks", &desks));
 	ck_assert_int_eq(json_object_array_length(desks), 2); /* the deactivated one is not shown */
 	struct json_object *first = json_object_array_get_idx(desks, 0), *second = json_object_array_get_idx(desks, 1);
-	ck_assert_str_eq(jstr(first, "desk_id"), d1);
-	ck_assert_str_eq(jstr(first, "name"), it_unique("Board a"));
-	ck_assert_str_eq(jstr(first, "user_id"), a);
+	ck_assert_str_eq(it_obj_str(first, "desk_id"), d1);
+	ck_assert_str_eq(it_obj_str(first, "name"), it_unique("Board a"));
+	ck_assert_str_eq(it_obj_str(first, "user_id"), a);
 	ck_assert(json_object_object_get_ex(first, "serving", &serving) && serving);
-	ck_assert_str_eq(jstr(serving, "ticket_id"), t1);
-	ck_assert_ptr_nonnull(jstr(serving, "code"));
-	ck_assert_ptr_nonnull(jstr(serving, "called_date"));
-	ck_assert_str_eq(jstr(second, "desk_id"), d3);
-	ck_assert(jnull(second, "user_id"));
-	ck_assert(jnull(second, "serving"));
+	ck_assert_str_eq(it_obj_str(serving, "ticket_id"), t1);
+	ck_assert_ptr_nonnull(it_obj_str(serving, "code"));
+	ck_assert_ptr_nonnull(it_obj_str(serving, "called_date"));
+	ck_assert_str_eq(it_obj_str(second, "desk_id"), d3);
+	ck_assert(it_obj_null(second, "user_id"));
+	ck_assert(it_obj_null(second, "serving"));
 	ck_assert(json_object_object_get_ex(q, "serving", &serving) && serving);
-	ck_assert_str_eq(jstr(serving, "ticket_id"), t1);
+	ck_assert_str_eq(it_obj_str(serving, "ticket_id"), t1);
 	it_response_free(&r);
 
 	/* The queue's serving stays its most recently called ticket, whichever desk called. */
@@ -731,12 +708,12 @@ START_TEST(test_board_lists_active_desks_with_what_each_serves)
 	ck_assert_int_eq(req("GET", "/api/v1/board", admin_token, NULL, &r), 200);
 	q = board_queue(r.json, queue);
 	ck_assert(json_object_object_get_ex(q, "serving", &serving) && serving);
-	ck_assert_str_eq(jstr(serving, "ticket_id"), t2);
+	ck_assert_str_eq(it_obj_str(serving, "ticket_id"), t2);
 	ck_assert(json_object_object_get_ex(q, "desks", &desks));
 	ck_assert(json_object_object_get_ex(json_object_array_get_idx(desks, 0), "serving", &serving) && serving);
-	ck_assert_str_eq(jstr(serving, "ticket_id"), t1);
+	ck_assert_str_eq(it_obj_str(serving, "ticket_id"), t1);
 	ck_assert(json_object_object_get_ex(json_object_array_get_idx(desks, 1), "serving", &serving) && serving);
-	ck_assert_str_eq(jstr(serving, "ticket_id"), t2);
+	ck_assert_str_eq(it_obj_str(serving, "ticket_id"), t2);
 	it_response_free(&r);
 
 	/* A queue without desks has an empty list. */
@@ -757,7 +734,7 @@ static const char *board_nodesk(struct it_response *r, const char *queue)
 	struct json_object *q = board_queue(r->json, queue), *nodesk;
 	ck_assert_msg(json_object_object_get_ex(q, "serving_without_desk", &nodesk), "no serving_without_desk: %s",
 		      json_object_to_json_string(q));
-	return nodesk ? jstr(nodesk, "ticket_id") : NULL;
+	return nodesk ? it_obj_str(nodesk, "ticket_id") : NULL;
 }
 
 /* GET /public/tickets/{id} (no token) must name desk (NULL: desk_name null). */
@@ -771,7 +748,7 @@ static void assert_public_desk(const char *id, const char *desk)
 		ck_assert_msg(it_str(&r, "desk_name") && strcmp(it_str(&r, "desk_name"), desk) == 0, "public desk: %s",
 			      r.body);
 	else
-		ck_assert_msg(jnull(r.json, "desk_name"), "public desk_name not null: %s", r.body);
+		ck_assert_msg(it_obj_null(r.json, "desk_name"), "public desk_name not null: %s", r.body);
 	it_response_free(&r);
 }
 
@@ -808,7 +785,7 @@ START_TEST(test_board_keeps_a_call_without_desk_beside_the_desks_and_the_public_
 	ck_assert_str_eq(board_nodesk(&r, queue), t1);
 	struct json_object *serving;
 	ck_assert(json_object_object_get_ex(board_queue(r.json, queue), "serving", &serving) && serving);
-	ck_assert_str_eq(jstr(serving, "ticket_id"), t2);
+	ck_assert_str_eq(it_obj_str(serving, "ticket_id"), t2);
 	it_response_free(&r);
 	assert_public_desk(t2, desk_name);
 	assert_public_desk(t1, NULL);
@@ -830,7 +807,7 @@ START_TEST(test_board_keeps_a_call_without_desk_beside_the_desks_and_the_public_
 	struct json_object *desks;
 	ck_assert(json_object_object_get_ex(board_queue(r.json, queue), "desks", &desks));
 	ck_assert(json_object_object_get_ex(json_object_array_get_idx(desks, 0), "serving", &serving) && serving);
-	ck_assert_str_eq(jstr(serving, "ticket_id"), t2);
+	ck_assert_str_eq(it_obj_str(serving, "ticket_id"), t2);
 	it_response_free(&r);
 	assert_public_desk(t2, desk_name);
 }
@@ -842,7 +819,7 @@ static struct json_object *report_item(struct json_object *report, const char *d
 	ck_assert(json_object_object_get_ex(report, "items", &items));
 	for (size_t i = 0; i < json_object_array_length(items); i++) {
 		struct json_object *it = json_object_array_get_idx(items, i);
-		if (jstr(it, "desk_id") && strcmp(jstr(it, "desk_id"), desk) == 0)
+		if (it_obj_str(it, "desk_id") && strcmp(it_obj_str(it, "desk_id"), desk) == 0)
 			return it;
 	}
 	return NULL;
@@ -876,17 +853,17 @@ START_TEST(test_reports_desks_gives_the_attendant_figures_per_desk)
 	struct json_object *one = report_item(r.json, d1), *two = report_item(r.json, d2);
 	ck_assert_msg(one && two, "both desks reported: %s", r.body);
 	ck_assert_ptr_null(report_item(r.json, idle)); /* no tickets called there */
-	ck_assert_str_eq(jstr(one, "name"), it_unique("Report one"));
-	ck_assert_int_eq(jint(one, "issued"), 3);
-	ck_assert_int_eq(jint(one, "served"), 3);
-	ck_assert_int_eq(jint(one, "no_show"), 0);
-	ck_assert_int_eq(jint(two, "issued"), 1);
-	ck_assert_int_eq(jint(two, "served"), 0);
-	ck_assert_int_eq(jint(two, "no_show"), 1);
-	ck_assert(!jnull(one, "avg_wait_seconds") && !jnull(one, "avg_service_seconds"));
-	ck_assert(jnull(two, "avg_service_seconds"));
-	ck_assert_int_eq(jint(one, "cancelled"), 0);
-	ck_assert_int_eq(jint(one, "expired"), 0);
+	ck_assert_str_eq(it_obj_str(one, "name"), it_unique("Report one"));
+	ck_assert_int_eq(it_obj_int(one, "issued"), 3);
+	ck_assert_int_eq(it_obj_int(one, "served"), 3);
+	ck_assert_int_eq(it_obj_int(one, "no_show"), 0);
+	ck_assert_int_eq(it_obj_int(two, "issued"), 1);
+	ck_assert_int_eq(it_obj_int(two, "served"), 0);
+	ck_assert_int_eq(it_obj_int(two, "no_show"), 1);
+	ck_assert(!it_obj_null(one, "avg_wait_seconds") && !it_obj_null(one, "avg_service_seconds"));
+	ck_assert(it_obj_null(two, "avg_service_seconds"));
+	ck_assert_int_eq(it_obj_int(one, "cancelled"), 0);
+	ck_assert_int_eq(it_obj_int(one, "expired"), 0);
 	struct json_object *v;
 	ck_assert(!json_object_object_get_ex(one, "user_id", &v));
 	it_response_free(&r);

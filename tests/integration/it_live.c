@@ -21,14 +21,6 @@
 static char admin_token[4096];
 static char display_token[4096];
 
-static long long jint(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	ck_assert_msg(o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int),
-		      "%s is not an integer in %s", key, o ? json_object_to_json_string(o) : "(null)");
-	return json_object_get_int64(v);
-}
-
 static void new_queue(const char *name, char id[64])
 {
 	char prefix[4];
@@ -69,7 +61,7 @@ static long long last_seq(void)
 		snprintf(path, sizeof path, "/api/v1/events?after=%lld&limit=500", after);
 		it_json("GET", path, admin_token, NULL, &r);
 		ck_assert_int_eq(r.status, 200);
-		long long next = jint(r.json, "next_after");
+		long long next = it_obj_int(r.json, "next_after");
 		struct json_object *items;
 		ck_assert(json_object_object_get_ex(r.json, "items", &items));
 		size_t n = json_object_array_length(items);
@@ -98,10 +90,10 @@ START_TEST(test_events_log_pages_oldest_first)
 	ck_assert(json_object_object_get_ex(r.json, "items", &items));
 	ck_assert_int_eq(json_object_array_length(items), 2);
 	struct json_object *first = json_object_array_get_idx(items, 0), *second = json_object_array_get_idx(items, 1);
-	long long s1 = jint(first, "seq"), s2 = jint(second, "seq");
+	long long s1 = it_obj_int(first, "seq"), s2 = it_obj_int(second, "seq");
 	ck_assert_int_gt(s1, before);
 	ck_assert_int_gt(s2, s1);
-	ck_assert_int_eq(jint(r.json, "next_after"), s2);
+	ck_assert_int_eq(it_obj_int(r.json, "next_after"), s2);
 	/* Every field of the contract is there, absent values as null. */
 	static const char *const fields[] = {"seq", "ticket_id", "event", "from_queue_id", "to_queue_id", "desk_id",
 					     "user_id", "reason", "at", NULL};
@@ -120,7 +112,7 @@ START_TEST(test_events_log_pages_oldest_first)
 	ck_assert(json_object_object_get_ex(r.json, "items", &items));
 	ck_assert_int_ge(json_object_array_length(items), 1);
 	struct json_object *third = json_object_array_get_idx(items, 0);
-	ck_assert_int_gt(jint(third, "seq"), s2);
+	ck_assert_int_gt(it_obj_int(third, "seq"), s2);
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(third, "event")), "called");
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(third, "ticket_id")), t1);
 	it_response_free(&r);

@@ -39,7 +39,6 @@ static long last_position; /* of the last ticket issue_ok made */
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static long long int_field(struct json_object *o, const char *key);
 
 static const char *next_dni(void)
 {
@@ -72,7 +71,7 @@ static void issue_ok(const char *email, const char *phone, const char *notify_js
 	snprintf(id, 64, "%s", it_str(&r, "id"));
 	if (code)
 		snprintf(code, 16, "%s", it_str(&r, "code"));
-	last_position = (long)int_field(r.json, "position");
+	last_position = (long)it_obj_int(r.json, "position");
 	it_response_free(&r);
 }
 
@@ -85,21 +84,6 @@ static struct json_object *notifications(const char *ticket_id, struct it_respon
 	ck_assert_msg(r->status == 200, "GET %s: %ld %s", path, r->status, r->body);
 	ck_assert(json_object_is_type(r->json, json_type_array));
 	return r->json;
-}
-
-static const char *field(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static long long int_field(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	ck_assert_msg(json_object_object_get_ex(o, key, &v), "no %s", key);
-	return json_object_get_int64(v);
 }
 
 /* Runs turneroctl notify-run --once with extra environment ("" for none); returns its stdout. */
@@ -349,7 +333,7 @@ static bool has_error(const struct it_response *r, const char *name)
 	if (!json_object_object_get_ex(r->json, "errors", &errors))
 		return false;
 	for (size_t i = 0; i < json_object_array_length(errors); i++)
-		if (strcmp(field(json_object_array_get_idx(errors, i), "field"), name) == 0)
+		if (strcmp(it_obj_str(json_object_array_get_idx(errors, i), "field"), name) == 0)
 			return true;
 	return false;
 }
@@ -362,7 +346,7 @@ START_TEST(test_notify_without_the_contact_is_422_naming_the_field_and_writes_no
 	char path[160];
 	snprintf(path, sizeof path, "/api/v1/tickets?queue_id=%s", queue_id);
 	it_json("GET", path, token, NULL, &list);
-	snprintf(before, sizeof before, "%lld", int_field(list.json, "total"));
+	snprintf(before, sizeof before, "%lld", it_obj_int(list.json, "total"));
 	it_response_free(&list);
 
 	issue("", "", "{\"email\":true,\"sms\":true}", &r);
@@ -392,7 +376,7 @@ START_TEST(test_notify_without_the_contact_is_422_naming_the_field_and_writes_no
 	/* Nothing was issued by any of these. */
 	it_json("GET", path, token, NULL, &list);
 	char after[32];
-	snprintf(after, sizeof after, "%lld", int_field(list.json, "total"));
+	snprintf(after, sizeof after, "%lld", it_obj_int(list.json, "total"));
 	ck_assert_str_eq(after, before);
 	it_response_free(&list);
 
@@ -427,15 +411,15 @@ START_TEST(test_issued_email_reaches_the_sink_once_and_is_listed_sent_and_masked
 	struct json_object *l = notifications(id, &r);
 	ck_assert_uint_eq(json_object_array_length(l), 1);
 	struct json_object *n = json_object_array_get_idx(l, 0);
-	ck_assert_str_eq(field(n, "kind"), "issued");
-	ck_assert_str_eq(field(n, "channel"), "email");
-	ck_assert_str_eq(field(n, "status"), "pending");
-	ck_assert_str_eq(field(n, "to"), "r***@example.org");
-	ck_assert_int_eq(int_field(n, "attempts"), 0);
-	ck_assert_ptr_nonnull(field(n, "created_date"));
+	ck_assert_str_eq(it_obj_str(n, "kind"), "issued");
+	ck_assert_str_eq(it_obj_str(n, "channel"), "email");
+	ck_assert_str_eq(it_obj_str(n, "status"), "pending");
+	ck_assert_str_eq(it_obj_str(n, "to"), "r***@example.org");
+	ck_assert_int_eq(it_obj_int(n, "attempts"), 0);
+	ck_assert_ptr_nonnull(it_obj_str(n, "created_date"));
 	ck_assert(!strstr(r.body, email)); /* never the address itself */
 	char nid[64];
-	snprintf(nid, sizeof nid, "%s", field(n, "id"));
+	snprintf(nid, sizeof nid, "%s", it_obj_str(n, "id"));
 	it_response_free(&r);
 
 	char *out = notify_run("");
@@ -464,10 +448,10 @@ START_TEST(test_issued_email_reaches_the_sink_once_and_is_listed_sent_and_masked
 
 	l = notifications(id, &r);
 	n = json_object_array_get_idx(l, 0);
-	ck_assert_str_eq(field(n, "id"), nid);
-	ck_assert_str_eq(field(n, "status"), "sent");
-	ck_assert_int_eq(int_field(n, "attempts"), 1);
-	ck_assert_ptr_nonnull(field(n, "sent_date"));
+	ck_assert_str_eq(it_obj_str(n, "id"), nid);
+	ck_assert_str_eq(it_obj_str(n, "status"), "sent");
+	ck_assert_int_eq(it_obj_int(n, "attempts"), 1);
+	ck_assert_ptr_nonnull(it_obj_str(n, "sent_date"));
 	struct json_object *le;
 	ck_assert(json_object_object_get_ex(n, "last_error", &le) && le == NULL);
 	it_response_free(&r);
@@ -524,9 +508,9 @@ START_TEST(test_sms_goes_to_the_gateway_as_form_and_as_json_with_credentials)
 	issue_ok("", "+54 911 555-0101", "{\"sms\":true}", id, code);
 	struct json_object *l = notifications(id, &r);
 	ck_assert_uint_eq(json_object_array_length(l), 1);
-	ck_assert_str_eq(field(json_object_array_get_idx(l, 0), "to"), "+5491******01");
+	ck_assert_str_eq(it_obj_str(json_object_array_get_idx(l, 0), "to"), "+5491******01");
 	char nid[64];
-	snprintf(nid, sizeof nid, "%s", field(json_object_array_get_idx(l, 0), "id"));
+	snprintf(nid, sizeof nid, "%s", it_obj_str(json_object_array_get_idx(l, 0), "id"));
 	it_response_free(&r);
 	snprintf(env, sizeof env,
 		 "TURNERO_NOTIFY_SMS_URL=http://127.0.0.1:%d/sms TURNERO_NOTIFY_SMS_FORMAT=form "
@@ -544,7 +528,7 @@ START_TEST(test_sms_goes_to_the_gateway_as_form_and_as_json_with_credentials)
 	snprintf(want, sizeof want, "&text=Hola%%3A%%0A%%0ASu%%20turno%%20es%%20%s%%20en%%20", code);
 	ck_assert_msg(strstr(req, want), "%s", req);
 	l = notifications(id, &r);
-	ck_assert_str_eq(field(json_object_array_get_idx(l, 0), "status"), "sent");
+	ck_assert_str_eq(it_obj_str(json_object_array_get_idx(l, 0), "status"), "sent");
 	it_response_free(&r);
 
 	/* json + basic credentials */
@@ -565,10 +549,10 @@ START_TEST(test_sms_goes_to_the_gateway_as_form_and_as_json_with_credentials)
 	struct json_object *body = json_tokener_parse(strstr(req, "\r\n\r\n") + 4);
 	ck_assert_ptr_nonnull(body);
 	snprintf(want, sizeof want, "Su turno es %s en %s.", code, queue_name);
-	ck_assert_msg(strstr(field(body, "text"), want), "%s", field(body, "text"));
+	ck_assert_msg(strstr(it_obj_str(body, "text"), want), "%s", it_obj_str(body, "text"));
 	json_object_put(body);
 	l = notifications(id, &r);
-	ck_assert_str_eq(field(json_object_array_get_idx(l, 0), "status"), "sent");
+	ck_assert_str_eq(it_obj_str(json_object_array_get_idx(l, 0), "status"), "sent");
 	it_response_free(&r);
 	gateway_stop(&g);
 
@@ -579,9 +563,9 @@ START_TEST(test_sms_goes_to_the_gateway_as_form_and_as_json_with_credentials)
 	free(notify_run(env));
 	l = notifications(id, &r);
 	struct json_object *n = json_object_array_get_idx(l, 0);
-	ck_assert_str_eq(field(n, "status"), "failed");
-	ck_assert_int_eq(int_field(n, "attempts"), 1);
-	ck_assert_msg(strstr(field(n, "last_error"), "HTTP 400"), "%s", field(n, "last_error"));
+	ck_assert_str_eq(it_obj_str(n, "status"), "failed");
+	ck_assert_int_eq(it_obj_int(n, "attempts"), 1);
+	ck_assert_msg(strstr(it_obj_str(n, "last_error"), "HTTP 400"), "%s", it_obj_str(n, "last_error"));
 	it_response_free(&r);
 	gateway_stop(&g);
 	unlink(auth);
@@ -610,9 +594,9 @@ static void relay_last_event(struct db *db, const struct config *cfg, const char
 	ck_assert_int_eq(r.status, 200);
 	size_t n = json_object_array_length(r.json);
 	struct json_object *e = json_object_array_get_idx(r.json, n - 1);
-	ck_assert_str_eq(field(e, "event"), expect);
-	struct event_call c = {{int_field(e, "seq"), ticket_id, field(e, "event"), field(e, "from_queue_id"),
-				field(e, "to_queue_id"), NULL},
+	ck_assert_str_eq(it_obj_str(e, "event"), expect);
+	struct event_call c = {{it_obj_int(e, "seq"), ticket_id, it_obj_str(e, "event"), it_obj_str(e, "from_queue_id"),
+				it_obj_str(e, "to_queue_id"), NULL},
 			       cfg};
 	for (int i = 0; i < times; i++) /* the relay may see an event again after a restart */
 		ck_assert_int_eq(db_tx_run(db, "it notify event", on_event_tx, &c), APP_OK);
@@ -635,7 +619,7 @@ static size_t count_kind(const char *ticket_id, const char *kind)
 	struct json_object *l = notifications(ticket_id, &r);
 	size_t k = 0;
 	for (size_t i = 0; i < json_object_array_length(l); i++)
-		k += strcmp(field(json_object_array_get_idx(l, i), "kind"), kind) == 0;
+		k += strcmp(it_obj_str(json_object_array_get_idx(l, i), "kind"), kind) == 0;
 	it_response_free(&r);
 	return k;
 }
@@ -729,9 +713,9 @@ START_TEST(test_smtp_down_is_retried_then_failed_with_the_reason_and_tickets_sti
 		free(notify_run(env));
 		struct json_object *l = notifications(id, &r);
 		struct json_object *n = json_object_array_get_idx(l, 0);
-		ck_assert_int_eq(int_field(n, "attempts"), attempt);
-		ck_assert_str_eq(field(n, "status"), attempt < 3 ? "pending" : "failed");
-		const char *why = field(n, "last_error");
+		ck_assert_int_eq(it_obj_int(n, "attempts"), attempt);
+		ck_assert_str_eq(it_obj_str(n, "status"), attempt < 3 ? "pending" : "failed");
+		const char *why = it_obj_str(n, "last_error");
 		ck_assert_msg(why && strstr(why, "smtp: ") && strstr(why, "onnect"), "%s", why ? why : "(null)");
 		ck_assert(!strstr(r.body, email));
 		it_response_free(&r);
@@ -740,7 +724,7 @@ START_TEST(test_smtp_down_is_retried_then_failed_with_the_reason_and_tickets_sti
 	pause_ms(1300);
 	free(notify_run(env));
 	struct json_object *l = notifications(id, &r);
-	ck_assert_int_eq(int_field(json_object_array_get_idx(l, 0), "attempts"), 3);
+	ck_assert_int_eq(it_obj_int(json_object_array_get_idx(l, 0), "attempts"), 3);
 	it_response_free(&r);
 	ck_assert_int_eq(it_stack("smtp-start"), 0);
 	struct mail m[2];
@@ -846,7 +830,7 @@ static void wait_all_sent(const char *ticket_id, size_t at_least)
 		struct json_object *l = notifications(ticket_id, &r);
 		size_t n = json_object_array_length(l), sent = 0;
 		for (size_t j = 0; j < n; j++)
-			sent += strcmp(field(json_object_array_get_idx(l, j), "status"), "sent") == 0;
+			sent += strcmp(it_obj_str(json_object_array_get_idx(l, j), "status"), "sent") == 0;
 		it_response_free(&r);
 		if (n >= at_least && sent == n)
 			return;
@@ -1026,7 +1010,7 @@ static long long appointments_of_queue(void)
 	snprintf(path, sizeof path, "/api/v1/appointments?queue_id=%s", queue_id);
 	it_json("GET", path, token, NULL, &r);
 	ck_assert_int_eq(r.status, 200);
-	long long total = int_field(r.json, "total");
+	long long total = it_obj_int(r.json, "total");
 	it_response_free(&r);
 	return total;
 }
@@ -1201,7 +1185,7 @@ START_TEST(test_relay_killed_before_sending_sends_everything_once_after_a_restar
 	struct it_response r;
 	struct json_object *l = notifications(id, &r);
 	for (size_t i = 0; i < json_object_array_length(l); i++)
-		ck_assert_int_eq(int_field(json_object_array_get_idx(l, i), "attempts"), 1);
+		ck_assert_int_eq(it_obj_int(json_object_array_get_idx(l, i), "attempts"), 1);
 	it_response_free(&r);
 	drain_queue();
 }

@@ -37,21 +37,6 @@ static long dni_counter;
 
 /* ---- the API ---------------------------------------------------------------------- */
 
-static const char *field(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static long long int_field(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	ck_assert_msg(json_object_object_get_ex(o, key, &v), "no %s", key);
-	return json_object_get_int64(v);
-}
-
 /* POST /tickets for a new customer with notify; asserts 201 and copies the id. */
 static void issue(const char *email, const char *phone, const char *notify_json, char id[64])
 {
@@ -88,13 +73,13 @@ static bool notification(const char *ticket_id, const char *channel, struct noti
 	bool found = false;
 	for (size_t i = 0; i < json_object_array_length(r.json) && !found; i++) {
 		struct json_object *n = json_object_array_get_idx(r.json, i);
-		if (strcmp(field(n, "channel"), channel) != 0)
+		if (strcmp(it_obj_str(n, "channel"), channel) != 0)
 			continue;
 		found = true;
-		snprintf(out->id, sizeof out->id, "%s", field(n, "id"));
-		snprintf(out->status, sizeof out->status, "%s", field(n, "status"));
-		snprintf(out->last_error, sizeof out->last_error, "%s", field(n, "last_error") ? field(n, "last_error") : "");
-		out->attempts = int_field(n, "attempts");
+		snprintf(out->id, sizeof out->id, "%s", it_obj_str(n, "id"));
+		snprintf(out->status, sizeof out->status, "%s", it_obj_str(n, "status"));
+		snprintf(out->last_error, sizeof out->last_error, "%s", it_obj_str(n, "last_error") ? it_obj_str(n, "last_error") : "");
+		out->attempts = it_obj_int(n, "attempts");
 	}
 	it_response_free(&r);
 	return found;

@@ -34,30 +34,6 @@ static long get(const char *path, const char *token, struct it_response *r)
 	return r->status;
 }
 
-/* A member of o: string or NULL (absent, null or not a string). */
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static long long jint(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	ck_assert_msg(o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int),
-		      "%s is not an integer in %s", key, o ? json_object_to_json_string(o) : "(null)");
-	return json_object_get_int64(v);
-}
-
-/* true when key is present with the JSON value null. */
-static bool jnull(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-	return o && json_object_object_get_ex(o, key, &v) && v == NULL;
-}
-
 /* Asserts a 422 whose errors name field. */
 static void assert_invalid_field(const struct it_response *r, const char *field)
 {
@@ -123,7 +99,7 @@ static void create_queue_state(const char *name, const char *policy, const char 
 	ck_assert_str_eq(it_str(&r, "prefix"), q->prefix);
 	ck_assert_str_eq(it_str(&r, "policy"), policy);
 	ck_assert_str_eq(it_str(&r, "state"), state);
-	ck_assert_int_eq(jint(r.json, "waiting"), 0);
+	ck_assert_int_eq(it_obj_int(r.json, "waiting"), 0);
 	snprintf(q->id, sizeof q->id, "%s", it_str(&r, "id"));
 	snprintf(q->name, sizeof q->name, "%s", name);
 	it_response_free(&r);
@@ -226,8 +202,8 @@ static long ticket_standing(const char *id, long long *wait)
 {
 	struct it_response r;
 	ck_assert_int_eq(get_ticket(id, &r), 200);
-	long long p = jint(r.json, "position");
-	long long w = jint(r.json, "estimated_wait_seconds");
+	long long p = it_obj_int(r.json, "position");
+	long long w = it_obj_int(r.json, "estimated_wait_seconds");
 	ck_assert_int_ge(w, 0);
 	if (wait)
 		*wait = w;
@@ -262,7 +238,7 @@ static void event_names(const char *id, char *out, size_t len)
 	struct json_object *items = events(id, &r);
 	out[0] = '\0';
 	for (size_t i = 0; i < json_object_array_length(items); i++) {
-		const char *e = jstr(json_object_array_get_idx(items, i), "event");
+		const char *e = it_obj_str(json_object_array_get_idx(items, i), "event");
 		snprintf(out + strlen(out), len - strlen(out), "%s%s", i ? "," : "", e ? e : "?");
 	}
 	it_response_free(&r);
@@ -277,19 +253,19 @@ static void assert_last_event(const char *id, const char *event, const char *fro
 	size_t len = json_object_array_length(items);
 	ck_assert_uint_gt(len, 0);
 	struct json_object *e = json_object_array_get_idx(items, len - 1);
-	ck_assert_msg(strcmp(jstr(e, "event"), event) == 0, "last event of %s", r.body);
+	ck_assert_msg(strcmp(it_obj_str(e, "event"), event) == 0, "last event of %s", r.body);
 	if (from)
-		ck_assert_str_eq(jstr(e, "from_queue_id"), from);
+		ck_assert_str_eq(it_obj_str(e, "from_queue_id"), from);
 	else
-		ck_assert(jnull(e, "from_queue_id"));
+		ck_assert(it_obj_null(e, "from_queue_id"));
 	if (to)
-		ck_assert_str_eq(jstr(e, "to_queue_id"), to);
+		ck_assert_str_eq(it_obj_str(e, "to_queue_id"), to);
 	else
-		ck_assert(jnull(e, "to_queue_id"));
+		ck_assert(it_obj_null(e, "to_queue_id"));
 	if (reason)
-		ck_assert_str_eq(jstr(e, "reason"), reason);
+		ck_assert_str_eq(it_obj_str(e, "reason"), reason);
 	else
-		ck_assert(jnull(e, "reason"));
+		ck_assert(it_obj_null(e, "reason"));
 	it_response_free(&r);
 }
 
@@ -297,7 +273,7 @@ static long long list_total(const char *path)
 {
 	struct it_response r;
 	ck_assert_int_eq(get(path, admin_token, &r), 200);
-	long long total = jint(r.json, "total");
+	long long total = it_obj_int(r.json, "total");
 	it_response_free(&r);
 	return total;
 }
@@ -333,17 +309,17 @@ START_TEST(test_placement_picks_fewest_ahead_then_fewer_waiting_then_oldest_queu
 		ck_assert_msg(strcmp(it_str(&r, "queue_id"), want[i].q->id) == 0, "ticket %zu placed in %s", i,
 			      r.body);
 		ck_assert_str_eq(it_str(&r, "code"), code);
-		ck_assert_int_eq(jint(r.json, "number"), want[i].number);
+		ck_assert_int_eq(it_obj_int(r.json, "number"), want[i].number);
 		ck_assert_str_eq(it_str(&r, "status"), "waiting");
 		ck_assert_str_eq(it_str(&r, "priority_id"), prio);
 		ck_assert_str_eq(it_str(&r, "customer_id"), customer_id);
-		ck_assert_int_eq(jint(r.json, "position"), want[i].position);
-		ck_assert_int_eq(jint(r.json, "estimated_wait_seconds"), want[i].position * DEFAULT_SERVICE_SECONDS);
-		ck_assert_int_eq(jint(r.json, "quoted_wait_seconds"), want[i].position * DEFAULT_SERVICE_SECONDS);
+		ck_assert_int_eq(it_obj_int(r.json, "position"), want[i].position);
+		ck_assert_int_eq(it_obj_int(r.json, "estimated_wait_seconds"), want[i].position * DEFAULT_SERVICE_SECONDS);
+		ck_assert_int_eq(it_obj_int(r.json, "quoted_wait_seconds"), want[i].position * DEFAULT_SERVICE_SECONDS);
 		ck_assert(is_timestamp(it_str(&r, "created_date")));
-		ck_assert(jnull(r.json, "called_date"));
-		ck_assert(jnull(r.json, "served_date"));
-		ck_assert(jnull(r.json, "called_by"));
+		ck_assert(it_obj_null(r.json, "called_date"));
+		ck_assert(it_obj_null(r.json, "served_date"));
+		ck_assert(it_obj_null(r.json, "called_by"));
 		char *loc = it_header(&r, "Location");
 		snprintf(location, sizeof location, "/api/v1/tickets/%s", it_str(&r, "id"));
 		ck_assert_ptr_nonnull(loc);
@@ -355,11 +331,11 @@ START_TEST(test_placement_picks_fewest_ahead_then_fewer_waiting_then_oldest_queu
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/queues/%s", q1.id);
 	ck_assert_int_eq(get(path, admin_token, &r), 200);
-	ck_assert_int_eq(jint(r.json, "waiting"), 2);
+	ck_assert_int_eq(it_obj_int(r.json, "waiting"), 2);
 	it_response_free(&r);
 	snprintf(path, sizeof path, "/api/v1/queues/%s", q2.id);
 	ck_assert_int_eq(get(path, admin_token, &r), 200);
-	ck_assert_int_eq(jint(r.json, "waiting"), 1);
+	ck_assert_int_eq(it_obj_int(r.json, "waiting"), 1);
 	it_response_free(&r);
 }
 END_TEST
@@ -422,9 +398,9 @@ START_TEST(test_call_next_serves_the_previous_called_ticket)
 	ck_assert_str_eq(it_str(&r, "id"), t1);
 	ck_assert_str_eq(it_str(&r, "called_by"), admin_id);
 	ck_assert(is_timestamp(it_str(&r, "called_date")));
-	ck_assert(jnull(r.json, "served_date"));
-	ck_assert(jnull(r.json, "position"));
-	ck_assert(jnull(r.json, "estimated_wait_seconds"));
+	ck_assert(it_obj_null(r.json, "served_date"));
+	ck_assert(it_obj_null(r.json, "position"));
+	ck_assert(it_obj_null(r.json, "estimated_wait_seconds"));
 	it_response_free(&r);
 
 	call_next_expect(q.id, t2);
@@ -473,13 +449,13 @@ START_TEST(test_empty_queue_steals_from_another_queue_of_its_priority)
 	bool found = false;
 	for (size_t i = 0; i < json_object_array_length(items); i++) {
 		struct json_object *e = json_object_array_get_idx(items, i);
-		if (strcmp(jstr(e, "event"), "transferred") != 0)
+		if (strcmp(it_obj_str(e, "event"), "transferred") != 0)
 			continue;
 		found = true;
-		ck_assert_str_eq(jstr(e, "reason"), "rebalance");
-		ck_assert_str_eq(jstr(e, "from_queue_id"), b.id);
-		ck_assert_str_eq(jstr(e, "to_queue_id"), a.id);
-		ck_assert_str_eq(jstr(e, "user_id"), admin_id);
+		ck_assert_str_eq(it_obj_str(e, "reason"), "rebalance");
+		ck_assert_str_eq(it_obj_str(e, "from_queue_id"), b.id);
+		ck_assert_str_eq(it_obj_str(e, "to_queue_id"), a.id);
+		ck_assert_str_eq(it_obj_str(e, "user_id"), admin_id);
 	}
 	ck_assert_msg(found, "no transferred event: %s", r.body);
 	it_response_free(&r);
@@ -526,7 +502,7 @@ START_TEST(test_state_machine_through_the_api)
 	it_response_free(&r);
 	ck_assert_int_eq(ticket_op(t1, "cancel", NULL, admin_token, &r), 200);
 	ck_assert_str_eq(it_str(&r, "status"), "cancelled");
-	ck_assert(jnull(r.json, "position"));
+	ck_assert(it_obj_null(r.json, "position"));
 	it_response_free(&r);
 	const char *ops[] = {"serve", "no-show", "recall", "cancel", "requeue"};
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
@@ -567,9 +543,9 @@ START_TEST(test_state_machine_through_the_api)
 	ck_assert_str_eq(it_str(&r, "status"), "waiting");
 	ck_assert_str_eq(it_str(&r, "created_date"), created);
 	ck_assert_str_eq(it_str(&r, "queue_id"), q1.id);
-	ck_assert(jnull(r.json, "called_date"));
-	ck_assert(jnull(r.json, "called_by"));
-	ck_assert_int_eq(jint(r.json, "position"), 1); /* back ahead of the younger ticket */
+	ck_assert(it_obj_null(r.json, "called_date"));
+	ck_assert(it_obj_null(r.json, "called_by"));
+	ck_assert_int_eq(it_obj_int(r.json, "position"), 1); /* back ahead of the younger ticket */
 	it_response_free(&r);
 	ck_assert_int_eq(ticket_position(younger), 2);
 	assert_last_event(t2, "requeued", q1.id, NULL, NULL);
@@ -610,21 +586,21 @@ START_TEST(test_state_machine_through_the_api)
 		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
 			ck_assert_msg(json_object_object_get_ex(e, keys[k], NULL), "event lacks %s: %s", keys[k],
 				      r.body);
-		ck_assert_int_gt(jint(e, "seq"), last_seq);
-		last_seq = jint(e, "seq");
-		ck_assert(is_timestamp(jstr(e, "at")));
-		ck_assert_str_eq(jstr(e, "user_id"), admin_id);
+		ck_assert_int_gt(it_obj_int(e, "seq"), last_seq);
+		last_seq = it_obj_int(e, "seq");
+		ck_assert(is_timestamp(it_obj_str(e, "at")));
+		ck_assert_str_eq(it_obj_str(e, "user_id"), admin_id);
 	}
 	struct json_object *e0 = json_object_array_get_idx(items, 0), *e1 = json_object_array_get_idx(items, 1);
-	ck_assert_str_eq(jstr(e0, "event"), "created");
-	ck_assert(jnull(e0, "from_queue_id"));
-	ck_assert_str_eq(jstr(e0, "to_queue_id"), q1.id);
-	ck_assert(jnull(e0, "reason"));
-	ck_assert_str_eq(jstr(e1, "event"), "transferred");
-	ck_assert_str_eq(jstr(e1, "from_queue_id"), q1.id);
-	ck_assert_str_eq(jstr(e1, "to_queue_id"), q2.id);
-	ck_assert_str_eq(jstr(e1, "reason"), "manual");
-	ck_assert_str_le(jstr(e0, "at"), jstr(e1, "at"));
+	ck_assert_str_eq(it_obj_str(e0, "event"), "created");
+	ck_assert(it_obj_null(e0, "from_queue_id"));
+	ck_assert_str_eq(it_obj_str(e0, "to_queue_id"), q1.id);
+	ck_assert(it_obj_null(e0, "reason"));
+	ck_assert_str_eq(it_obj_str(e1, "event"), "transferred");
+	ck_assert_str_eq(it_obj_str(e1, "from_queue_id"), q1.id);
+	ck_assert_str_eq(it_obj_str(e1, "to_queue_id"), q2.id);
+	ck_assert_str_eq(it_obj_str(e1, "reason"), "manual");
+	ck_assert_str_le(it_obj_str(e0, "at"), it_obj_str(e1, "at"));
 	it_response_free(&r);
 
 	/* call: one waiting ticket out of order, at the given queue (the admin has no queue of their own). */
@@ -746,7 +722,7 @@ START_TEST(test_closing_a_queue_re_places_its_waiting_tickets)
 	it_json("PATCH", path, admin_token, "{\"state\":\"closed\"}", &r);
 	ck_assert_msg(r.status == 200, "close: %ld %s", r.status, r.body);
 	ck_assert_str_eq(it_str(&r, "state"), "closed");
-	ck_assert_int_eq(jint(r.json, "waiting"), 0);
+	ck_assert_int_eq(it_obj_int(r.json, "waiting"), 0);
 	it_response_free(&r);
 	for (size_t i = 0; i < 2; i++) {
 		ck_assert_int_eq(get_ticket(ids[i], &r), 200);
@@ -755,7 +731,7 @@ START_TEST(test_closing_a_queue_re_places_its_waiting_tickets)
 		ck_assert_str_eq(it_str(&r, "created_date"), created[i]);
 		snprintf(code, sizeof code, "%s-%03zu", q1.prefix, i + 1);
 		ck_assert_str_eq(it_str(&r, "code"), code);
-		ck_assert_int_eq(jint(r.json, "position"), (long long)i + 1);
+		ck_assert_int_eq(it_obj_int(r.json, "position"), (long long)i + 1);
 		it_response_free(&r);
 		assert_last_event(ids[i], "transferred", q1.id, q2.id, "queue_closed");
 	}
@@ -779,7 +755,7 @@ START_TEST(test_closing_a_queue_re_places_its_waiting_tickets)
 	it_response_free(&r);
 	ck_assert_int_eq(get(path, admin_token, &r), 200);
 	ck_assert_str_eq(it_str(&r, "state"), "open");
-	ck_assert_int_eq(jint(r.json, "waiting"), 2);
+	ck_assert_int_eq(it_obj_int(r.json, "waiting"), 2);
 	it_response_free(&r);
 	it_json("DELETE", path, admin_token, NULL, &r);
 	it_assert_problem(&r, 409);
@@ -826,7 +802,7 @@ START_TEST(test_closing_re_places_tickets_by_their_own_age)
 	it_response_free(&r);
 	assert_ticket(moving, "waiting", y.id);
 	ck_assert_int_eq(get_ticket(moving, &r), 200);
-	ck_assert_int_eq(jint(r.json, "position"), 1);
+	ck_assert_int_eq(it_obj_int(r.json, "position"), 1);
 	it_response_free(&r);
 	assert_ticket(old_in_x, "waiting", x.id);
 	assert_ticket(young_in_y, "waiting", y.id);
@@ -850,7 +826,7 @@ START_TEST(test_paused_queue_takes_no_new_tickets_but_serves_its_own)
 	it_json("PATCH", path, admin_token, "{\"state\":\"paused\"}", &r);
 	ck_assert_msg(r.status == 200, "pause: %ld %s", r.status, r.body);
 	ck_assert_str_eq(it_str(&r, "state"), "paused");
-	ck_assert_int_eq(jint(r.json, "waiting"), 1);
+	ck_assert_int_eq(it_obj_int(r.json, "waiting"), 1);
 	it_response_free(&r);
 
 	post_ticket(admin_token, prio, q1.id, &r);
@@ -860,7 +836,7 @@ START_TEST(test_paused_queue_takes_no_new_tickets_but_serves_its_own)
 	post_ticket(admin_token, prio, NULL, &r);
 	ck_assert_msg(r.status == 201, "%s", r.body);
 	ck_assert_str_eq(it_str(&r, "queue_id"), q2.id);
-	ck_assert_int_eq(jint(r.json, "position"), 3);
+	ck_assert_int_eq(it_obj_int(r.json, "position"), 3);
 	it_response_free(&r);
 	call_next_expect(q1.id, own);
 	assert_ticket(other[0], "waiting", q2.id);
@@ -983,7 +959,7 @@ START_TEST(test_registration_follows_priority_and_customer_changes_at_once)
 	char answered[2048];
 	snprintf(answered, sizeof answered, "%s", r.body);
 	snprintf(path, sizeof path, "/api/v1/tickets/%s", it_str(&r, "id"));
-	ck_assert_int_eq(jint(r.json, "position"), 33);
+	ck_assert_int_eq(it_obj_int(r.json, "position"), 33);
 	it_response_free(&r);
 	ck_assert_int_eq(get(path, admin_token, &r), 200);
 	static const char *const fields[] = {"code", "queue_id", "status", "created_date", "updated_date",
@@ -1063,8 +1039,8 @@ START_TEST(test_estimate_averages_the_last_20_served_tickets)
 	struct it_response r;
 	post_ticket(admin_token, prio, q.id, &r);
 	ck_assert_msg(r.status == 201, "%s", r.body);
-	ck_assert_int_eq(jint(r.json, "position"), 3);
-	ck_assert_int_eq(jint(r.json, "estimated_wait_seconds"), 60);
+	ck_assert_int_eq(it_obj_int(r.json, "position"), 3);
+	ck_assert_int_eq(it_obj_int(r.json, "estimated_wait_seconds"), 60);
 	it_response_free(&r);
 }
 END_TEST
@@ -1096,7 +1072,7 @@ START_TEST(test_queue_list_sorts_and_pages)
 		ck_assert_int_eq(get(path, admin_token, &r), 200);
 		struct json_object *all = json_object_object_get(r.json, "items");
 		size_t n = json_object_array_length(all);
-		long long total = jint(r.json, "total");
+		long long total = it_obj_int(r.json, "total");
 		ck_assert_int_eq((long long)n, total);
 		int seen = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -1114,7 +1090,7 @@ START_TEST(test_queue_list_sorts_and_pages)
 			struct it_response pg;
 			snprintf(path, sizeof path, "/api/v1/queues?sort=%s&limit=2&offset=%zu", sorts[k].sort, off);
 			ck_assert_int_eq(get(path, admin_token, &pg), 200);
-			ck_assert_int_eq(jint(pg.json, "total"), total);
+			ck_assert_int_eq(it_obj_int(pg.json, "total"), total);
 			struct json_object *items = json_object_object_get(pg.json, "items");
 			ck_assert_int_eq((long long)json_object_array_length(items), off + 2 <= n ? 2 : (long long)(n - off));
 			for (size_t i = 0; i < json_object_array_length(items); i++) {
@@ -1222,8 +1198,8 @@ START_TEST(test_public_ticket_shows_only_the_waiting_facts)
 	ck_assert_str_eq(it_str(&r, "queue_id"), q.id);
 	ck_assert_str_eq(it_str(&r, "queue_name"), q.name);
 	ck_assert_str_eq(it_str(&r, "status"), "waiting");
-	ck_assert_int_eq(jint(r.json, "position"), 2);
-	ck_assert_int_eq(jint(r.json, "estimated_wait_seconds"), 2 * DEFAULT_SERVICE_SECONDS);
+	ck_assert_int_eq(it_obj_int(r.json, "position"), 2);
+	ck_assert_int_eq(it_obj_int(r.json, "estimated_wait_seconds"), 2 * DEFAULT_SERVICE_SECONDS);
 	ck_assert_ptr_null(strstr(r.body, customer_id));
 	it_response_free(&r);
 
@@ -1232,9 +1208,9 @@ START_TEST(test_public_ticket_shows_only_the_waiting_facts)
 	ck_assert_int_eq(get(path, NULL, &r), 200);
 	ck_assert_int_eq(json_object_object_length(r.json), 8);
 	ck_assert_str_eq(it_str(&r, "status"), "called");
-	ck_assert(jnull(r.json, "desk_name")); /* called at the queue, without a desk */
-	ck_assert(jnull(r.json, "position"));
-	ck_assert(jnull(r.json, "estimated_wait_seconds"));
+	ck_assert(it_obj_null(r.json, "desk_name")); /* called at the queue, without a desk */
+	ck_assert(it_obj_null(r.json, "position"));
+	ck_assert(it_obj_null(r.json, "estimated_wait_seconds"));
 	it_response_free(&r);
 
 	get("/api/v1/public/tickets/" MISSING_ID, NULL, &r);
@@ -1258,7 +1234,7 @@ static struct json_object *board_queue(const struct it_response *r, const char *
 	ck_assert_msg(json_object_object_get_ex(r->json, "queues", &queues), "board: %s", r->body);
 	for (size_t i = 0; i < json_object_array_length(queues); i++) {
 		struct json_object *q = json_object_array_get_idx(queues, i);
-		if (strcmp(jstr(q, "queue_id"), queue_id) == 0)
+		if (strcmp(it_obj_str(q, "queue_id"), queue_id) == 0)
 			return q;
 	}
 	return NULL;
@@ -1290,18 +1266,18 @@ START_TEST(test_board_shows_serving_and_next_codes_in_call_order)
 	ck_assert(is_timestamp(it_str(&r, "generated_at")));
 	struct json_object *b = board_queue(&r, q.id);
 	ck_assert_msg(b != NULL, "queue missing from the board: %s", r.body);
-	ck_assert_str_eq(jstr(b, "name"), q.name);
-	ck_assert_str_eq(jstr(b, "prefix"), q.prefix);
-	ck_assert_str_eq(jstr(b, "state"), "open");
-	ck_assert_int_eq(jint(b, "waiting"), 6);
+	ck_assert_str_eq(it_obj_str(b, "name"), q.name);
+	ck_assert_str_eq(it_obj_str(b, "prefix"), q.prefix);
+	ck_assert_str_eq(it_obj_str(b, "state"), "open");
+	ck_assert_int_eq(it_obj_int(b, "waiting"), 6);
 	struct json_object *serving, *next;
 	ck_assert(json_object_object_get_ex(b, "serving", &serving) && serving);
 	ck_assert_int_eq(json_object_object_length(serving), 3);
-	ck_assert_str_eq(jstr(serving, "ticket_id"), t[2]);
+	ck_assert_str_eq(it_obj_str(serving, "ticket_id"), t[2]);
 	char code[16];
 	snprintf(code, sizeof code, "%s-003", q.prefix);
-	ck_assert_str_eq(jstr(serving, "code"), code);
-	ck_assert(is_timestamp(jstr(serving, "called_date")));
+	ck_assert_str_eq(it_obj_str(serving, "code"), code);
+	ck_assert(is_timestamp(it_obj_str(serving, "called_date")));
 	ck_assert(json_object_object_get_ex(b, "next", &next) && json_object_is_type(next, json_type_array));
 	ck_assert_int_eq(json_object_array_length(next), 5);
 	const int order[] = {5, 1, 2, 4, 6}; /* numbers of H2 L1 L2 L3 L4 */
@@ -1313,9 +1289,9 @@ START_TEST(test_board_shows_serving_and_next_codes_in_call_order)
 
 	struct json_object *p = board_queue(&r, paused.id);
 	ck_assert_msg(p != NULL, "paused queue missing from the board");
-	ck_assert_str_eq(jstr(p, "state"), "paused");
-	ck_assert(jnull(p, "serving"));
-	ck_assert_int_eq(jint(p, "waiting"), 0);
+	ck_assert_str_eq(it_obj_str(p, "state"), "paused");
+	ck_assert(it_obj_null(p, "serving"));
+	ck_assert_int_eq(it_obj_int(p, "waiting"), 0);
 	ck_assert(json_object_object_get_ex(p, "next", &next) && json_object_array_length(next) == 0);
 	ck_assert_ptr_null(board_queue(&r, closed.id));
 	it_response_free(&r);
@@ -1384,7 +1360,7 @@ START_TEST(test_schedule_restart_expires_earlier_days_once)
 	char next[64];
 	issue(prio, NULL, next);
 	ck_assert_int_eq(get_ticket(next, &r), 200);
-	ck_assert_int_eq(jint(r.json, "number"), 4);
+	ck_assert_int_eq(it_obj_int(r.json, "number"), 4);
 	it_response_free(&r);
 }
 END_TEST
