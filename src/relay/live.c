@@ -8,7 +8,8 @@
 #include "service/ticket.h"
 
 #define BOARD_INTERVAL_US 250000 /* at most 4 board messages a second */
-#define PUBLIC_PER_QUEUE 100      /* public views looked at per queue and event */
+#define PUBLIC_INTERVAL_US 250000 /* public views at most 4 times a second, like the board */
+#define PUBLIC_PER_QUEUE 100      /* a queue's first waiting tickets whose views are kept current */
 
 static size_t discard(char *ptr, size_t size, size_t nmemb, void *cls)
 {
@@ -94,20 +95,17 @@ static unsigned long long fnv1a(const char *s)
 }
 
 /* Publishes a ticket's public view when it differs from the last one sent. */
-static void publish_public(struct relay_live *l, struct svc_app *app, const char *id)
+static void publish_view(struct relay_live *l, const struct public_view *v)
 {
-	struct public_view v;
-	if (svc_ticket_public(app, id, &v) != APP_OK)
-		return;
-	struct json_object *o = render_public_ticket(&v);
+	struct json_object *o = render_public_ticket(v);
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	unsigned long long h = fnv1a(text);
-	struct live_cache_slot *slot = &l->cache[fnv1a(id) % LIVE_CACHE_SLOTS];
-	if (strcmp(slot->id, id) != 0 || slot->hash != h) {
+	struct live_cache_slot *slot = &l->cache[fnv1a(v->p.id) % LIVE_CACHE_SLOTS];
+	if (strcmp(slot->id, v->p.id) != 0 || slot->hash != h) {
 		char channel[64];
-		snprintf(channel, sizeof channel, "ticket-%.36s", id);
+		snprintf(channel, sizeof channel, "ticket-%.36s", v->p.id);
 		if (live_publish(l, channel, "ticket", text)) {
-			memcpy(slot->id, id, UUID_STR_LEN);
+			memcpy(slot->id, v->p.id, UUID_STR_LEN);
 			slot->hash = h;
 		}
 	}
@@ -167,28 +165,58 @@ void live_event(struct relay_live *l, struct svc_app *app, const struct event_lo
 	}
 	json_object_put(msg);
 
-	/* Public views: this ticket now; the waiting tickets of those queues after the batch. */
-	publish_public(l, app, e->ticket_id);
+	/* Public views: this ticket's and those of the queues' waiting tickets, at the next flush. */
+	if (!seen(l->touched, l->ntouched, e->ticket_id)) {
+		if (l->ntouched == LIVE_TOUCHED_TICKETS)
+			live_flush_public(l, app, true);
+		memcpy(l->touched[l->ntouched++], e->ticket_id, UUID_STR_LEN);
+	}
 	for (size_t i = 0; i < nq; i++) {
 		if (seen(l->dirty, l->ndirty, queues[i]))
 			continue;
 		if (l->ndirty == LIVE_DIRTY_QUEUES)
-			live_flush_public(l, app);
+			live_flush_public(l, app, true);
 		memcpy(l->dirty[l->ndirty++], queues[i], UUID_STR_LEN);
 	}
 }
 
-void live_flush_public(struct relay_live *l, struct svc_app *app)
+/* Crosses off the touched tickets among views (they were just published with their queue). */
+static void cross_off(struct relay_live *l, const struct public_view *views, size_t n)
 {
+	for (size_t k = 0; k < l->ntouched; k++)
+		for (size_t j = 0; j < n; j++)
+			if (strcmp(l->touched[k], views[j].p.id) == 0) {
+				l->touched[k][0] = '\0';
+				break;
+			}
+}
+
+long long live_flush_public(struct relay_live *l, struct svc_app *app, bool force)
+{
+	if (!l->ndirty && !l->ntouched)
+		return -1;
+	long long now = ids_mono_us();
+	if (!force && l->public_sent_us && now - l->public_sent_us < PUBLIC_INTERVAL_US)
+		return PUBLIC_INTERVAL_US - (now - l->public_sent_us);
 	for (size_t i = 0; i < l->ndirty; i++) {
-		char(*ids)[UUID_STR_LEN] = NULL;
+		struct public_view *views = NULL;
 		size_t n = 0;
-		if (repo_relay_waiting_ids(app->db, l->dirty[i], PUBLIC_PER_QUEUE, &ids, &n) >= 0)
+		if (svc_queue_public_waiting(app, l->dirty[i], PUBLIC_PER_QUEUE, &views, &n) == APP_OK) {
 			for (size_t j = 0; j < n; j++)
-				publish_public(l, app, ids[j]);
-		free(ids);
+				publish_view(l, &views[j]);
+			cross_off(l, views, n);
+		}
+		free(views);
 	}
-	l->ndirty = 0;
+	/* The rest: no longer waiting, or further back than the queue's first PUBLIC_PER_QUEUE. */
+	for (size_t k = 0; k < l->ntouched; k++) {
+		struct public_view v;
+		if (l->touched[k][0] && svc_ticket_public(app, l->touched[k], &v) == APP_OK)
+			publish_view(l, &v);
+	}
+	l->ndirty = l->ntouched = 0;
+	l->public_sent_us = now;
+	return -1;
 }
 
 long long live_flush_board(struct relay_live *l, struct svc_app *app)

@@ -68,6 +68,7 @@ struct relay {
 	long long gap_seq, gap_since_us;
 	int wake_fd;
 	long long metrics_us;
+	long long batch_error_log_us;
 };
 
 static void renew_lease(struct relay *r)
@@ -92,7 +93,36 @@ static bool leading(const struct relay *r)
 	return r->stats.leader && ids_mono_us() < r->lease_until_us;
 }
 
-/* Processes committed events after the position; returns true when there may be more. */
+/* What a batch of events writes: their webhook bodies, their notifications, the position past them. */
+struct batch_tx {
+	struct relay *r;
+	const struct event_log_rec *events;
+	char **payloads;
+	size_t n;
+};
+
+static enum app_err batch_in_tx(struct db *db, void *cls)
+{
+	struct batch_tx *b = cls;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->payloads[i]) {
+			long long rc = repo_delivery_set_payload(db, b->events[i].seq, b->payloads[i]);
+			if (rc < 0)
+				return db_app_err(rc);
+		}
+		enum app_err e = relay_notify_write(&b->r->notify, db, &b->events[i]);
+		if (e != APP_OK)
+			return e;
+	}
+	long long rc = repo_relay_set_position(db, b->events[b->n - 1].seq);
+	return rc < 0 ? db_app_err(rc) : APP_OK;
+}
+
+/*
+ * Processes committed events after the position; returns true when there may be more.
+ * Live messages go out event by event; what the batch writes commits once, with the
+ * position past it (a failure leaves the position: the batch is done again, at least once).
+ */
 static bool follow(struct relay *r)
 {
 	if (!r->have_position) {
@@ -106,6 +136,7 @@ static bool follow(struct relay *r)
 		free(events);
 		return false;
 	}
+	char *payloads[BATCH] = {NULL};
 	long long done = r->position;
 	size_t i;
 	for (i = 0; i < n && leading(r); i++) {
@@ -123,24 +154,29 @@ static bool follow(struct relay *r)
 			if (now - r->gap_since_us < GAP_WAIT_US)
 				break;
 		}
-		char *payload = NULL;
-		live_event(&r->live, &r->app, e, &payload);
-		if (payload) {
-			repo_delivery_set_payload(r->app.db, e->seq, payload);
-			free(payload);
-		}
-		/* Its notifications commit with the position past it, or it is done again later. */
-		if (!relay_notify_event(&r->notify, r->app.db, e))
-			break;
+		live_event(&r->live, &r->app, e, &payloads[i]);
 		done = e->seq;
 	}
 	bool more = i == n && n == BATCH;
-	free(events);
-	live_flush_public(&r->live, &r->app);
-	if (done != r->position) {
-		if (repo_relay_set_position(r->app.db, done) >= 0)
+	if (i > 0) {
+		struct batch_tx b = {r, events, payloads, i};
+		enum app_err err = db_tx_run(r->app.db, "relay batch", batch_in_tx, &b);
+		if (err == APP_OK) {
 			r->position = done;
+			relay_notify_written(&r->notify);
+		} else {
+			more = false;
+			long long now = ids_mono_us();
+			if (now - r->batch_error_log_us > 10000000) {
+				log_warn("relay: events %lld-%lld not recorded (%s); trying again", events[0].seq, done,
+					 app_err_info(err)->title);
+				r->batch_error_log_us = now;
+			}
+		}
 	}
+	for (size_t k = 0; k < i; k++)
+		free(payloads[k]);
+	free(events);
 	return more;
 }
 
@@ -207,6 +243,9 @@ static int run(struct relay *r)
 		long long wait_us = LOOK_US;
 		if (leading(r)) {
 			bool more = follow(r);
+			long long views = live_flush_public(&r->live, &r->app, false);
+			if (views >= 0 && views < wait_us)
+				wait_us = views;
 			long long board = live_flush_board(&r->live, &r->app);
 			if (board >= 0 && board < wait_us)
 				wait_us = board;

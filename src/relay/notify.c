@@ -26,20 +26,13 @@
 #define SEND_LOOK_MS 1000     /* a pass every second even without a wake-up (retries come due) */
 #define ERROR_LOG_US 10000000 /* one line per 10 s at most while the database is away */
 
-struct event_tx {
-	const struct config *cfg;
-	const struct event_log_rec *e;
-};
-
 static const char *opt(const char *s)
 {
 	return s && *s ? s : NULL;
 }
 
-static enum app_err event_in_tx(struct db *db, void *cls)
+enum app_err relay_notify_write(struct relay_notify *n, struct db *db, const struct event_log_rec *e)
 {
-	struct event_tx *t = cls;
-	const struct event_log_rec *e = t->e;
 	struct desk_rec desk;
 	const char *desk_name = NULL;
 	if (e->desk_id[0] && strcmp(e->event, "called") == 0) {
@@ -50,28 +43,12 @@ static enum app_err event_in_tx(struct db *db, void *cls)
 			desk_name = desk.name;
 	}
 	struct notify_event ev = {e->seq, e->ticket_id, e->event, opt(e->from_queue_id), opt(e->to_queue_id), desk_name};
-	enum app_err err = notify_on_event(db, t->cfg, &ev);
-	if (err != APP_OK)
-		return err;
-	long long rc = repo_relay_set_position(db, e->seq);
-	return rc < 0 ? db_app_err(rc) : APP_OK;
+	return notify_on_event(db, n->cfg, &ev);
 }
 
-bool relay_notify_event(struct relay_notify *n, struct db *db, const struct event_log_rec *e)
+void relay_notify_written(struct relay_notify *n)
 {
-	struct event_tx t = {n->cfg, e};
-	enum app_err err = db_tx_run(db, "relay notify", event_in_tx, &t);
-	if (err == APP_OK) {
-		n->enqueued = true;
-		return true;
-	}
-	long long now = ids_mono_us();
-	if (now - n->last_error_log_us > ERROR_LOG_US) {
-		log_warn("relay: notifications of event %lld not written (%s); trying again", e->seq,
-			 app_err_info(err)->title);
-		n->last_error_log_us = now;
-	}
-	return false;
+	n->enqueued = true;
 }
 
 static bool may_send(struct relay_notify *n)

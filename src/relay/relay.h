@@ -36,11 +36,15 @@ struct live_cache_slot {
 
 /* Queues whose waiting tickets' public views may have moved, flushed after each batch. */
 #define LIVE_DIRTY_QUEUES 64
+#define LIVE_TOUCHED_TICKETS 64
 
 struct relay_live {
 	const struct config *cfg;
-	char dirty[LIVE_DIRTY_QUEUES][UUID_STR_LEN];
+	char dirty[LIVE_DIRTY_QUEUES][UUID_STR_LEN]; /* queues whose public views may have changed */
 	size_t ndirty;
+	char touched[LIVE_TOUCHED_TICKETS][UUID_STR_LEN]; /* tickets events named since the last flush */
+	size_t ntouched;
+	long long public_sent_us;
 	CURL *curl; /* one keep-alive connection to the publisher socket */
 	struct relay_stats *stats;
 	bool board_dirty;
@@ -63,10 +67,12 @@ void live_close(struct relay_live *l);
 void live_event(struct relay_live *l, struct svc_app *app, const struct event_log_rec *e, char **payload);
 
 /*
- * Publishes the public views of the waiting tickets of the queues events touched since the
- * last call (once per queue, however many events a batch held), when they changed.
+ * Publishes the public views of the tickets events named and of the first waiting tickets
+ * of the queues they touched since the last flush, those that changed, once per queue
+ * however many events there were, at most 4 times a second (like the board). force: now.
+ * Returns the microseconds until it may publish again when something waits, else -1.
  */
-void live_flush_public(struct relay_live *l, struct svc_app *app);
+long long live_flush_public(struct relay_live *l, struct svc_app *app, bool force);
 
 /* Publishes the board when it changed and the last one is 250 ms old (at most 4 a second).
  * Returns the microseconds until it may publish again when still dirty, else -1. */
@@ -120,7 +126,6 @@ struct relay_notify {
 	long long sent, retried, failed;
 	/* main thread only: */
 	bool enqueued; /* an event was handled since the last relay_notify_lead */
-	long long last_error_log_us;
 };
 
 /* Starts the sender threads, one per channel (idle until relay_notify_lead). 0, or -1 when
@@ -130,11 +135,12 @@ int relay_notify_open(struct relay_notify *n, const struct config *cfg);
 void relay_notify_close(struct relay_notify *n);
 
 /*
- * In one transaction on db (the main loop's): enqueues what e calls for (notify_on_event,
- * with the desk's name for a call) and moves the relay's position to e->seq. False when
- * it did not commit (logged); the caller stops before e and tries it again later.
+ * Inside the caller's transaction on db (the main loop's, the one that moves the relay's
+ * position past e): enqueues what e calls for (notify_on_event, with the desk's name for a
+ * call). Once that transaction committed, relay_notify_written wakes the senders.
  */
-bool relay_notify_event(struct relay_notify *n, struct db *db, const struct event_log_rec *e);
+enum app_err relay_notify_write(struct relay_notify *n, struct db *db, const struct event_log_rec *e);
+void relay_notify_written(struct relay_notify *n);
 
 /*
  * Tells the sender until when this relay holds the lease (0: it does not; it then sends

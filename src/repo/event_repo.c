@@ -74,33 +74,3 @@ long long repo_relay_set_position(struct db *db, long long seq)
 {
 	return db_exec(db, STMT_RELAY_SET_POSITION, DB_ARGS(db_int(seq), db_int(seq)));
 }
-
-struct id_list {
-	char (*items)[UUID_STR_LEN];
-	size_t n;
-};
-
-static int append_id(void *cls, const struct db_row *row)
-{
-	struct id_list *l = cls;
-	char(*id)[UUID_STR_LEN] = row_append(&l->items, &l->n, sizeof *id);
-	if (!id)
-		return DB_HARD;
-	row_copy(row, 0, *id, sizeof *id);
-	return 0;
-}
-
-long long repo_relay_waiting_ids(struct db *db, const char *queue_id, long long limit, char (**ids)[UUID_STR_LEN],
-				 size_t *n)
-{
-	struct id_list l = {NULL, 0};
-	long long rc = db_query(db, STMT_RELAY_WAITING_IDS, DB_ARGS(db_str(queue_id), db_int(limit)), append_id, &l);
-	if (rc < 0) {
-		free(l.items);
-		l.items = NULL;
-		l.n = 0;
-	}
-	*ids = l.items;
-	*n = l.n;
-	return rc;
-}

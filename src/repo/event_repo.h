@@ -43,11 +43,4 @@ long long repo_relay_position(struct db *db, long long *last_seq);
 /* Moves the position forward to seq (never back). */
 long long repo_relay_set_position(struct db *db, long long seq);
 
-/*
- * Ids of the first (oldest) waiting tickets of a queue, at most limit.
- * [out] ids: set to NULL first; an array of *n ids the caller frees with free().
- */
-long long repo_relay_waiting_ids(struct db *db, const char *queue_id, long long limit, char (**ids)[UUID_STR_LEN],
-				 size_t *n);
-
 #endif

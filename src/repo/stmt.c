@@ -366,6 +366,11 @@ static const struct {
 	S(STMT_PUBLIC_TICKET,
 	  "SELECT t.id, t.code, t.queue_id, q.name, t.status, d.name FROM tickets t JOIN queues q ON q.id = t.queue_id"
 	  " LEFT JOIN desks d ON d.id = t.desk_id WHERE t.id = ?"),
+	/* The public views of a queue's first waiting tickets in call order (queue_order.h): the
+	 * n-th row is at position n. One sort of the queue for the relay, not a count per ticket. */
+	S(STMT_PUBLIC_WAITING_OF_QUEUE,
+	  "SELECT t.id, t.code, t.queue_id, q.name, t.status, NULL FROM tickets t JOIN queues q ON q.id = t.queue_id"
+	  " WHERE t.queue_id = ? AND t.status = 'waiting' ORDER BY " QO_ORDER_BY_POLICY("q.policy", "t") " LIMIT ?"),
 
 	/* reports (report_repo.c) */
 	/*
@@ -586,8 +591,6 @@ static const struct {
 	S(STMT_RELAY_POSITION, "SELECT last_seq FROM relay_state WHERE id = 1"),
 	S(STMT_RELAY_SET_POSITION,
 	  "UPDATE relay_state SET last_seq = ?, updated_date = UTC_TIMESTAMP(3) WHERE id = 1 AND last_seq <= ?"),
-	S(STMT_RELAY_WAITING_IDS,
-	  "SELECT id FROM tickets WHERE queue_id = ? AND status = 'waiting' ORDER BY created_date, id LIMIT ?"),
 
 	/* webhooks (webhook_repo.c): columns always in WEBHOOK_COLUMNS order */
 #define WEBHOOK_COLUMNS                                                                                       \

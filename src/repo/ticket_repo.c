@@ -426,3 +426,31 @@ long long repo_ticket_public(struct db *db, const char *id, struct public_ticket
 {
 	return db_query(db, STMT_PUBLIC_TICKET, DB_ARGS(db_str(id)), public_row, out);
 }
+
+struct public_list {
+	struct public_ticket *items;
+	size_t n;
+};
+
+static int append_public(void *cls, const struct db_row *row)
+{
+	struct public_list *l = cls;
+	struct public_ticket *p = row_append(&l->items, &l->n, sizeof *p);
+	return p ? public_row(p, row) : DB_HARD;
+}
+
+long long repo_ticket_public_waiting(struct db *db, const char *queue_id, long long limit,
+				     struct public_ticket **items, size_t *n)
+{
+	struct public_list l = {NULL, 0};
+	long long rc = db_query(db, STMT_PUBLIC_WAITING_OF_QUEUE, DB_ARGS(db_str(queue_id), db_int(limit)),
+				append_public, &l);
+	if (rc < 0) {
+		free(l.items);
+		l.items = NULL;
+		l.n = 0;
+	}
+	*items = l.items;
+	*n = l.n;
+	return rc;
+}

@@ -147,5 +147,11 @@ struct public_ticket {
 	char desk_name[161]; /* the desk that called it ("" when none) */
 };
 long long repo_ticket_public(struct db *db, const char *id, struct public_ticket *out);
+/*
+ * The first waiting tickets of a queue in call order, at most limit; the i-th (from 0) is at
+ * position i + 1. [out] items: set to NULL first; *n of them, freed by the caller with free().
+ */
+long long repo_ticket_public_waiting(struct db *db, const char *queue_id, long long limit,
+				     struct public_ticket **items, size_t *n);
 
 #endif

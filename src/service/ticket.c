@@ -836,6 +836,38 @@ enum app_err svc_ticket_public(struct svc_app *app, const char *id, struct publi
 	return APP_OK;
 }
 
+enum app_err svc_queue_public_waiting(struct svc_app *app, const char *queue_id, long long limit,
+				      struct public_view **views, size_t *n)
+{
+	*views = NULL;
+	*n = 0;
+	struct public_ticket *rows = NULL;
+	size_t nrows = 0;
+	long long rc = repo_ticket_public_waiting(app->db, queue_id, limit, &rows, &nrows);
+	if (rc < 0)
+		return db_app_err(rc);
+	if (nrows == 0) {
+		free(rows);
+		return APP_OK;
+	}
+	struct forecast_basis b;
+	enum app_err e = basis_of(app, app->db, queue_id, &b);
+	struct public_view *out = e == APP_OK ? calloc(nrows, sizeof *out) : NULL;
+	if (!out) {
+		free(rows);
+		return e != APP_OK ? e : APP_INTERNAL;
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		out[i].p = rows[i];
+		out[i].position = (long long)i + 1;
+		out[i].estimated_wait_seconds = forecast_wait(&b, out[i].position);
+	}
+	free(rows);
+	*views = out;
+	*n = nrows;
+	return APP_OK;
+}
+
 struct restart_tx {
 	const char *today;
 	long long expired;

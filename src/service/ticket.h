@@ -135,6 +135,13 @@ struct public_view {
 	long long position, estimated_wait_seconds;
 };
 enum app_err svc_ticket_public(struct svc_app *app, const char *id, struct public_view *out);
+/*
+ * The public views of a queue's first waiting tickets (at most limit) in call order, with
+ * the positions and estimates svc_ticket_public gives each of them, from one sort of the
+ * queue and one forecast basis. [out] views: NULL first; *n of them, freed with free().
+ */
+enum app_err svc_queue_public_waiting(struct svc_app *app, const char *queue_id, long long limit,
+				      struct public_view **views, size_t *n);
 
 /* Expires earlier days' waiting and called tickets; *expired is how many. Idempotent. */
 enum app_err svc_schedule_restart(struct svc_app *app, const char *today, long long *expired);

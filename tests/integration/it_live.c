@@ -13,7 +13,9 @@
 #include "harness.h"
 #include "live_client.h"
 
+#define ALTA "0b5e7d2a-5c1e-4f7a-8d3b-000000000001"
 #define MEDIA "0b5e7d2a-5c1e-4f7a-8d3b-000000000002"
+#define BAJA "0b5e7d2a-5c1e-4f7a-8d3b-000000000003"
 #define DISPLAY_ROLE "6f1c0a3e-0a51-4c55-9a0e-000000000005"
 #define MISSING_ID "00000000-0000-4000-8000-000000000000"
 #define WAIT_MS 8000 /* generous: a message normally arrives well within a second */
@@ -284,6 +286,72 @@ START_TEST(test_public_stream_follows_status_and_position)
 	ck_assert_msg(sse_wait(&s, from, "\"status\":\"called\"", WAIT_MS), "called: %s", s.buf + from);
 	ck_assert_msg(strstr(s.buf, "event: ticket\n"), "SSE event name ticket: %s", s.buf);
 	sse_close(&s);
+}
+END_TEST
+
+/* A ticket of the given priority in queue_id; its id in out. */
+static void new_ticket_of(const char *queue_id, const char *priority_id, char out[64])
+{
+	char body[512];
+	struct it_response r;
+	snprintf(body, sizeof body,
+		 "{\"priority_id\":\"%s\",\"queue_id\":\"%s\",\"customer\":{\"first_name\":\"Ana\",\"last_name\":\"Par\"}}",
+		 priority_id, queue_id);
+	it_json("POST", "/api/v1/tickets", admin_token, body, &r);
+	ck_assert_msg(r.status == 201, "create ticket: %ld %s", r.status, r.body);
+	snprintf(out, 64, "%s", it_str(&r, "id"));
+	it_response_free(&r);
+}
+
+/* The position GET /public/tickets/{id} gives now. */
+static long long rest_position(const char *ticket)
+{
+	char path[128];
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/public/tickets/%s", ticket);
+	it_json("GET", path, NULL, NULL, &r);
+	ck_assert_msg(r.status == 200, "public ticket: %ld %s", r.status, r.body);
+	long long p = it_obj_int(r.json, "position");
+	it_response_free(&r);
+	return p;
+}
+
+/*
+ * The relay works out a queue's public views from one sort of the queue: the positions it
+ * streams are those of the call order (priority first here, not arrival), the same as the
+ * REST view's, before and after a call.
+ */
+START_TEST(test_public_positions_follow_the_call_order)
+{
+	char queue[64], prefix[4], path[160], needle[64];
+	ck_assert_int_eq(it_create_queue(admin_token, it_unique("live-order"), "priority",
+					 "[\"" ALTA "\",\"" MEDIA "\",\"" BAJA "\"]", queue, prefix),
+			 0);
+	const char *prios[3] = {BAJA, MEDIA, ALTA}; /* arrival order: the reverse of the call order */
+	const long long expected[3] = {3, 2, 1};
+	char t[3][64];
+	struct sse s[3];
+	for (int i = 0; i < 3; i++)
+		new_ticket_of(queue, prios[i], t[i]);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(rest_position(t[i]), expected[i]);
+		snprintf(path, sizeof path, "/api/v1/public/live/tickets/%s", t[i]);
+		sse_open(&s[i], path, NULL, NULL);
+		ck_assert_int_eq(sse_status(&s[i]), 200);
+		snprintf(needle, sizeof needle, "\"position\":%lld,", expected[i]);
+		ck_assert_msg(sse_wait(&s[i], 0, needle, WAIT_MS), "ticket %d streams %s: %s", i, needle, s[i].buf);
+	}
+	size_t from[3] = {s[0].len, s[1].len, 0};
+	call_next(queue); /* Alta called: Media is first, Baja second */
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(rest_position(t[i]), expected[i] - 1);
+		snprintf(needle, sizeof needle, "\"position\":%lld,", expected[i] - 1);
+		ck_assert_msg(sse_wait(&s[i], from[i], needle, WAIT_MS), "ticket %d moves to %s: %s", i, needle,
+			      s[i].buf + from[i]);
+	}
+	ck_assert_msg(sse_wait(&s[2], 0, "\"status\":\"called\"", WAIT_MS), "Alta called: %s", s[2].buf);
+	for (int i = 0; i < 3; i++)
+		sse_close(&s[i]);
 }
 END_TEST
 
@@ -582,6 +650,7 @@ int main(void)
 	tcase_add_test(tc, test_stream_authorization);
 	tcase_add_test(tc, test_queue_and_board_messages_after_call_next);
 	tcase_add_test(tc, test_public_stream_follows_status_and_position);
+	tcase_add_test(tc, test_public_positions_follow_the_call_order);
 	tcase_add_test(tc, test_resume_with_last_event_id);
 	tcase_add_test(tc, test_websocket_upgrade);
 	tcase_add_test(tc, test_subscribers_converge_after_an_nginx_restart);
