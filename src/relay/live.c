@@ -134,21 +134,40 @@ static char *payload_of(const char *type, const char *at, struct json_object *ti
 	return text;
 }
 
-void live_event(struct relay_live *l, struct svc_app *app, const struct event_log_rec *e, char **payload)
+/* Notes the ticket's public view (and its queues') for the next live_flush_public. */
+static void touch(struct relay_live *l, struct svc_app *app, const struct ticket_view *v,
+		  char (*queues)[UUID_STR_LEN], size_t nq)
 {
-	*payload = NULL;
-	l->board_dirty = true;
-	struct ticket_view v;
-	if (svc_ticket_get(app, e->ticket_id, &v) != APP_OK)
-		return;
-	struct json_object *ticket = render_ticket(&v);
+	size_t k = 0;
+	while (k < l->ntouched && strcmp(l->touched[k].p.id, v->t.id) != 0)
+		k++;
+	if (k == LIVE_TOUCHED_TICKETS) {
+		live_flush_public(l, app, true);
+		k = 0;
+	}
+	if (svc_public_of_view(app, v, &l->touched[k]) == APP_OK && k == l->ntouched)
+		l->ntouched++;
+	for (size_t i = 0; i < nq; i++) {
+		if (seen(l->dirty, l->ndirty, queues[i]))
+			continue;
+		if (l->ndirty == LIVE_DIRTY_QUEUES)
+			live_flush_public(l, app, true);
+		memcpy(l->dirty[l->ndirty++], queues[i], UUID_STR_LEN);
+	}
+}
+
+/* Publishes one event's queue messages and returns its webhook body (NULL: out of memory). */
+static char *one_event(struct relay_live *l, struct svc_app *app, const struct event_log_rec *e,
+		       const struct ticket_view *v)
+{
+	struct json_object *ticket = render_ticket(v);
 	char type[40];
 	snprintf(type, sizeof type, "ticket.%s", e->event);
-	*payload = payload_of(type, e->at, json_object_get(ticket));
+	char *payload = payload_of(type, e->at, json_object_get(ticket));
 	/* The queues it touches: from, to, and the one it is in now (created, called, ...). */
 	char queues[3][UUID_STR_LEN];
 	size_t nq = 0;
-	const char *cands[3] = {e->from_queue_id, e->to_queue_id, v.t.queue_id};
+	const char *cands[3] = {e->from_queue_id, e->to_queue_id, v->t.queue_id};
 	for (size_t i = 0; i < 3; i++)
 		if (cands[i][0] && !seen(queues, nq, cands[i]))
 			memcpy(queues[nq++], cands[i], UUID_STR_LEN);
@@ -164,29 +183,49 @@ void live_event(struct relay_live *l, struct svc_app *app, const struct event_lo
 		live_publish(l, channel, "ticket", text);
 	}
 	json_object_put(msg);
-
-	/* Public views: this ticket's and those of the queues' waiting tickets, at the next flush. */
-	if (!seen(l->touched, l->ntouched, e->ticket_id)) {
-		if (l->ntouched == LIVE_TOUCHED_TICKETS)
-			live_flush_public(l, app, true);
-		memcpy(l->touched[l->ntouched++], e->ticket_id, UUID_STR_LEN);
-	}
-	for (size_t i = 0; i < nq; i++) {
-		if (seen(l->dirty, l->ndirty, queues[i]))
-			continue;
-		if (l->ndirty == LIVE_DIRTY_QUEUES)
-			live_flush_public(l, app, true);
-		memcpy(l->dirty[l->ndirty++], queues[i], UUID_STR_LEN);
-	}
+	touch(l, app, v, queues, nq);
+	return payload;
 }
 
-/* Crosses off the touched tickets among views (they were just published with their queue). */
+bool live_events(struct relay_live *l, struct svc_app *app, const struct event_log_rec *events, size_t n,
+		 char **payloads)
+{
+	for (size_t i = 0; i < n; i++)
+		payloads[i] = NULL;
+	if (n == 0)
+		return true;
+	char(*ids)[UUID_STR_LEN] = malloc(n * sizeof *ids);
+	struct ticket_view *views = malloc(n * sizeof *views);
+	bool *found = malloc(n * sizeof *found);
+	size_t nids = 0;
+	bool ok = ids && views && found;
+	for (size_t i = 0; ok && i < n; i++)
+		if (!seen(ids, nids, events[i].ticket_id))
+			memcpy(ids[nids++], events[i].ticket_id, UUID_STR_LEN);
+	ok = ok && svc_ticket_views(app, (const char(*)[UUID_STR_LEN])ids, nids, views, found) == APP_OK;
+	if (ok) {
+		l->board_dirty = true;
+		for (size_t i = 0; i < n; i++) {
+			size_t k = 0;
+			while (strcmp(ids[k], events[i].ticket_id) != 0)
+				k++;
+			if (found[k])
+				payloads[i] = one_event(l, app, &events[i], &views[k]);
+		}
+	}
+	free(ids);
+	free(views);
+	free(found);
+	return ok;
+}
+
+/* Drops the touched tickets among views (they were just published with their queue). */
 static void cross_off(struct relay_live *l, const struct public_view *views, size_t n)
 {
 	for (size_t k = 0; k < l->ntouched; k++)
 		for (size_t j = 0; j < n; j++)
-			if (strcmp(l->touched[k], views[j].p.id) == 0) {
-				l->touched[k][0] = '\0';
+			if (strcmp(l->touched[k].p.id, views[j].p.id) == 0) {
+				l->touched[k].p.id[0] = '\0';
 				break;
 			}
 }
@@ -208,12 +247,10 @@ long long live_flush_public(struct relay_live *l, struct svc_app *app, bool forc
 		}
 		free(views);
 	}
-	/* The rest: no longer waiting, or further back than the queue's first PUBLIC_PER_QUEUE. */
-	for (size_t k = 0; k < l->ntouched; k++) {
-		struct public_view v;
-		if (l->touched[k][0] && svc_ticket_public(app, l->touched[k], &v) == APP_OK)
-			publish_view(l, &v);
-	}
+	/* The rest, as their events left them: no longer waiting, or behind the queue's first ones. */
+	for (size_t k = 0; k < l->ntouched; k++)
+		if (l->touched[k].p.id[0])
+			publish_view(l, &l->touched[k]);
 	l->ndirty = l->ntouched = 0;
 	l->public_sent_us = now;
 	return -1;

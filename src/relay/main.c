@@ -154,10 +154,13 @@ static bool follow(struct relay *r)
 			if (now - r->gap_since_us < GAP_WAIT_US)
 				break;
 		}
-		live_event(&r->live, &r->app, e, &payloads[i]);
 		done = e->seq;
 	}
 	bool more = i == n && n == BATCH;
+	if (i > 0 && !live_events(&r->live, &r->app, events, i, payloads)) {
+		free(events);
+		return false; /* the database went away: the next look tries again */
+	}
 	if (i > 0) {
 		struct batch_tx b = {r, events, payloads, i};
 		enum app_err err = db_tx_run(r->app.db, "relay batch", batch_in_tx, &b);

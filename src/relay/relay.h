@@ -15,6 +15,7 @@
 #include "common/ids.h"
 #include "repo/event_repo.h"
 #include "service/app.h"
+#include "service/ticket.h"
 
 /* Counters for the turnero_relay_* metrics. */
 struct relay_stats {
@@ -42,7 +43,7 @@ struct relay_live {
 	const struct config *cfg;
 	char dirty[LIVE_DIRTY_QUEUES][UUID_STR_LEN]; /* queues whose public views may have changed */
 	size_t ndirty;
-	char touched[LIVE_TOUCHED_TICKETS][UUID_STR_LEN]; /* tickets events named since the last flush */
+	struct public_view touched[LIVE_TOUCHED_TICKETS]; /* of tickets events named since the last flush */
 	size_t ntouched;
 	long long public_sent_us;
 	CURL *curl; /* one keep-alive connection to the publisher socket */
@@ -58,13 +59,15 @@ int live_open(struct relay_live *l, const struct config *cfg, struct relay_stats
 void live_close(struct relay_live *l);
 
 /*
- * Publishes the live messages of one event: the queue streams it touches, the ticket's
- * public view when it changed, and marks the board and the queues' other public views
- * for live_flush_board and live_flush_public.
- * [out] payload: the event's webhook body (relay_event_payload's shape), malloc'd; NULL
- *                when the ticket is gone or memory ran out.
+ * Publishes the live messages of a batch of events: the queue streams each touches, and
+ * marks the board, the tickets' public views and their queues' for live_flush_board and
+ * live_flush_public. The tickets are read once for the batch (svc_ticket_views).
+ * [out] payloads[i]: events[i]'s webhook body (relay_event_payload's shape), malloc'd; NULL
+ *                    when the ticket is gone or memory ran out.
+ * False when the tickets could not be read (nothing published; the batch is to be retried).
  */
-void live_event(struct relay_live *l, struct svc_app *app, const struct event_log_rec *e, char **payload);
+bool live_events(struct relay_live *l, struct svc_app *app, const struct event_log_rec *events, size_t n,
+		 char **payloads);
 
 /*
  * Publishes the public views of the tickets events named and of the first waiting tickets

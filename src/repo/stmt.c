@@ -297,6 +297,13 @@ static const struct {
 	  " LEFT JOIN tickets o ON o.queue_id = me.queue_id AND o.status = 'waiting' AND o.id <> me.id"
 	  "  AND " QO_BEFORE("q.policy", "o", "me")
 	  " WHERE me.id = ? AND me.status = 'waiting'"),
+	/* The places of several waiting tickets of one queue (a JSON array of ids) from one
+	 * ranking of the queue: ROW_NUMBER in call order is STMT_TICKET_POSITION's 1 + COUNT. */
+	S(STMT_TICKET_RANKS_OF,
+	  "SELECT r.id, r.rn FROM (SELECT t.id, ROW_NUMBER() OVER (ORDER BY " QO_ORDER_BY_POLICY("q.policy", "t") ") AS rn"
+	  " FROM tickets t JOIN queues q ON q.id = t.queue_id WHERE t.queue_id = ? AND t.status = 'waiting') r"
+	  " WHERE r.id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(36) CHARACTER SET utf8mb4"
+	  " COLLATE utf8mb4_unicode_ci PATH '$')) j)"),
 	/* Queue call-next serves the queue's called ticket that no desk called (desks serve their own). */
 	S(STMT_TICKET_CALLED_OF_QUEUE,
 	  "SELECT t.id FROM tickets t WHERE t.queue_id = ? AND t.status = 'called' AND t.desk_id IS NULL FOR UPDATE"),

@@ -148,6 +148,27 @@ long long repo_ticket_position(struct db *db, const char *id, long long *positio
 	return rc < 0 ? rc : (*position > 0);
 }
 
+struct ranks_cb {
+	void (*each_rank)(void *cls, const char *id, long long position);
+	void *cls;
+};
+
+static int rank_row(void *cls, const struct db_row *row)
+{
+	struct ranks_cb *r = cls;
+	char id[UUID_STR_LEN];
+	row_copy(row, 0, id, sizeof id);
+	r->each_rank(r->cls, id, db_row_int(row, 1));
+	return 0;
+}
+
+long long repo_ticket_ranks(struct db *db, const char *queue_id, const char *ids_json,
+			    void (*each_rank)(void *cls, const char *id, long long position), void *cls)
+{
+	struct ranks_cb r = {each_rank, cls};
+	return db_query(db, STMT_TICKET_RANKS_OF, DB_ARGS(db_str(queue_id), db_str(ids_json)), rank_row, &r);
+}
+
 static int id_row(void *cls, const struct db_row *row)
 {
 	/* Keep the first: the earliest called when several are. */

@@ -46,6 +46,13 @@ struct ticket_filter {
 
 extern const char *const ticket_repo_sorts[];
 
+/*
+ * The positions of several waiting tickets of queue_id (ids_json: a JSON array of their ids)
+ * from one ranking of the queue: each_rank(cls, id, position) once per ticket still waiting
+ * there; tickets that are not are left out.
+ */
+long long repo_ticket_ranks(struct db *db, const char *queue_id, const char *ids_json,
+			    void (*each_rank)(void *cls, const char *id, long long position), void *cls);
 /* 1 found: level, max_wait_minutes, state; 0 none. */
 long long repo_ticket_priority_info(struct db *db, const char *priority_id, int *level, int *max_wait, bool *state);
 /* 1 found (state), 0 none. */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/strbuf.h"
 #include "notify/notify.h"
 #include "repo/db.h"
 #include "repo/desk_repo.h"
@@ -25,12 +26,26 @@ static enum app_err basis_of(struct svc_app *app, struct db *db, const char *que
 	return APP_OK;
 }
 
-/* Fills position, estimated wait, its range and the SLA risk of a waiting ticket. */
-static enum app_err add_standing(struct svc_app *app, struct db *db, struct ticket_view *v)
+static void clear_standing(struct ticket_view *v)
 {
 	v->position = v->estimated_wait_seconds = 0;
 	v->estimated_wait_range.low = v->estimated_wait_range.high = 0;
 	v->at_risk = false;
+}
+
+/* Estimated wait, its range and the SLA risk of a waiting ticket whose position is set. */
+static void forecast_standing(const struct forecast_basis *b, struct ticket_view *v)
+{
+	v->estimated_wait_seconds = forecast_wait(b, v->position);
+	v->estimated_wait_range = forecast_range_of(b, v->position);
+	v->at_risk = forecast_at_risk(ids_now_ms(), v->estimated_wait_seconds, v->t.sla_deadline_ms >= 0,
+				      v->t.sla_deadline_ms);
+}
+
+/* Fills position, estimated wait, its range and the SLA risk of a waiting ticket. */
+static enum app_err add_standing(struct svc_app *app, struct db *db, struct ticket_view *v)
+{
+	clear_standing(v);
 	if (v->t.status != TICKET_WAITING)
 		return APP_OK;
 	long long rc = repo_ticket_position(db, v->t.id, &v->position);
@@ -40,10 +55,7 @@ static enum app_err add_standing(struct svc_app *app, struct db *db, struct tick
 	enum app_err e = basis_of(app, db, v->t.queue_id, &b);
 	if (e != APP_OK)
 		return e;
-	v->estimated_wait_seconds = forecast_wait(&b, v->position);
-	v->estimated_wait_range = forecast_range_of(&b, v->position);
-	v->at_risk = forecast_at_risk(ids_now_ms(), v->estimated_wait_seconds, v->t.sla_deadline_ms >= 0,
-				      v->t.sla_deadline_ms);
+	forecast_standing(&b, v);
 	return APP_OK;
 }
 
@@ -383,6 +395,107 @@ enum app_err svc_ticket_quote(struct svc_app *app, const struct ticket_request *
 enum app_err svc_ticket_get(struct svc_app *app, const char *id, struct ticket_view *out)
 {
 	return load_view(app, app->db, id, out);
+}
+
+struct rank_fill {
+	struct ticket_view *views;
+	const bool *found;
+	size_t n;
+};
+
+static void fill_rank(void *cls, const char *id, long long position)
+{
+	struct rank_fill *f = cls;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->found[i] && strcmp(f->views[i].t.id, id) == 0)
+			f->views[i].position = position;
+}
+
+/* Positions and forecasts of the waiting views[] in queue_id: one ranking, one basis. */
+static enum app_err standing_of_queue(struct svc_app *app, const char *queue_id, struct ticket_view *views,
+				      const bool *found, size_t n)
+{
+	struct strbuf ids = STRBUF_INIT;
+	size_t waiting = 0, only = 0;
+	strbuf_puts(&ids, "[");
+	for (size_t i = 0; i < n; i++) {
+		if (!found[i] || views[i].t.status != TICKET_WAITING || strcmp(views[i].t.queue_id, queue_id) != 0)
+			continue;
+		strbuf_printf(&ids, "%s\"%s\"", waiting ? "," : "", views[i].t.id);
+		only = i;
+		waiting++;
+	}
+	strbuf_puts(&ids, "]");
+	long long rc = 0;
+	if (ids.oom)
+		rc = DB_HARD;
+	else if (waiting == 1) /* one ticket: its count is cheaper than ranking the queue */
+		rc = repo_ticket_position(app->db, views[only].t.id, &views[only].position);
+	else
+		rc = repo_ticket_ranks(app->db, queue_id, strbuf_cstr(&ids),
+				       fill_rank, &(struct rank_fill){views, found, n});
+	strbuf_free(&ids);
+	if (rc < 0)
+		return db_app_err(rc);
+	struct forecast_basis b;
+	enum app_err e = basis_of(app, app->db, queue_id, &b);
+	if (e != APP_OK)
+		return e;
+	for (size_t i = 0; i < n; i++)
+		if (found[i] && views[i].position > 0 && strcmp(views[i].t.queue_id, queue_id) == 0)
+			forecast_standing(&b, &views[i]);
+	return APP_OK;
+}
+
+enum app_err svc_ticket_views(struct svc_app *app, const char (*ids)[UUID_STR_LEN], size_t n,
+			      struct ticket_view *views, bool *found)
+{
+	for (size_t i = 0; i < n; i++) {
+		memset(&views[i], 0, sizeof views[i]);
+		long long rc = repo_ticket_get(app->db, ids[i], false, &views[i].t);
+		if (rc < 0)
+			return db_app_err(rc);
+		found[i] = rc > 0;
+	}
+	/* Each queue once: at its first waiting ticket. */
+	for (size_t i = 0; i < n; i++) {
+		if (!found[i] || views[i].t.status != TICKET_WAITING)
+			continue;
+		bool done = false;
+		for (size_t k = 0; k < i && !done; k++)
+			done = found[k] && views[k].t.status == TICKET_WAITING &&
+			       strcmp(views[k].t.queue_id, views[i].t.queue_id) == 0;
+		if (!done) {
+			enum app_err e = standing_of_queue(app, views[i].t.queue_id, views, found, n);
+			if (e != APP_OK)
+				return e;
+		}
+	}
+	return APP_OK;
+}
+
+enum app_err svc_public_of_view(struct svc_app *app, const struct ticket_view *v, struct public_view *out)
+{
+	memset(out, 0, sizeof *out);
+	const struct queue_catalogue *cat = NULL;
+	long long rc = svc_catalog_queues(app, app->db, &cat);
+	if (rc < 0)
+		return db_app_err(rc);
+	const char *queue_name = NULL;
+	for (size_t i = 0; rc == 1 && i < cat->n && !queue_name; i++)
+		if (strcmp(cat->items[i].id, v->t.queue_id) == 0)
+			queue_name = cat->items[i].name;
+	if (!queue_name) /* not memoised (too many queues) or newer than the memo */
+		return svc_ticket_public(app, v->t.id, out);
+	memcpy(out->p.id, v->t.id, sizeof out->p.id);
+	snprintf(out->p.code, sizeof out->p.code, "%s", v->t.code);
+	memcpy(out->p.queue_id, v->t.queue_id, sizeof out->p.queue_id);
+	snprintf(out->p.queue_name, sizeof out->p.queue_name, "%s", queue_name);
+	out->p.status = v->t.status;
+	snprintf(out->p.desk_name, sizeof out->p.desk_name, "%s", v->t.desk_name);
+	out->position = v->position;
+	out->estimated_wait_seconds = v->estimated_wait_seconds;
+	return APP_OK;
 }
 
 enum app_err svc_ticket_list(struct svc_app *app, const struct ticket_filter *f, struct ticket_list *out,

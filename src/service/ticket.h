@@ -85,6 +85,13 @@ enum app_err svc_ticket_register_hooked(struct svc_app *app, const struct svc_ac
 					struct field_errors *fe, struct ticket_view *out);
 
 enum app_err svc_ticket_get(struct svc_app *app, const char *id, struct ticket_view *out);
+/*
+ * Several tickets at once, each as svc_ticket_get gives it: a read per ticket, and for the
+ * waiting ones one ranking and one forecast basis per queue (not a count per ticket).
+ * views[i] and found[i] (false: no such ticket) for each of the n ids.
+ */
+enum app_err svc_ticket_views(struct svc_app *app, const char (*ids)[UUID_STR_LEN], size_t n,
+			      struct ticket_view *views, bool *found);
 enum app_err svc_ticket_list(struct svc_app *app, const struct ticket_filter *f, struct ticket_list *out,
 			     long long *total);
 
@@ -135,6 +142,9 @@ struct public_view {
 	long long position, estimated_wait_seconds;
 };
 enum app_err svc_ticket_public(struct svc_app *app, const char *id, struct public_view *out);
+/* The public view of a ticket already read (svc_ticket_get, svc_ticket_views): its queue's
+ * name from the catalogue memo, read from the database only when the memo lacks it. */
+enum app_err svc_public_of_view(struct svc_app *app, const struct ticket_view *v, struct public_view *out);
 /*
  * The public views of a queue's first waiting tickets (at most limit) in call order, with
  * the positions and estimates svc_ticket_public gives each of them, from one sort of the
