@@ -24,6 +24,7 @@
  */
 #include <curl/curl.h>
 #include <dirent.h>
+#include <sys/resource.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,10 +97,28 @@ static long pid_file(const char *rel)
 	return pid;
 }
 
-/* A process and its children (nginx: the master and its workers), in KiB. */
-static long tree_rss_kib(long pid)
+/* CPU time (user + system) of a process in clock ticks, 0 when it is gone. */
+static long cpu_ticks(long pid)
 {
-	long total = rss_kib(pid);
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *close = strrchr(buf, ')'); /* fields 14 and 15 after the command name */
+	unsigned long ut = 0, st = 0;
+	if (!close || sscanf(close + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return 0;
+	return (long)(ut + st);
+}
+
+/* A process and its children (nginx: the master and its workers): measure(pid) summed. */
+static long tree_sum(long pid, long (*measure)(long pid))
+{
+	long total = measure(pid);
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
@@ -117,11 +136,57 @@ static long tree_rss_kib(long pid)
 		const char *close = strrchr(buf, ')'); /* the command name may hold spaces */
 		long ppid = 0;
 		if (close && sscanf(close + 2, "%*c %ld", &ppid) == 1 && ppid == pid)
-			total += rss_kib(child);
+			total += measure(child);
 	}
 	if (d)
 		closedir(d);
 	return total;
+}
+
+static long tree_rss_kib(long pid)
+{
+	return tree_sum(pid, rss_kib);
+}
+
+/* The CPU of the stack's parts and of this load tool, to see where a read phase's CPU went. */
+enum { CPU_NGINX, CPU_WORKERS, CPU_MARIADB, CPU_RELAY, CPU_SELF, CPU_WRK, CPU_PARTS };
+static const char *const cpu_part_names[CPU_PARTS] = {"nginx", "workers", "mariadbd", "relay", "load tool", "wrk"};
+static long stack_pids[CPU_SELF];
+
+static void cpu_sample(long out[CPU_PARTS])
+{
+	for (int i = 0; i < CPU_SELF; i++)
+		out[i] = stack_pids[i] ? (i == CPU_NGINX || i == CPU_WORKERS ? tree_sum(stack_pids[i], cpu_ticks)
+									  : cpu_ticks(stack_pids[i]))
+				       : 0;
+	struct rusage self, children;
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &children); /* the wrk runs this process waited for */
+	long hz = sysconf(_SC_CLK_TCK);
+	out[CPU_SELF] = (long)((self.ru_utime.tv_sec + self.ru_stime.tv_sec) * hz +
+			       (self.ru_utime.tv_usec + self.ru_stime.tv_usec) * hz / 1000000);
+	out[CPU_WRK] = (long)((children.ru_utime.tv_sec + children.ru_stime.tv_sec) * hz +
+			      (children.ru_utime.tv_usec + children.ru_stime.tv_usec) * hz / 1000000);
+}
+
+/* The reads of one setting (without or with the subscribers) and the CPU each part used meanwhile. */
+struct read_phase {
+	long ticks[CPU_PARTS];
+	double reads;
+	int seconds;
+};
+
+/* One line on stdout: "CPU <phase>: per part, CPU seconds, share of the 2 CPUs, ms per 1,000 reads". */
+static void cpu_report(const char *stream, int nsubs, const char *phase, const struct read_phase *ph)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+	printf("CPU %s:%d %s: %.0f reads in %d s;", stream, nsubs, phase, ph->reads, ph->seconds);
+	for (int i = 0; i < CPU_PARTS; i++) {
+		double secs = (double)ph->ticks[i] / (double)hz;
+		printf(" %s %.1f%% (%.0f ms per 1000 reads)%s", cpu_part_names[i],
+		       ph->seconds ? 100.0 * secs / (2.0 * ph->seconds) : 0.0, ph->reads > 0 ? 1e6 * secs / ph->reads : 0.0,
+		       i + 1 < CPU_PARTS ? "," : "\n");
+	}
 }
 
 /*
@@ -195,6 +260,21 @@ static double wrk_queues(const char *token, int seconds, int conns, CURLM *multi
 	return rps;
 }
 
+/* wrk_queues, with the CPU of every part over the run added to ph. */
+static double measured_reads(const char *token, int seconds, int conns, CURLM *multi, struct read_phase *ph)
+{
+	long before[CPU_PARTS], after[CPU_PARTS];
+	cpu_sample(before);
+	double rps = wrk_queues(token, seconds, conns, multi);
+	cpu_sample(after);
+	for (int i = 0; i < CPU_PARTS; i++)
+		ph->ticks[i] += after[i] - before[i];
+	if (rps > 0)
+		ph->reads += rps * seconds;
+	ph->seconds += seconds;
+	return rps;
+}
+
 /* POST path (body may be NULL); the answer's "id" into id_needle as "KEY":"ID" text. */
 static int post(const char *token, const char *path, const char *body, const char *key, char *needle, size_t size)
 {
@@ -233,9 +313,14 @@ int main(void)
 	snprintf(call_path, sizeof call_path, "/api/v1/queues/%s/call-next", queue);
 
 	long nginx_pid = pid_file("run/nginx.pid"), relay_pid = pid_file("run/turnero-relay.pid");
+	stack_pids[CPU_NGINX] = nginx_pid;
+	stack_pids[CPU_WORKERS] = pid_file("run/turnero-fcgi.pid");
+	stack_pids[CPU_MARIADB] = pid_file("run/mariadbd.pid");
+	stack_pids[CPU_RELAY] = relay_pid;
+	struct read_phase without = {{0}, 0, 0}, with = {{0}, 0, 0};
 	long nginx_before = tree_rss_kib(nginx_pid), relay_before = rss_kib(relay_pid);
 	/* Reads without, with, with, without (ABBA: a drift of the machine's other load cancels out). */
-	double rps_without = wrk_secs > 0 ? wrk_queues(token, wrk_secs, wrk_conns, NULL) : -1;
+	double rps_without = wrk_secs > 0 ? measured_reads(token, wrk_secs, wrk_conns, NULL, &without) : -1;
 
 	char url[512], auth[4200];
 	if (board)
@@ -346,8 +431,8 @@ int main(void)
 	long nginx_with = tree_rss_kib(nginx_pid), relay_with = rss_kib(relay_pid);
 	double rps_with = -1;
 	if (wrk_secs > 0) {
-		double a = wrk_queues(token, wrk_secs, wrk_conns, multi);
-		double b = wrk_queues(token, wrk_secs, wrk_conns, multi);
+		double a = measured_reads(token, wrk_secs, wrk_conns, multi, &with);
+		double b = measured_reads(token, wrk_secs, wrk_conns, multi, &with);
 		rps_with = a > 0 && b > 0 ? (a + b) / 2 : -1;
 	}
 	int still = 0;
@@ -360,7 +445,7 @@ int main(void)
 	}
 	if (wrk_secs > 0 && rps_without > 0) {
 		it_sleep_ms(1000); /* nginx closes the streams */
-		double d = wrk_queues(token, wrk_secs, wrk_conns, NULL);
+		double d = measured_reads(token, wrk_secs, wrk_conns, NULL, &without);
 		rps_without = d > 0 ? (rps_without + d) / 2 : -1;
 	}
 
@@ -374,6 +459,10 @@ int main(void)
 		       nsubs, getenv("TURNERO_WORKERS") ? getenv("TURNERO_WORKERS") : "?", nchanges, got, lat[got / 2],
 		       lat[got * 9 / 10], lat[got * 99 / 100 < got ? got * 99 / 100 : got - 1], lat[got - 1], reads,
 		       nginx_before / 1024.0, nginx_with / 1024.0, relay_before / 1024.0, relay_with / 1024.0);
+	if (wrk_secs > 0) {
+		cpu_report(stream, nsubs, "without", &without);
+		cpu_report(stream, nsubs, "with", &with);
+	}
 	if (still < nsubs)
 		fprintf(stderr, "sse_load: %d of %d subscribers were still connected at the end\n", still, nsubs);
 	for (int i = 0; i < nsubs; i++)
