@@ -245,12 +245,15 @@ static const struct {
 	 * one row per active desk and called ticket of it (kind 1), by desk name, most recent call
 	 * first. Columns: kind, queue id, queue or desk name, prefix, state, policy, waiting (kind 0
 	 * only), desk id, desk user (kind 1 only), then the called ticket's id, code, called_date
-	 * and desk_id (kind 0 only). Measured cheaper than the queues and the desks apart.
+	 * and desk_id (kind 0 only). Measured cheaper than the queues and the desks apart. The
+	 * called tickets through an index on (queue_id, status): left to itself the optimizer at
+	 * times took ix_tickets_queue_served on queue_id alone and read every ticket of the queue
+	 * (1,026 rows examined at 1,006 waiting instead of about 30).
 	 */
 	S(STMT_QUEUE_BOARD,
 	  "SELECT 0 AS kind, q.created_seq AS seq, q.id, q.name AS name, q.prefix, q.state, q.policy,"
 	  " " QUEUE_WAITING("q", "") ", NULL AS desk, NULL, c.id, c.code, c.called_date AS called, c.desk_id"
-	  " FROM queues q LEFT JOIN tickets c ON c.queue_id = q.id AND c.status = 'called'"
+	  " FROM queues q LEFT JOIN tickets c FORCE INDEX (ix_tickets_queue_fifo) ON c.queue_id = q.id AND c.status = 'called'"
 	  " WHERE q.state IN ('open', 'paused')"
 	  " UNION ALL SELECT 1, q.created_seq, q.id, d.name, NULL, NULL, NULL, NULL, d.id, d.user_id, c.id, c.code,"
 	  " c.called_date, NULL"
