@@ -62,7 +62,7 @@ long long repo_desk_signed_in_at_queue(struct db *db, const char *user_id, const
 /* The active desk user_id is signed in at ("" when none): 1 found, 0 none, or negative. */
 long long repo_desk_of_user(struct db *db, const char *user_id, char id[UUID_STR_LEN]);
 
-/* One active desk of an open or paused queue on the board, with its called ticket. */
+/* One active desk of an open or paused queue on the board, with its called ticket (repo_queue_board). */
 struct board_desk {
 	char queue_id[UUID_STR_LEN];
 	char desk_id[UUID_STR_LEN];
@@ -72,12 +72,5 @@ struct board_desk {
 	char serving_code[16];
 	char serving_called[TS_STR_LEN];
 };
-
-/*
- * Every active desk of the open and paused queues, grouped by queue in the board's queue
- * order and by name inside a queue, with the ticket each most recently called; one query.
- * [out] out: caller frees with free() (NULL when there are none or on error).
- */
-long long repo_desk_board(struct db *db, struct board_desk **out, size_t *n);
 
 #endif

@@ -27,80 +27,68 @@ long long repo_forecast_inputs(struct db *db, const char *queue_id, const char *
 			inputs_row, out);
 }
 
-struct inputs_all {
-	struct forecast_inputs *items;
-	size_t n;
-};
-
-static struct forecast_inputs *inputs_of(struct inputs_all *a, const char *queue_id)
+static struct forecast_inputs *inputs_of(struct waiting_ranks *w, const char *queue_id)
 {
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->items[i].queue_id, queue_id) == 0)
-			return &a->items[i];
-	struct forecast_inputs *f = row_append(&a->items, &a->n, sizeof *f);
+	for (size_t i = 0; i < w->ninputs; i++)
+		if (strcmp(w->inputs[i].queue_id, queue_id) == 0)
+			return &w->inputs[i];
+	struct forecast_inputs *f = row_append(&w->inputs, &w->ninputs, sizeof *f);
 	if (f)
 		snprintf(f->queue_id, sizeof f->queue_id, "%s", queue_id);
 	return f;
 }
 
-static int inputs_all_row(void *cls, const struct db_row *row)
+/* One row of STMT_FORECAST_WAITING_RANKS: a ranked ticket ('w'), the clock ('n'), a service ('s') or desks ('d'). */
+static int ranks_row(void *cls, const struct db_row *row)
 {
+	struct waiting_ranks *w = cls;
+	const char *kind = db_row_str(row, 0);
+	if (!kind)
+		return DB_HARD;
+	if (kind[0] == 'w') {
+		struct risk_row *r = row_append(&w->rows, &w->nrows, sizeof *r);
+		if (!r)
+			return DB_HARD;
+		row_copy(row, 1, r->queue_id, sizeof r->queue_id);
+		r->rank = db_row_int(row, 2);
+		row_copy(row, 3, r->code, sizeof r->code);
+		r->has_deadline = !db_row_is_null(row, 4);
+		r->deadline_ms = db_row_int(row, 4);
+		return 0;
+	}
+	if (kind[0] == 'n') {
+		w->now_ms = db_row_int(row, 4);
+		return 0;
+	}
 	char queue_id[UUID_STR_LEN];
 	row_copy(row, 1, queue_id, sizeof queue_id);
-	struct forecast_inputs *f = inputs_of(cls, queue_id);
+	struct forecast_inputs *f = inputs_of(w, queue_id);
 	if (!f)
 		return DB_HARD;
-	const char *kind = db_row_str(row, 0);
-	if (kind && kind[0] == 'd')
+	if (kind[0] == 'd')
 		f->desks = (long)db_row_int(row, 2);
-	else if (!db_row_is_null(row, 2) && f->nservices < FORECAST_SERVICE_SAMPLES)
-		f->services[f->nservices++] = db_row_double(row, 2);
+	else if (!db_row_is_null(row, 4) && f->nservices < FORECAST_SERVICE_SAMPLES)
+		f->services[f->nservices++] = db_row_double(row, 4);
 	return 0;
 }
 
-long long repo_forecast_inputs_all(struct db *db, const char *service_date, struct forecast_inputs **out, size_t *n)
+void waiting_ranks_free(struct waiting_ranks *w)
 {
-	struct inputs_all a = {NULL, 0};
-	long long rc = db_query(db, STMT_FORECAST_BASIS_ALL, DB_ARGS(db_str(service_date)), inputs_all_row, &a);
-	if (rc < 0) {
-		free(a.items);
-		a.items = NULL;
-		a.n = 0;
-	}
-	*out = a.items;
-	*n = a.n;
-	return rc;
+	if (!w)
+		return;
+	free(w->rows);
+	free(w->inputs);
+	*w = (struct waiting_ranks){0};
 }
 
-struct risk_list {
-	struct risk_row *items;
-	size_t n;
-};
-
-static int risk_row(void *cls, const struct db_row *row)
+long long repo_forecast_waiting_ranks(struct db *db, const char *service_date, long long first,
+				      struct waiting_ranks *out)
 {
-	struct risk_list *l = cls;
-	struct risk_row *r = row_append(&l->items, &l->n, sizeof *r);
-	if (!r)
-		return DB_HARD;
-	row_copy(row, 0, r->queue_id, sizeof r->queue_id);
-	r->rank = db_row_int(row, 1);
-	r->deadline_ms = db_row_int(row, 2);
-	r->now_ms = db_row_int(row, 3);
-	return 0;
-}
-
-long long repo_forecast_waiting_all(struct db *db, struct risk_row **out, size_t *n)
-{
-	struct risk_list l = {NULL, 0};
-	long long rc = db_query(db, STMT_FORECAST_WAITING_ALL, DB_NO_ARGS, risk_row, &l);
-	if (rc < 0) {
-		free(l.items);
-		l.items = NULL;
-		l.n = 0;
-	}
-	*out = l.items;
-	*n = l.n;
+	*out = (struct waiting_ranks){0};
+	long long rc = db_query(db, STMT_FORECAST_WAITING_RANKS, DB_ARGS(db_int(first), db_int(first), db_str(service_date)),
+				ranks_row, out);
+	if (rc < 0)
+		waiting_ranks_free(out);
 	return rc;
 }
 

@@ -27,18 +27,36 @@ struct forecast_inputs {
 long long repo_forecast_inputs(struct db *db, const char *queue_id, const char *service_date,
 			       struct forecast_inputs *out);
 
-/* Every queue's inputs (queues with neither services nor desks are absent); free(*out). */
-long long repo_forecast_inputs_all(struct db *db, const char *service_date, struct forecast_inputs **out, size_t *n);
-
-/* A waiting ticket with an SLA in an open or paused queue, with its rank in the queue's order. */
+/*
+ * A waiting ticket of an open or paused queue with its rank in the queue's call order
+ * (queue_order.h): one of the queue's first ranks, or one with an SLA deadline.
+ */
 struct risk_row {
 	char queue_id[UUID_STR_LEN];
-	long long rank;
+	long long rank; /* 1 = called next */
+	char code[16]; /* "" past the first ranks asked for */
+	bool has_deadline;
 	long long deadline_ms;
+};
+
+/* What the board's next codes and the risk counts (SPEC 14) are made of. */
+struct waiting_ranks {
+	struct risk_row *rows; /* in no particular order */
+	size_t nrows;
+	struct forecast_inputs *inputs; /* every queue's (queues with neither services nor desks are absent) */
+	size_t ninputs;
 	long long now_ms; /* the database's clock at the query */
 };
-/* free(*out). */
-long long repo_forecast_waiting_all(struct db *db, struct risk_row **out, size_t *n);
+
+/*
+ * One statement: the waiting tickets of open and paused queues ranked once in each queue's
+ * call order, keeping the first `first` ranks of each queue (0: none) and every ticket with
+ * an SLA, and every queue's forecast inputs for service_date. Returns rows or a db_status;
+ * waiting_ranks_free(out) (also after an error).
+ */
+long long repo_forecast_waiting_ranks(struct db *db, const char *service_date, long long first,
+				      struct waiting_ranks *out);
+void waiting_ranks_free(struct waiting_ranks *w);
 
 /* One waiting ticket of GET /queues/{id}/order, in call order. */
 struct order_row {

@@ -333,64 +333,77 @@ long long repo_queue_avg_service(struct db *db, const char *queue_id, const char
 struct board {
 	struct board_row *items;
 	size_t n;
+	struct board_desk *desks;
+	size_t ndesks;
 };
+
+/* A kind 1 row of STMT_QUEUE_BOARD: a desk of the last queue, its calls most recent first. */
+static int append_board_desk(struct board *b, const struct db_row *row)
+{
+	char id[UUID_STR_LEN];
+	row_copy(row, 8, id, sizeof id);
+	/* Rows of one desk come most recently called first: that one is its "serving". */
+	if (b->ndesks && strcmp(b->desks[b->ndesks - 1].desk_id, id) == 0)
+		return 0;
+	struct board_desk *d = row_append(&b->desks, &b->ndesks, sizeof *d);
+	if (!d)
+		return DB_HARD;
+	row_copy(row, 2, d->queue_id, sizeof d->queue_id);
+	memcpy(d->desk_id, id, sizeof id);
+	row_copy(row, 3, d->name, sizeof d->name);
+	row_copy(row, 9, d->user_id, sizeof d->user_id);
+	row_copy(row, 10, d->serving_id, sizeof d->serving_id);
+	row_copy(row, 11, d->serving_code, sizeof d->serving_code);
+	row_time(row, 12, d->serving_called);
+	return 0;
+}
 
 static int append_board(void *cls, const struct db_row *row)
 {
 	struct board *b = cls;
+	if (db_row_int(row, 0) != 0)
+		return append_board_desk(b, row);
 	char id[UUID_STR_LEN];
-	row_copy(row, 0, id, sizeof id);
+	row_copy(row, 2, id, sizeof id);
 	/* Only the most recently called ticket of a queue is "serving"; its later rows only
 	 * tell the most recent one called without a desk. */
 	bool same = b->n && strcmp(b->items[b->n - 1].queue_id, id) == 0;
 	struct board_row *r = same ? &b->items[b->n - 1] : row_append(&b->items, &b->n, sizeof *r);
 	if (!r)
 		return DB_HARD;
-	if (!r->nodesk_id[0] && !db_row_is_null(row, 5) && db_row_is_null(row, 9)) {
-		row_copy(row, 5, r->nodesk_id, sizeof r->nodesk_id);
-		row_copy(row, 6, r->nodesk_code, sizeof r->nodesk_code);
-		row_time(row, 7, r->nodesk_called);
+	if (!r->nodesk_id[0] && !db_row_is_null(row, 10) && db_row_is_null(row, 13)) {
+		row_copy(row, 10, r->nodesk_id, sizeof r->nodesk_id);
+		row_copy(row, 11, r->nodesk_code, sizeof r->nodesk_code);
+		row_time(row, 12, r->nodesk_called);
 	}
 	if (same)
 		return 0;
 	memcpy(r->queue_id, id, sizeof id);
-	row_copy(row, 1, r->name, sizeof r->name);
-	row_copy(row, 2, r->prefix, sizeof r->prefix);
-	if (row_queue_state(row, 3, &r->state) < 0 || row_queue_policy(row, 4, &r->policy) < 0)
+	row_copy(row, 3, r->name, sizeof r->name);
+	row_copy(row, 4, r->prefix, sizeof r->prefix);
+	if (row_queue_state(row, 5, &r->state) < 0 || row_queue_policy(row, 6, &r->policy) < 0)
 		return DB_HARD;
-	row_copy(row, 5, r->serving_id, sizeof r->serving_id);
-	row_copy(row, 6, r->serving_code, sizeof r->serving_code);
-	row_time(row, 7, r->serving_called);
-	r->waiting = db_row_int(row, 8);
+	row_copy(row, 10, r->serving_id, sizeof r->serving_id);
+	row_copy(row, 11, r->serving_code, sizeof r->serving_code);
+	row_time(row, 12, r->serving_called);
+	r->waiting = db_row_int(row, 7);
 	r->nnext = 0;
 	return 0;
 }
 
-/* A (queue_id, code) row of STMT_QUEUE_NEXT_CODES, in call order within each queue. */
-static int append_code(void *cls, const struct db_row *row)
+long long repo_queue_board(struct db *db, struct board_row **out, size_t *n, struct board_desk **desks,
+			   size_t *ndesks)
 {
-	struct board *b = cls;
-	const char *queue_id = db_row_str(row, 0);
-	for (size_t i = 0; queue_id && i < b->n; i++) {
-		struct board_row *r = &b->items[i];
-		if (strcmp(r->queue_id, queue_id) == 0 && r->nnext < 5)
-			row_copy(row, 1, r->next[r->nnext++], sizeof r->next[0]);
-	}
-	return 0;
-}
-
-long long repo_queue_board(struct db *db, struct board_row **out, size_t *n)
-{
-	struct board b = {NULL, 0};
+	struct board b = {NULL, 0, NULL, 0};
 	long long rc = db_query(db, STMT_QUEUE_BOARD, DB_NO_ARGS, append_board, &b);
-	if (rc >= 0 && b.n)
-		rc = db_query(db, STMT_QUEUE_NEXT_CODES, DB_NO_ARGS, append_code, &b);
 	if (rc < 0) {
 		free(b.items);
-		b.items = NULL;
-		b.n = 0;
+		free(b.desks);
+		b = (struct board){NULL, 0, NULL, 0};
 	}
 	*out = b.items;
 	*n = b.n;
+	*desks = b.desks;
+	*ndesks = b.ndesks;
 	return rc;
 }

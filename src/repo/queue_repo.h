@@ -107,6 +107,9 @@ long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, co
 long long repo_queue_avg_service(struct db *db, const char *queue_id, const char *service_date, double *avg,
 				 long long *samples);
 
+/* The codes a board shows after the one served, per queue (SPEC 10). */
+#define BOARD_NEXT_CODES 5
+
 struct board_row {
 	char queue_id[UUID_STR_LEN];
 	char name[161];
@@ -122,14 +125,20 @@ struct board_row {
 	char nodesk_called[TS_STR_LEN];
 	long long waiting;
 	size_t nnext;
-	char next[5][16];
+	char next[BOARD_NEXT_CODES][16]; /* svc_board fills them */
 	/* The queue's active desks (svc_board fills them; they live in the same allocation as the rows). */
 	const struct board_desk *desks;
 	size_t ndesks;
 	long long at_risk; /* waiting tickets whose SLA is at risk (SPEC 14; svc_board fills it) */
 };
 
-/* Open and paused queues with who is served and the next five codes; free(*out). */
-long long repo_queue_board(struct db *db, struct board_row **out, size_t *n);
+/*
+ * Open and paused queues with who is served (next, desks and at_risk left empty), and every
+ * active desk of them with the ticket each most recently called, grouped by queue in the same
+ * order and by name inside a queue; one statement. [out] out, desks: free() each (NULL when
+ * there are none or on error).
+ */
+long long repo_queue_board(struct db *db, struct board_row **out, size_t *n, struct board_desk **desks,
+			   size_t *ndesks);
 
 #endif

@@ -78,53 +78,59 @@ out:
 	return e;
 }
 
-enum app_err svc_explain_at_risk(struct svc_app *app, struct queue_at_risk **out, size_t *n, long long *total)
+enum app_err svc_explain_waiting_ranks(struct svc_app *app, long long first, struct waiting_ranks *out)
 {
-	struct forecast_inputs *inputs = NULL;
-	struct risk_row *rows = NULL;
-	size_t ninputs = 0, nrows = 0, nq = 0;
 	char today[11];
+	svc_service_date(today);
+	long long rc = repo_forecast_waiting_ranks(app->db, today, first, out);
+	return rc < 0 ? db_app_err(rc) : APP_OK;
+}
+
+enum app_err svc_explain_count_at_risk(const struct svc_app *app, const struct waiting_ranks *w,
+				       struct queue_at_risk **out, size_t *n, long long *total)
+{
+	size_t nq = 0;
 	*out = NULL;
 	*n = 0;
 	*total = 0;
-	svc_service_date(today);
-	long long rc = repo_forecast_waiting_all(app->db, &rows, &nrows);
-	if (rc >= 0 && nrows)
-		rc = repo_forecast_inputs_all(app->db, today, &inputs, &ninputs);
-	if (rc < 0) {
-		free(rows);
-		free(inputs);
-		return db_app_err(rc);
-	}
-	struct queue_at_risk *counts = calloc(nrows ? nrows : 1, sizeof *counts);
-	if (!counts) {
-		free(rows);
-		free(inputs);
+	struct queue_at_risk *counts = calloc(w->nrows ? w->nrows : 1, sizeof *counts);
+	if (!counts)
 		return APP_INTERNAL;
-	}
-	for (size_t i = 0; i < nrows; i++) {
+	for (size_t i = 0; i < w->nrows; i++) {
+		const struct risk_row *r = &w->rows[i];
 		const struct forecast_inputs *in = NULL;
-		for (size_t k = 0; k < ninputs && !in; k++)
-			if (strcmp(inputs[k].queue_id, rows[i].queue_id) == 0)
-				in = &inputs[k];
+		for (size_t k = 0; k < w->ninputs && !in; k++)
+			if (strcmp(w->inputs[k].queue_id, r->queue_id) == 0)
+				in = &w->inputs[k];
 		struct forecast_basis b;
 		basis_from_inputs(app, in, &b);
-		long long wait = forecast_wait(&b, rows[i].rank);
-		if (!forecast_at_risk(rows[i].now_ms, wait, true, rows[i].deadline_ms))
+		long long wait = forecast_wait(&b, r->rank);
+		if (!forecast_at_risk(w->now_ms, wait, r->has_deadline, r->deadline_ms))
 			continue;
 		size_t q = 0;
-		while (q < nq && strcmp(counts[q].queue_id, rows[i].queue_id) != 0)
+		while (q < nq && strcmp(counts[q].queue_id, r->queue_id) != 0)
 			q++;
 		if (q == nq)
-			snprintf(counts[nq++].queue_id, sizeof counts[0].queue_id, "%s", rows[i].queue_id);
+			snprintf(counts[nq++].queue_id, sizeof counts[0].queue_id, "%s", r->queue_id);
 		counts[q].at_risk++;
 		(*total)++;
 	}
-	free(rows);
-	free(inputs);
 	*out = counts;
 	*n = nq;
 	return APP_OK;
+}
+
+enum app_err svc_explain_at_risk(struct svc_app *app, struct queue_at_risk **out, size_t *n, long long *total)
+{
+	struct waiting_ranks w;
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	enum app_err e = svc_explain_waiting_ranks(app, 0, &w);
+	if (e == APP_OK)
+		e = svc_explain_count_at_risk(app, &w, out, n, total);
+	waiting_ranks_free(&w);
+	return e;
 }
 
 enum app_err svc_report_estimates(struct svc_app *app, const char *from, const char *to, struct estimate_row **out,

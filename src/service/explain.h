@@ -48,9 +48,22 @@ struct queue_at_risk {
 
 /*
  * Waiting tickets at risk of missing their SLA per open or paused queue (queues with none
- * are absent) and in all. [out] out: free(*out).
+ * are absent) and in all: svc_explain_count_at_risk over svc_explain_waiting_ranks (one
+ * statement). [out] out: free(*out).
  */
 enum app_err svc_explain_at_risk(struct svc_app *app, struct queue_at_risk **out, size_t *n, long long *total);
+
+/*
+ * The row source of svc_explain_at_risk, for callers that need more of it (the board): the
+ * waiting tickets ranked in call order, with the first `first` ranks of every queue as well
+ * as those with an SLA, and the forecast inputs (repo_forecast_waiting_ranks).
+ * waiting_ranks_free(out) in every case.
+ */
+enum app_err svc_explain_waiting_ranks(struct svc_app *app, long long first, struct waiting_ranks *out);
+
+/* SPEC 14's risk counts of rows read by svc_explain_waiting_ranks, as svc_explain_at_risk. */
+enum app_err svc_explain_count_at_risk(const struct svc_app *app, const struct waiting_ranks *w,
+				       struct queue_at_risk **out, size_t *n, long long *total);
 
 /* GET /reports/estimates over service days [from, to] (checked by the caller). free(*out). */
 enum app_err svc_report_estimates(struct svc_app *app, const char *from, const char *to, struct estimate_row **out,

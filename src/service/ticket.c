@@ -870,6 +870,11 @@ enum app_err svc_ticket_queue_of_user(struct svc_app *app, const char *user_id, 
 	return APP_OK;
 }
 
+/*
+ * Two statements: the queues with their desks (repo_queue_board), and the waiting tickets
+ * ranked once in call order with the forecast inputs, which give both the next codes and the
+ * SLA risk counts (svc_explain_waiting_ranks, the row source of svc_explain_at_risk).
+ */
 enum app_err svc_board(struct svc_app *app, struct board_row **rows, size_t *n)
 {
 	struct board_row *queues = NULL;
@@ -877,14 +882,9 @@ enum app_err svc_board(struct svc_app *app, struct board_row **rows, size_t *n)
 	size_t nq = 0, nd = 0;
 	*rows = NULL;
 	*n = 0;
-	long long rc = repo_queue_board(app->db, &queues, &nq);
-	if (rc >= 0)
-		rc = repo_desk_board(app->db, &desks, &nd);
-	if (rc < 0) {
-		free(queues);
-		free(desks);
+	long long rc = repo_queue_board(app->db, &queues, &nq, &desks, &nd);
+	if (rc < 0)
 		return db_app_err(rc);
-	}
 	/*
 	 * Rows and desks go into one block, so the caller's free(*rows) releases both. Each
 	 * queue points at its run of desks (the query groups them by queue).
@@ -905,6 +905,8 @@ enum app_err svc_board(struct svc_app *app, struct board_row **rows, size_t *n)
 	for (size_t i = 0; i < nq; i++) {
 		all[i].desks = NULL;
 		all[i].ndesks = 0;
+		all[i].nnext = 0;
+		all[i].at_risk = 0;
 		for (size_t k = 0; k < nd; k++) {
 			if (strcmp(packed[k].queue_id, all[i].queue_id) != 0)
 				continue;
@@ -913,22 +915,39 @@ enum app_err svc_board(struct svc_app *app, struct board_row **rows, size_t *n)
 			all[i].ndesks++;
 		}
 	}
-	/* SPEC 14: how many waiting tickets of each queue are at risk of missing their SLA. */
+	struct waiting_ranks w;
 	struct queue_at_risk *risk = NULL;
 	size_t nrisk = 0;
 	long long total = 0;
-	enum app_err e = svc_explain_at_risk(app, &risk, &nrisk, &total);
+	enum app_err e = svc_explain_waiting_ranks(app, BOARD_NEXT_CODES, &w);
+	/* SPEC 14: how many waiting tickets of each queue are at risk of missing their SLA. */
+	if (e == APP_OK)
+		e = svc_explain_count_at_risk(app, &w, &risk, &nrisk, &total);
 	if (e != APP_OK) {
+		waiting_ranks_free(&w);
 		free(all);
 		return e;
 	}
-	for (size_t i = 0; i < nq; i++) {
-		all[i].at_risk = 0;
+	/* The next codes: ranks 1 to BOARD_NEXT_CODES of each queue, whatever order they came in. */
+	for (size_t k = 0; k < w.nrows; k++) {
+		const struct risk_row *r = &w.rows[k];
+		if (r->rank < 1 || r->rank > BOARD_NEXT_CODES)
+			continue;
+		for (size_t i = 0; i < nq; i++) {
+			if (strcmp(all[i].queue_id, r->queue_id) != 0)
+				continue;
+			snprintf(all[i].next[r->rank - 1], sizeof all[i].next[0], "%s", r->code);
+			if ((size_t)r->rank > all[i].nnext)
+				all[i].nnext = (size_t)r->rank;
+			break;
+		}
+	}
+	for (size_t i = 0; i < nq; i++)
 		for (size_t k = 0; k < nrisk; k++)
 			if (strcmp(risk[k].queue_id, all[i].queue_id) == 0)
 				all[i].at_risk = risk[k].at_risk;
-	}
 	free(risk);
+	waiting_ranks_free(&w);
 	*rows = all;
 	*n = nq;
 	return APP_OK;

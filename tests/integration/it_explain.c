@@ -237,6 +237,122 @@ START_TEST(test_order_priority_overdue_steal_agrees_with_call_next)
 }
 END_TEST
 
+/* The board's database counters so far (GET /metrics, route /api/v1/board; 0 before its first request). */
+static void board_db_counts(long long *statements, long long *round_trips)
+{
+	static const char *const names[2] = {"\nturnero_db_statements_total{route=\"/api/v1/board\"} ",
+					     "\nturnero_db_round_trips_total{route=\"/api/v1/board\"} "};
+	long long *out[2] = {statements, round_trips};
+	struct it_response r;
+	ck_assert_int_eq(it_request("GET", "/api/v1/metrics", NULL, NULL, 0, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	for (size_t i = 0; i < 2; i++) {
+		const char *line = strstr(r.body, names[i]);
+		*out[i] = line ? atoll(line + strlen(names[i])) : 0;
+	}
+	it_response_free(&r);
+}
+
+/* The board's entry for queue q (the caller frees r). */
+static struct json_object *board_queue(const char *q, struct it_response *r)
+{
+	ck_assert_int_eq(it_json("GET", "/api/v1/board", token, NULL, r), 0);
+	ck_assert_msg(r->status == 200, "board: %ld %s", r->status, r->body);
+	struct json_object *queues = member(r->json, "queues");
+	for (size_t i = 0; i < json_object_array_length(queues); i++) {
+		struct json_object *bq = json_object_array_get_idx(queues, i);
+		if (strcmp(jstr(bq, "queue_id"), q) == 0)
+			return bq;
+	}
+	ck_abort_msg("queue %s not on the board: %s", q, r->body);
+	return NULL;
+}
+
+START_TEST(test_board_next_codes_and_risk_follow_the_order_in_two_statements)
+{
+	setup();
+	char mine[64], q[64], prios[256], stmt[512];
+	create_priority("BoardRisk", 2, 30, mine);
+	snprintf(prios, sizeof prios, "[\"" ALTA "\",\"" BAJA "\",\"%s\"]", mine);
+	queue("BoardWhy", "priority", prios, q);
+	/* Alta: level 1, 10 minutes; mine: level 2, 30 minutes; Baja: level 3, 60 minutes. */
+	const char *prio[7] = {BAJA, mine, ALTA, BAJA, mine, BAJA, ALTA};
+	char ids[7][64], codes[7][64];
+	for (size_t i = 0; i < 7; i++)
+		issue(q, prio[i], ids[i], codes[i]);
+	/* Two Baja tickets came hours ago: overdue, so first, the earlier due first. */
+	const int hours[2] = {2, 3};
+	const size_t late[2] = {3, 5};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(stmt, sizeof stmt,
+			 "UPDATE tickets SET created_date = created_date - INTERVAL %d HOUR,"
+			 " due_date = due_date - INTERVAL %d HOUR, sla_deadline = due_date + INTERVAL 60 MINUTE WHERE id = '%s'",
+			 hours[i], hours[i], ids[late[i]]);
+		it_sql(stmt);
+	}
+	/*
+	 * The order: the overdue ones (5, 3), then by level (Alta 2, 6; mine 1, 4; Baja 0). With
+	 * nothing served, rank r is called r x 300 s from now: at risk are the overdue ones, both
+	 * Alta (15 and 20 minutes against 10) and mine at rank 6 (30 minutes against a deadline
+	 * 30 minutes after it came): 5, two of them past the five codes the board shows.
+	 */
+	const size_t want[7] = {5, 3, 2, 6, 1, 4, 0};
+	const bool risky[7] = {true, true, true, true, false, true, false};
+	struct it_response r;
+	struct json_object *items = order(q, &r);
+	ck_assert_uint_eq(json_object_array_length(items), 7);
+	for (size_t i = 0; i < 7; i++) {
+		struct json_object *it = json_object_array_get_idx(items, i);
+		ck_assert_str_eq(jstr(it, "code"), codes[want[i]]);
+		ck_assert_msg(json_object_get_boolean(member(it, "at_risk")) == risky[i], "rank %zu: %s", i + 1,
+			      json_object_to_json_string(it));
+	}
+	it_response_free(&r);
+
+	struct json_object *bq = board_queue(q, &r);
+	struct json_object *next = member(bq, "next");
+	ck_assert_uint_eq(json_object_array_length(next), 5);
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(next, i)), codes[want[i]]);
+	ck_assert_int_eq(jint(bq, "at_risk"), 5);
+	ck_assert_int_eq(jint(bq, "waiting"), 7);
+	it_response_free(&r);
+
+	/*
+	 * Two statements per board: the queues with their desks, and one ranking of the waiting
+	 * tickets with the forecast inputs. The fewest of several single requests, since a
+	 * worker's first sight of a token or an expired permission memo may add a look-up.
+	 */
+	long long fewest_s = -1, fewest_t = -1;
+	for (int i = 0; i < 6; i++) {
+		long long s0, t0, s1, t1;
+		board_db_counts(&s0, &t0);
+		board_queue(q, &r);
+		it_response_free(&r);
+		board_db_counts(&s1, &t1);
+		if (fewest_s < 0 || s1 - s0 < fewest_s)
+			fewest_s = s1 - s0;
+		if (fewest_t < 0 || t1 - t0 < fewest_t)
+			fewest_t = t1 - t0;
+	}
+	ck_assert_int_eq(fewest_s, 2);
+	ck_assert_int_eq(fewest_t, 2);
+
+	/* Once the first is called, the board moves up by one and the risk follows. */
+	char got[64];
+	call_next(q, got);
+	ck_assert_str_eq(got, codes[want[0]]);
+	bq = board_queue(q, &r);
+	next = member(bq, "next");
+	ck_assert_uint_eq(json_object_array_length(next), 5);
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(next, i)), codes[want[i + 1]]);
+	/* At risk now: the overdue one and both Alta; mine at rank 5 (25 minutes of its 30) is not. */
+	ck_assert_int_eq(jint(bq, "at_risk"), 3);
+	it_response_free(&r);
+}
+END_TEST
+
 /* A slot start 10-15 minutes ahead on the 5-minute grid. */
 static long long future_slot(void)
 {
@@ -616,6 +732,7 @@ int main(void)
 	TCase *tc = tcase_create("explain");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_order_priority_overdue_steal_agrees_with_call_next);
+	tcase_add_test(tc, test_board_next_codes_and_risk_follow_the_order_in_two_statements);
 	tcase_add_test(tc, test_order_fifo_with_checked_in_appointment_agrees_with_call_next);
 	tcase_add_test(tc, test_quote_creates_nothing_and_matches_the_next_registration);
 	tcase_add_test(tc, test_estimate_and_fairness_reports_on_a_scripted_day);
