@@ -54,6 +54,8 @@ struct relay_hooks {
 	size_t npending;
 	long retries[CONFIG_RETRY_MAX];
 	int nretries;
+	/* The last dispatch found as many due deliveries as it had room for: there may be more. */
+	bool more_due;
 };
 
 struct relay_hooks *hooks_open(const struct config *cfg, struct relay_stats *stats)
@@ -358,10 +360,13 @@ void hooks_dispatch(struct relay_hooks *h, struct svc_app *app)
 		return;
 	struct delivery_due *due = NULL;
 	size_t n = 0;
-	if (repo_delivery_due(app->db, (long long)(MAX_IN_FLIGHT - h->n), &due, &n) < 0 || n == 0) {
+	size_t room = MAX_IN_FLIGHT - h->n;
+	h->more_due = false;
+	if (repo_delivery_due(app->db, (long long)room, &due, &n) < 0 || n == 0) {
 		delivery_due_free(due, n);
 		return;
 	}
+	h->more_due = n == room;
 	struct hooks_tx t = {.h = h, .app = app, .before = *h->stats, .due = due, .ndue = n};
 	enum app_err e = db_tx_run(app->db, "relay webhook claims", dispatch_in_tx, &t);
 	if (e == APP_CONFLICT)
@@ -480,4 +485,12 @@ void hooks_progress(struct relay_hooks *h, struct svc_app *app)
 		restore_counters(h, &t.before);
 	for (size_t i = 0; i < ndone; i++)
 		attempt_free(done[i]);
+	/*
+	 * Room again while more are due: the relay's curl_multi_poll returns at once, so the
+	 * next dispatch comes now. Without this, a batch that a fast receiver answered before
+	 * the poll left nothing to wake it, and the next batch waited for the poll's timeout
+	 * (up to a second per batch).
+	 */
+	if (h->more_due)
+		curl_multi_wakeup(h->multi);
 }
