@@ -7,6 +7,10 @@
  *    the deliveries: first HOOK_TESTS webhook.test events (default 5000; their bodies are
  *    written with the row, as appointment events' are), then HOOK_TICKETS tickets (default
  *    1000, so 5,000 deliveries of bodies the relay renders when it reaches each event).
+ *    Each row also counts the connections the receiver accepted (keep-alive reuse) and,
+ *    per delivery, the statements the relay executed (COM_STMT_EXECUTE: the workers are
+ *    idle then and this program's own queries are not prepared), its commits (COM_COMMIT)
+ *    and the InnoDB redo log writes.
  * 2. Relay lag under registration: wrk POST /tickets (bench/tickets.lua, HOOK_WRK_CONNS
  *    connections, default 16, for HOOK_WRK_SECONDS, default 10) with the same webhooks
  *    active, sampling the relay's distance from the newest event every ~100 ms: in events
