@@ -7,6 +7,10 @@
  *    the deliveries: first HOOK_TESTS webhook.test events (default 5000; their bodies are
  *    written with the row, as appointment events' are), then HOOK_TICKETS tickets (default
  *    1000, so 5,000 deliveries of bodies the relay renders when it reaches each event).
+ *    Each row also counts the connections the receiver accepted (keep-alive reuse) and,
+ *    per delivery, the statements the relay executed (COM_STMT_EXECUTE: the workers are
+ *    idle then and this program's own queries are not prepared), its commits (COM_COMMIT)
+ *    and the InnoDB redo log writes.
  * 2. Relay lag under registration: wrk POST /tickets (bench/tickets.lua, HOOK_WRK_CONNS
  *    connections, default 16, for HOOK_WRK_SECONDS, default 10) with the same webhooks
  *    active, sampling the relay's distance from the newest event every ~100 ms: in events
@@ -36,7 +40,7 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char (*ids)[40];
-static long long received, distinct, first_ms, last_ms;
+static long long received, distinct, first_ms, last_ms, connections;
 
 static int env_int(const char *name, int def)
 {
@@ -83,7 +87,7 @@ static void counts(long long *n, long long *d, long long *first, long long *last
 static void reset_counts(void)
 {
 	pthread_mutex_lock(&lock);
-	received = distinct = first_ms = last_ms = 0;
+	received = distinct = first_ms = last_ms = connections = 0;
 	memset(ids, 0, sizeof(*ids) * ID_SLOTS);
 	pthread_mutex_unlock(&lock);
 }
@@ -143,6 +147,9 @@ static void *acceptor(void *arg)
 		int fd = accept(lfd, NULL, NULL);
 		if (fd < 0)
 			continue;
+		pthread_mutex_lock(&lock);
+		connections++;
+		pthread_mutex_unlock(&lock);
 		pthread_t t;
 		if (pthread_create(&t, NULL, connection, (void *)(intptr_t)fd) != 0) {
 			close(fd);
@@ -188,6 +195,15 @@ static long long sql_number(const char *query)
 		return -1;
 	}
 	return atoll(line);
+}
+
+/* A counter of the stack's MariaDB (SHOW GLOBAL STATUS), or -1. */
+static long long db_status(const char *name)
+{
+	char q[256];
+	snprintf(q, sizeof q, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = '%s'",
+		 name);
+	return sql_number(q);
 }
 
 static int post(const char *token, const char *path, const char *body, char *id, size_t size)
@@ -249,7 +265,8 @@ int main(void)
 	 * whose bodies the relay renders when it reaches each event.
 	 */
 	printf("| outbox | deliveries received (distinct) | repeats | first at ms | last at ms | deliveries/s |"
-	       " all marked delivered at ms |\n|---|---:|---:|---:|---:|---:|---:|\n");
+	       " all marked delivered at ms | connections | statements / delivery | commits / delivery |"
+	       " redo log writes / delivery |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	long long expected = 0, n = 0, d = 0;
 	for (int kind = 0; kind < 2; kind++) {
 		reset_counts();
@@ -274,6 +291,9 @@ int main(void)
 					return 1;
 			expected = (long long)nhooks * ntickets;
 		}
+		/* From here on the statements are the relay's (the workers are idle, this program's own are not prepared). */
+		long long stmts0 = db_status("COM_STMT_EXECUTE"), commits0 = db_status("COM_COMMIT");
+		long long writes0 = db_status("INNODB_LOG_WRITES");
 		long long t0 = it_now_ms(), first = 0, last = 0;
 		if (it_stack("relay-start") != 0)
 			return 1;
@@ -292,13 +312,21 @@ int main(void)
 			}
 			it_sleep_ms(100);
 		}
+		long long stmts = db_status("COM_STMT_EXECUTE") - stmts0, commits = db_status("COM_COMMIT") - commits0;
+		long long writes = db_status("INNODB_LOG_WRITES") - writes0;
+		long long conns;
+		pthread_mutex_lock(&lock);
+		conns = connections;
+		pthread_mutex_unlock(&lock);
 		char what[160];
 		if (kind == 0)
 			snprintf(what, sizeof what, "%d webhook.test over %d webhooks (bodies ready)", ntests, nhooks);
 		else
 			snprintf(what, sizeof what, "%d tickets x %d webhooks (ticket.created, one queue)", ntickets, nhooks);
-		printf("| %s | %lld of %lld | %lld | %lld | %lld | %.0f | %lld |\n", what, d, expected, n - d, first - t0,
-		       last - t0, last > first ? (d - 1) * 1000.0 / (double)(last - first) : 0.0, marked_ms);
+		double per = d ? 1.0 / (double)d : 0.0;
+		printf("| %s | %lld of %lld | %lld | %lld | %lld | %.0f | %lld | %lld | %.3f | %.3f | %.3f |\n", what, d,
+		       expected, n - d, first - t0, last - t0, last > first ? (d - 1) * 1000.0 / (double)(last - first) : 0.0,
+		       marked_ms, conns, (double)stmts * per, (double)commits * per, (double)writes * per);
 		fflush(stdout);
 		if (d < expected)
 			return 1;

@@ -1,7 +1,18 @@
-/* Webhook deliveries: Standard Webhooks over libcurl's multi interface, many at once. */
+/*
+ * Webhook deliveries: Standard Webhooks over libcurl's multi interface, many at once.
+ *
+ * Request forgery (SPEC 11): the URL is checked again before each attempt (https only
+ * unless [webhooks] allow_private), and the host is resolved by libcurl's own threaded
+ * resolver, never in the relay's loop (a slow DNS server would stall the live messages).
+ * Every address curl is about to connect to passes open_checked first, which refuses the
+ * ones webhook_addr_public refuses: what curl connects to is exactly what was checked,
+ * for each address of a name with several, and a connection kept alive was checked when
+ * it was opened. Redirects are not followed and no proxy is used.
+ */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "common/log.h"
@@ -15,6 +26,9 @@
 #define ATTEMPT_TIMEOUT_S 15L /* a 2xx within 15 s delivers */
 #define CLAIM_SECONDS 30      /* an attempt of a relay that died is due again after this */
 
+/* The "url" reason of webhook_url_check for such an address, recorded as the attempt's error. */
+static const char refused_target[] = "must not resolve to a loopback, private, link-local or multicast address";
+
 struct attempt {
 	CURL *easy;
 	struct curl_slist *headers;
@@ -24,9 +38,9 @@ struct attempt {
 	bool rendered_here; /* the row had no payload: store the one sent */
 	long long attempts; /* before this one */
 	long retry_after_s; /* from the answer, 0 when none */
+	bool check_address; /* refuse private addresses at connect time (allow_private is off) */
+	bool refused;       /* open_checked refused an address of this attempt */
 	char error[CURL_ERROR_SIZE];
-	char resolve[330];
-	struct curl_slist *resolve_list;
 };
 
 struct relay_hooks {
@@ -40,6 +54,8 @@ struct relay_hooks {
 	size_t npending;
 	long retries[CONFIG_RETRY_MAX];
 	int nretries;
+	/* The last dispatch found as many due deliveries as it had room for: there may be more. */
+	bool more_due;
 };
 
 struct relay_hooks *hooks_open(const struct config *cfg, struct relay_stats *stats)
@@ -50,6 +66,10 @@ struct relay_hooks *hooks_open(const struct config *cfg, struct relay_stats *sta
 	h->cfg = cfg;
 	h->stats = stats;
 	h->nretries = config_retry_list(cfg->webhooks.retry_seconds, h->retries);
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+	if (!(v->features & CURL_VERSION_ASYNCHDNS))
+		log_warn("relay: libcurl %s resolves host names synchronously: a slow DNS server delays the relay",
+			 v->version);
 	h->multi = curl_multi_init();
 	if (!h->multi || h->nretries < 0) {
 		hooks_close(h);
@@ -65,7 +85,6 @@ static void attempt_free(struct attempt *a)
 	if (a->easy)
 		curl_easy_cleanup(a->easy);
 	curl_slist_free_all(a->headers);
-	curl_slist_free_all(a->resolve_list);
 	free(a->payload);
 	free(a);
 }
@@ -122,6 +141,22 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *cls)
 	return len;
 }
 
+/*
+ * CURLOPT_OPENSOCKETFUNCTION: called with each resolved address curl is about to connect
+ * to (also the second address of a name when the first one fails), before any packet.
+ */
+static curl_socket_t open_checked(void *cls, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	struct attempt *a = cls;
+	if (purpose != CURLSOCKTYPE_IPCXN)
+		return CURL_SOCKET_BAD;
+	if (a->check_address && !webhook_addr_public(&addr->addr)) {
+		a->refused = true;
+		return CURL_SOCKET_BAD; /* curl tries the next address, or fails with CURLE_COULDNT_CONNECT */
+	}
+	return socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
+}
+
 static bool add_header(struct attempt *a, const char *name, const char *value)
 {
 	char line[512];
@@ -169,8 +204,9 @@ static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_du
 		h->stats->failed++;
 		return;
 	}
+	/* The URL's form now; its addresses when curl connects (open_checked). */
 	struct webhook_target target;
-	const char *why = webhook_url_check(d->url, h->cfg->webhooks.allow_private, true, &target);
+	const char *why = webhook_url_check(d->url, h->cfg->webhooks.allow_private, false, &target);
 	if (!claimed && repo_delivery_claim(app->db, d->id, CLAIM_SECONDS) != 1)
 		return; /* another relay took it meanwhile */
 	struct attempt *a = calloc(1, sizeof *a);
@@ -199,7 +235,7 @@ static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_du
 		}
 	}
 	if (why) {
-		/* Checked again at each delivery: DNS may have changed since the webhook was made. */
+		/* Checked again at each delivery: the setting may have changed since the webhook was made. */
 		record_failure(h, app, a->id, a->attempts, 0, why, 0, a->rendered_here ? a->payload : NULL);
 		attempt_free(a);
 		return;
@@ -223,13 +259,6 @@ static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_du
 	bool ok = a->easy && add_header(a, "Content-Type", "application/json") && add_header(a, "webhook-id", a->id) &&
 		  add_header(a, "webhook-timestamp", ts_text) && add_header(a, "webhook-signature", signature) &&
 		  add_header(a, "User-Agent", "turnero-relay") && add_header(a, "Expect", "");
-	if (ok && target.address[0] && !h->cfg->webhooks.allow_private) {
-		/* Connect to the address that was checked, not to whatever a second lookup says. */
-		snprintf(a->resolve, sizeof a->resolve, "%.255s:%d:%s%.50s%s", target.host, target.port,
-			 strchr(target.address, ':') ? "[" : "", target.address, strchr(target.address, ':') ? "]" : "");
-		a->resolve_list = curl_slist_append(NULL, a->resolve);
-		ok = a->resolve_list != NULL;
-	}
 	if (!ok) {
 		attempt_free(a); /* out of memory: the claim expires and it is tried again */
 		return;
@@ -250,8 +279,13 @@ static void start(struct relay_hooks *h, struct svc_app *app, struct delivery_du
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* a redirect could lead anywhere */
 	curl_easy_setopt(c, CURLOPT_PROXY, "");         /* no proxy from the environment: connect to what was checked */
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, h->cfg->webhooks.allow_private ? "http,https" : "https");
-	if (a->resolve_list)
-		curl_easy_setopt(c, CURLOPT_RESOLVE, a->resolve_list);
+	a->check_address = !h->cfg->webhooks.allow_private;
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_checked);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, a);
+#if CURL_AT_LEAST_VERSION(7, 87, 0)
+	/* A transfer given up on while its name is still being resolved does not wait for the lookup. */
+	curl_easy_setopt(c, CURLOPT_QUICK_EXIT, 1L);
+#endif
 	h->pending[h->npending++] = a;
 }
 
@@ -326,10 +360,13 @@ void hooks_dispatch(struct relay_hooks *h, struct svc_app *app)
 		return;
 	struct delivery_due *due = NULL;
 	size_t n = 0;
-	if (repo_delivery_due(app->db, (long long)(MAX_IN_FLIGHT - h->n), &due, &n) < 0 || n == 0) {
+	size_t room = MAX_IN_FLIGHT - h->n;
+	h->more_due = false;
+	if (repo_delivery_due(app->db, (long long)room, &due, &n) < 0 || n == 0) {
 		delivery_due_free(due, n);
 		return;
 	}
+	h->more_due = n == room;
 	struct hooks_tx t = {.h = h, .app = app, .before = *h->stats, .due = due, .ndue = n};
 	enum app_err e = db_tx_run(app->db, "relay webhook claims", dispatch_in_tx, &t);
 	if (e == APP_CONFLICT)
@@ -369,7 +406,9 @@ static void finish(struct relay_hooks *h, struct svc_app *app, struct attempt *a
 		log_info("relay: webhook %s answered 410 Gone and was deactivated", a->webhook_id);
 	} else {
 		char error[256];
-		if (result != CURLE_OK)
+		if (result != CURLE_OK && a->refused)
+			snprintf(error, sizeof error, "%s", refused_target); /* as webhook_url_check says it */
+		else if (result != CURLE_OK)
 			snprintf(error, sizeof error, "%s", a->error[0] ? a->error : curl_easy_strerror(result));
 		else
 			snprintf(error, sizeof error, "HTTP %ld", status);
@@ -446,4 +485,12 @@ void hooks_progress(struct relay_hooks *h, struct svc_app *app)
 		restore_counters(h, &t.before);
 	for (size_t i = 0; i < ndone; i++)
 		attempt_free(done[i]);
+	/*
+	 * Room again while more are due: the relay's curl_multi_poll returns at once, so the
+	 * next dispatch comes now. Without this, a batch that a fast receiver answered before
+	 * the poll left nothing to wake it, and the next batch waited for the poll's timeout
+	 * (up to a second per batch).
+	 */
+	if (h->more_due)
+		curl_multi_wakeup(h->multi);
 }

@@ -2,7 +2,8 @@
  * Webhooks (SPEC 11) and turnero-relay (SPEC 13) through the real stack: a receiver in
  * this process (127.0.0.1, a thread) checks every delivery's signature with its own HMAC.
  * The stack sets [webhooks] allow_private, so http://127.0.0.1 receivers are allowed; the
- * address rules themselves are unit-tested (tests/unit/check_webhook.c).
+ * address rules themselves are unit-tested (tests/unit/check_webhook.c), and one test runs
+ * the relay with allow_private off to see it refuse a loopback address when connecting.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -1110,6 +1111,95 @@ START_TEST(test_misbehaving_receivers_delay_nobody)
 }
 END_TEST
 
+
+/* ---- request forgery at delivery time -------------------------------------------------- */
+
+/* A TLS-less listener that counts the connections it is offered and closes them at once. */
+static int plain_lfd = -1, plain_port, plain_accepted;
+
+static void *plain_listener(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		int fd = accept(plain_lfd, NULL, NULL);
+		if (fd < 0)
+			continue;
+		pthread_mutex_lock(&hits_lock);
+		plain_accepted++;
+		pthread_mutex_unlock(&hits_lock);
+		close(fd);
+	}
+	return NULL;
+}
+
+static void relay_restart(const char *env)
+{
+	char cmd[4096];
+	ck_assert_int_eq(it_stack("relay-stop"), 0);
+	snprintf(cmd, sizeof cmd, "env %s '%s' relay-start '%s' >&2", env, getenv("TURNERO_TEST_STACK"),
+		 getenv("TURNERO_TEST_STATE"));
+	int rc = system(cmd);
+	ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "relay-start with %s: %d", env, rc);
+}
+
+/*
+ * Webhooks made while allow_private was on (https://localhost, whose name resolves to
+ * 127.0.0.1, and https://127.0.0.1), then delivered by a relay with it off: the relay
+ * resolves nothing itself, so only its check of the address curl is about to connect to
+ * stands between the delivery and the loopback listener. The attempt is recorded with the
+ * refusal and no connection reaches the listener.
+ */
+START_TEST(test_private_address_is_refused_when_connecting)
+{
+	if (plain_lfd < 0) {
+		plain_lfd = it_listen_loopback(16, &plain_port);
+		ck_assert_int_ge(plain_lfd, 0);
+		pthread_t t;
+		ck_assert_int_eq(pthread_create(&t, NULL, plain_listener, NULL), 0);
+		pthread_detach(t);
+	}
+	static const char *const hosts[] = {"localhost", "127.0.0.1"};
+	struct webhook w[2];
+	char delivery[2][64];
+	for (int i = 0; i < 2; i++) {
+		char body[512];
+		struct it_response r;
+		snprintf(w[i].prefix, sizeof w[i].prefix, "/refused/%d-%d/", (int)getpid(), i);
+		snprintf(body, sizeof body, "{\"url\":\"https://%s:%d%shook\",\"events\":[\"ticket.created\"]}", hosts[i],
+			 plain_port, w[i].prefix);
+		it_json("POST", "/api/v1/webhooks", admin_token, body, &r);
+		ck_assert_msg(r.status == 201, "create %s (allow_private is on): %ld %s", body, r.status, r.body);
+		snprintf(w[i].id, sizeof w[i].id, "%s", it_str(&r, "id"));
+		it_response_free(&r);
+		if (ncreated < 64)
+			snprintf(created[ncreated++], 64, "%.36s", w[i].id);
+	}
+	relay_restart("TURNERO_WEBHOOKS_ALLOW_PRIVATE=false");
+	for (int i = 0; i < 2; i++) {
+		char path[160];
+		struct it_response r;
+		snprintf(path, sizeof path, "/api/v1/webhooks/%.36s/test", w[i].id);
+		it_json("POST", path, admin_token, NULL, &r);
+		ck_assert_msg(r.status == 202, "test: %ld %s", r.status, r.body);
+		snprintf(delivery[i], sizeof delivery[i], "%s", it_str(&r, "delivery_id"));
+		it_response_free(&r);
+	}
+	char *failed[2] = {wait_failed_attempt(&w[0], 20000), wait_failed_attempt(&w[1], 20000)};
+	pthread_mutex_lock(&hits_lock);
+	int accepted = plain_accepted;
+	pthread_mutex_unlock(&hits_lock);
+	relay_restart(""); /* the stack's relay as it was, before anything can fail */
+	for (int i = 0; i < 2; i++) {
+		ck_assert_msg(failed[i], "the delivery to %s was attempted and not delivered", hosts[i]);
+		ck_assert_msg(strstr(failed[i], delivery[i]) && strstr(failed[i], "\"status\":\"pending\"") &&
+				      strstr(failed[i], "must not resolve to a loopback, private, link-local or multicast"),
+			      "refused as a private target, to be retried: %s", failed[i]);
+		free(failed[i]);
+	}
+	ck_assert_msg(accepted == 0, "no connection reached the loopback listener (%d did)", accepted);
+}
+END_TEST
+
 int main(void)
 {
 	it_init();
@@ -1131,6 +1221,11 @@ int main(void)
 	tcase_add_test(tc, test_misbehaving_receivers_delay_nobody);
 	tcase_add_test(tc, test_relay_killed_during_a_burst_loses_nothing);
 	tcase_add_test(tc, test_standby_relay_takes_over_the_lease);
+	tcase_add_test(tc, test_private_address_is_refused_when_connecting);
 	suite_add_tcase(s, tc);
-	return it_run_suite(s);
+	int failed = it_run_suite(s);
+	/* The programs after this one expect the stack's relay as it was (allow_private on). */
+	if (it_stack("relay-stop") != 0 || it_stack("relay-start") != 0)
+		failed = 1;
+	return failed;
 }
