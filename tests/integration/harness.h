@@ -78,6 +78,20 @@ int it_admin_login(char *token, size_t len);
 int it_create_queue(const char *token, const char *name, const char *policy, const char *priority_ids_json,
 		    char *id, char *prefix);
 
+/* The seeded priority "Media" (sql/ seed data). */
+#define IT_MEDIA_PRIORITY "0b5e7d2a-5c1e-4f7a-8d3b-000000000002"
+
+/* A fifo queue of priority Media named it_unique(name); its id (64 bytes) goes to id.
+ * Fails the running test when the queue cannot be made. */
+void it_new_queue(const char *token, const char *name, char *id);
+
+/* Issues a ticket of priority Media in queue_id (POST /tickets, 201 or the running test
+ * fails); its id (64 bytes) goes to id unless id is NULL. */
+void it_new_ticket(const char *token, const char *queue_id, char *id);
+
+/* POST /queues/{queue_id}/call-next: 200 or the running test fails. */
+void it_call_next(const char *token, const char *queue_id);
+
 /* base + "." + this process's id: names that do not collide across runs on one database.
  * The result lives in one of 8 rotating buffers. */
 const char *it_unique(const char *base);

@@ -23,7 +23,7 @@
 #include "harness.h"
 #include "live_client.h"
 
-#define MEDIA "0b5e7d2a-5c1e-4f7a-8d3b-000000000002"
+#define MEDIA IT_MEDIA_PRIORITY
 #define MISSING_ID "00000000-0000-4000-8000-000000000000"
 
 static char admin_token[4096];
@@ -300,36 +300,6 @@ static void delete_webhook(const struct webhook *w)
 	it_response_free(&r);
 }
 
-static void new_queue(const char *name, char id[64])
-{
-	char prefix[4];
-	ck_assert_int_eq(it_create_queue(admin_token, it_unique(name), "fifo", "[\"" MEDIA "\"]", id, prefix), 0);
-}
-
-static void new_ticket(const char *queue_id, char out[64])
-{
-	char body[512];
-	struct it_response r;
-	snprintf(body, sizeof body,
-		 "{\"priority_id\":\"" MEDIA "\",\"queue_id\":\"%s\",\"customer\":{\"first_name\":\"Web\",\"last_name\":\"Hook\"}}",
-		 queue_id);
-	it_json("POST", "/api/v1/tickets", admin_token, body, &r);
-	ck_assert_msg(r.status == 201, "create ticket: %ld %s", r.status, r.body);
-	if (out)
-		snprintf(out, 64, "%s", it_str(&r, "id"));
-	it_response_free(&r);
-}
-
-static void call_next(const char *queue_id)
-{
-	char path[128];
-	struct it_response r;
-	snprintf(path, sizeof path, "/api/v1/queues/%s/call-next", queue_id);
-	it_json("POST", path, admin_token, NULL, &r);
-	ck_assert_msg(r.status == 200, "call-next: %ld %s", r.status, r.body);
-	it_response_free(&r);
-}
-
 /* GET /webhooks/{id}/deliveries (the first page of 500) into r. */
 static void deliveries(const struct webhook *w, struct it_response *r)
 {
@@ -453,9 +423,9 @@ START_TEST(test_signed_delivery_of_subscribed_events)
 	struct webhook w;
 	char queue[64], ticket[64];
 	create_webhook("ok", "[\"ticket.called\"]", &w);
-	new_queue("hook-sign", queue);
-	new_ticket(queue, ticket);
-	call_next(queue);
+	it_new_queue(admin_token, "hook-sign", queue);
+	it_new_ticket(admin_token, queue, ticket);
+	it_call_next(admin_token, queue);
 
 	struct hit h[8];
 	ck_assert_msg(wait_hits(w.prefix, 1, 15000, h, 8) >= 1, "a delivery arrived");
@@ -514,8 +484,8 @@ START_TEST(test_retry_after_500_keeps_the_webhook_id)
 	char queue[64];
 	char ticket[64];
 	create_webhook("fail-once", "[\"ticket.created\"]", &w);
-	new_queue("hook-retry", queue);
-	new_ticket(queue, ticket);
+	it_new_queue(admin_token, "hook-retry", queue);
+	it_new_ticket(admin_token, queue, ticket);
 	struct hit h[8];
 	/* The first answer is 500; the retry comes after [webhooks] retry_seconds' first step (5 s). */
 	size_t n = wait_hits(w.prefix, 2, 30000, h, 8);
@@ -539,8 +509,8 @@ START_TEST(test_410_deactivates_the_webhook)
 	struct webhook w;
 	char queue[64], path[160];
 	create_webhook("gone", "[\"ticket.created\"]", &w);
-	new_queue("hook-gone", queue);
-	new_ticket(queue, NULL);
+	it_new_queue(admin_token, "hook-gone", queue);
+	it_new_ticket(admin_token, queue, NULL);
 	struct hit h[8];
 	ck_assert(wait_hits(w.prefix, 1, 15000, h, 8) >= 1);
 	char *failed = wait_delivery(&w, h[0].id, "failed", 10000);
@@ -553,7 +523,7 @@ START_TEST(test_410_deactivates_the_webhook)
 	ck_assert_msg(strstr(r.body, "\"state\":false"), "deactivated: %s", r.body);
 	it_response_free(&r);
 	/* A deactivated webhook gets no new deliveries. */
-	new_ticket(queue, NULL);
+	it_new_ticket(admin_token, queue, NULL);
 	deliveries(&w, &r);
 	ck_assert_int_eq(json_object_array_length(json_object_object_get(r.json, "items")), 1);
 	it_response_free(&r);
@@ -636,7 +606,7 @@ START_TEST(test_relay_killed_during_a_burst_loses_nothing)
 	struct webhook w;
 	char queue[64], path[160];
 	create_webhook("ok", "[\"*\"]", &w);
-	new_queue("hook-burst", queue);
+	it_new_queue(admin_token, "hook-burst", queue);
 	snprintf(path, sizeof path, "/api/v1/live/queues/%s", queue);
 	struct sse s;
 	sse_open(&s, path, admin_token, NULL);
@@ -650,12 +620,12 @@ START_TEST(test_relay_killed_during_a_burst_loses_nothing)
 	enum { TICKETS = 12, CALLS = 4 };
 	char ids[TICKETS][64];
 	for (int i = 0; i < TICKETS; i++) {
-		new_ticket(queue, ids[i]);
+		it_new_ticket(admin_token, queue, ids[i]);
 		if (i == 3)
 			ck_assert_int_eq(kill(pid, SIGKILL), 0); /* in the middle of the burst */
 	}
 	for (int i = 0; i < CALLS; i++)
-		call_next(queue);
+		it_call_next(admin_token, queue);
 	ck_assert_int_eq(it_stack("relay-start"), 0);
 
 	/* TICKETS created + CALLS called + (CALLS - 1) served events, each delivered once at least. */
@@ -748,11 +718,11 @@ START_TEST(test_standby_relay_takes_over_the_lease)
 	struct webhook w;
 	char queue[64], ticket[64];
 	create_webhook("ok", "[\"ticket.created\"]", &w);
-	new_queue("hook-standby", queue);
+	it_new_queue(admin_token, "hook-standby", queue);
 	int first = relay_pid();
 	ck_assert_int_gt(first, 0);
 	ck_assert_int_eq(kill(first, SIGKILL), 0);
-	new_ticket(queue, ticket);
+	it_new_ticket(admin_token, queue, ticket);
 
 	/* Its lease expires within 6 s; give the takeover a generous bound. */
 	struct hit h[8];
@@ -1060,18 +1030,18 @@ START_TEST(test_misbehaving_receivers_delay_nobody)
 	create_webhook("slow", "[\"ticket.created\"]", &slow);
 	create_webhook("close", "[\"ticket.created\"]", &closer);
 	create_webhook("ok", "[\"ticket.created\"]", &ok);
-	new_queue("hook-misbehave", queue);
+	it_new_queue(admin_token, "hook-misbehave", queue);
 	int gave_up0 = 0;
 	held_now(&gave_up0);
-	new_ticket(queue, t[0]);
+	it_new_ticket(admin_token, queue, t[0]);
 	struct hit h[16];
 	ck_assert_msg(wait_hits(hang.prefix, 1, 15000, h, 16) >= 1, "the hanging receiver got the event");
 	ck_assert_msg(wait_hits(slow.prefix, 1, 15000, h, 16) >= 1, "the slow receiver got the event");
 	ck_assert_msg(wait_hits(closer.prefix, 1, 15000, h, 16) >= 1, "the closing receiver got the event");
 
 	/* Both hold their first connection now; the API and the relay go on. */
-	new_ticket(queue, t[1]);
-	new_ticket(queue, t[2]);
+	it_new_ticket(admin_token, queue, t[1]);
+	it_new_ticket(admin_token, queue, t[2]);
 	struct it_response r;
 	it_json("GET", "/api/v1/queues", admin_token, NULL, &r);
 	ck_assert_int_eq(r.status, 200);
