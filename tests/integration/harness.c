@@ -304,6 +304,19 @@ void it_call_next(const char *token, const char *queue_id)
 	it_response_free(&r);
 }
 
+void it_rfc3339(long long t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+long long it_future_slot(int ahead)
+{
+	return ((long long)time(NULL) / 300 + 3 + ahead) * 300;
+}
+
 const char *it_unique(const char *base)
 {
 	static char bufs[8][64];

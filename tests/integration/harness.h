@@ -92,6 +92,13 @@ void it_new_ticket(const char *token, const char *queue_id, char *id);
 /* POST /queues/{queue_id}/call-next: 200 or the running test fails. */
 void it_call_next(const char *token, const char *queue_id);
 
+/* t (seconds since the epoch) as RFC 3339 in UTC, "2026-03-02T09:30:00Z", into out. */
+void it_rfc3339(long long t, char out[32]);
+
+/* A slot start 10-15 minutes ahead (plus 5 per ahead) on the 5-minute grid of a
+ * schedule open all week: seconds since the epoch. */
+long long it_future_slot(int ahead);
+
 /* base + "." + this process's id: names that do not collide across runs on one database.
  * The result lives in one of 8 rotating buffers. */
 const char *it_unique(const char *base);

@@ -744,20 +744,6 @@ END_TEST
 
 #define BAJA "0b5e7d2a-5c1e-4f7a-8d3b-000000000003"
 
-static void rfc3339(long long t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* A slot start 10-15 minutes ahead (plus 5 per `ahead`) on the 5-minute grid. */
-static long long future_slot(int ahead)
-{
-	return ((long long)time(NULL) / 300 + 3 + ahead) * 300;
-}
-
 /* A queue serving Media and Baja, one place per 5-minute slot all week. */
 static void bookable_queue(const char *name, char id[64])
 {
@@ -791,7 +777,7 @@ static const char *unique_dni(void)
 static void book(const char *queue, long long start, const char *extra, struct it_response *r)
 {
 	char body[768], when[32];
-	rfc3339(start, when);
+	it_rfc3339(start, when);
 	snprintf(body, sizeof body,
 		 "{\"queue_id\":\"%s\",\"start\":\"%s\",\"priority_id\":\"" MEDIA "\","
 		 "\"customer\":{\"dni\":\"%s\",\"first_name\":\"Cita\",\"last_name\":\"Hook\"}%s}",
@@ -831,7 +817,7 @@ START_TEST(test_appointment_events_are_delivered_signed)
 	struct it_response r;
 
 	/* booked, by the staff route: the event carries the 201 answer. */
-	long long slot0 = future_slot(0);
+	long long slot0 = it_future_slot(0);
 	book(queue, slot0, "", &r);
 	ck_assert_msg(r.status == 201, "book: %ld %s", r.status, r.body);
 	want[nwant] = (struct expected_event){"appointment.booked", "", json_object_get(r.json)};
@@ -847,13 +833,13 @@ START_TEST(test_appointment_events_are_delivered_signed)
 	it_assert_problem(&r, 422);
 	ck_assert_msg(strstr(r.body, "\"field\":\"start\""), "names start: %s", r.body);
 	it_response_free(&r);
-	book(queue, future_slot(1), ",\"notify\":{\"email\":true}", &r);
+	book(queue, it_future_slot(1), ",\"notify\":{\"email\":true}", &r);
 	it_assert_problem(&r, 422);
 	ck_assert_msg(strstr(r.body, "\"field\":\"notify.email\""), "names notify.email: %s", r.body);
 	it_response_free(&r);
 
 	/* cancelled (staff); a second cancel is 409 and writes nothing. */
-	book(queue, future_slot(1), "", &r);
+	book(queue, it_future_slot(1), "", &r);
 	ck_assert_msg(r.status == 201, "book: %ld %s", r.status, r.body);
 	char cancelled[64];
 	snprintf(cancelled, sizeof cancelled, "%s", it_str(&r, "id"));
@@ -871,7 +857,7 @@ START_TEST(test_appointment_events_are_delivered_signed)
 	it_response_free(&r);
 
 	/* checked_in: the slot moved to 3 minutes ago, today; the event names the new ticket. */
-	book(queue, future_slot(2), "", &r);
+	book(queue, it_future_slot(2), "", &r);
 	ck_assert_msg(r.status == 201, "book: %ld %s", r.status, r.body);
 	char checked[64], stmt[1024];
 	snprintf(checked, sizeof checked, "%s", it_str(&r, "id"));
@@ -896,7 +882,7 @@ START_TEST(test_appointment_events_are_delivered_signed)
 
 	/* booked and cancelled through the public self-service routes. */
 	char body[512], when[32], pub[64];
-	rfc3339(future_slot(3), when);
+	it_rfc3339(it_future_slot(3), when);
 	snprintf(body, sizeof body,
 		 "{\"queue_id\":\"%s\",\"start\":\"%s\",\"customer\":{\"first_name\":\"Pub\",\"last_name\":\"Lic\","
 		 "\"dni\":\"%s\"}}", queue, when, unique_dni());
@@ -914,7 +900,7 @@ START_TEST(test_appointment_events_are_delivered_signed)
 	snprintf(want[nwant++].id, 64, "%s", pub);
 
 	/* no_show: yesterday's booking, marked by the daily restart. */
-	book(queue, future_slot(4), "", &r);
+	book(queue, it_future_slot(4), "", &r);
 	ck_assert_msg(r.status == 201, "book: %ld %s", r.status, r.body);
 	char gone[64];
 	snprintf(gone, sizeof gone, "%s", it_str(&r, "id"));
