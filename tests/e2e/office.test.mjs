@@ -59,6 +59,16 @@ async function headersLevel(page, name) {
 	return tables;
 }
 
+// Every row of every table on the page draws its line across: each cell of a row ends where
+// the row ends (a cell laid out as flex, as a cell of buttons was, ends short of the line).
+async function rowsLevel(page, name) {
+	const bad = await page.evaluate(() => [...document.querySelectorAll('table tbody tr')].filter((tr) => tr.offsetParent)
+		.map((tr) => ({ row: tr.textContent.trim().slice(0, 40), row_bottom: tr.getBoundingClientRect().bottom,
+			cells: [...tr.cells].map((c) => c.getBoundingClientRect().bottom) }))
+		.filter((r) => r.cells.some((b) => Math.abs(b - r.row_bottom) > 0.5)));
+	assert.deepEqual(bad, [], `${name}: cells that end above or below their row`);
+}
+
 // Every button, list box and header link on the page at least 44 px tall (touch targets on a phone).
 async function touchTargets(page, name) {
 	const small = await page.evaluate(() => [...document.querySelectorAll('button, select, .top nav a')]
@@ -334,6 +344,7 @@ describe('turnero web app', () => {
 		await signIn(page, 'admin', ADMIN_PASSWORD);
 		await page.waitForURL('**/admin');
 		violations.push(...await axe(page, 'admin'));
+		await rowsLevel(page, 'admin');
 		await shot(page, 'admin');
 		await page.getByRole('tab', { name: 'Roles' }).click();
 		await page.getByRole('button', { name: 'Detalles de display' }).click();
@@ -527,6 +538,12 @@ describe('turnero web app', () => {
 		const tk = await api(admin, 'GET', `/tickets/${after.body.ticket_id}`);
 		assert.equal(tk.body.code, code, 'the slip is the check-in\'s ticket');
 		assert.equal(tk.body.queue_id, queue.id);
+		// The wait is said in whole minutes, and one that rounds to none is "menos de 1 min".
+		const wait = (await page.locator('.slip-facts div').filter({ hasText: 'Espera estimada' }).locator('dd').textContent()).trim();
+		assert.ok(!/(^|\D)0 min|entre 0 /.test(wait), `no "0 min" wait: ${wait}`);
+		const r = tk.body.estimated_wait_range;
+		if (r ? Math.round(r.high / 60) === 0 : Math.round(tk.body.estimated_wait_seconds / 60) === 0)
+			assert.equal(wait, 'menos de 1 min');
 		await shot(page, 'kiosk-checked-in');
 		await ctx.close();
 	});
@@ -564,6 +581,7 @@ describe('turnero web app', () => {
 		await sched.getByLabel('Desde (horario 1)', { exact: true }).fill('08:30');
 		await sched.getByLabel('Hasta (horario 1)', { exact: true }).fill('12:30');
 		violations.push(...await axe(page, 'admin-queues'));
+		await rowsLevel(page, 'admin-queue-schedule');
 		await shot(page, 'admin-queue-schedule');
 		await sched.getByRole('button', { name: 'Guardar agenda' }).click();
 		await sched.getByRole('status').filter({ hasText: 'Guardado.' }).waitFor();
@@ -594,6 +612,7 @@ describe('turnero web app', () => {
 		assert.equal((await api(admin, 'GET', '/customers?dni=70111224')).body.total, 1);
 		assert.equal((await api(admin, 'GET', '/customers?dni=70111223')).body.total, 0);
 		violations.push(...await axe(page, 'admin-import'));
+		await rowsLevel(page, 'admin-import');
 		await shot(page, 'admin-import');
 
 		// The permission matrix: display may read reports, then not again.
