@@ -41,6 +41,43 @@ async function fitsWidth(page, name) {
 	assert.ok(scroll <= width, `${name}: ${scroll} px wide on a ${width} px screen`);
 }
 
+// The column headers of every table on the page end on one line: the last line of text of
+// a header that wraps ("No se presentaron") is level with its neighbours' (bottom-aligned).
+async function headersLevel(page, name) {
+	const tables = await page.evaluate(() => [...document.querySelectorAll('table')].filter((t) => t.tHead && t.offsetParent)
+		.map((t) => [...t.tHead.querySelectorAll('th')].map((th) => {
+			const range = document.createRange();
+			range.selectNodeContents(th);
+			const lines = [...range.getClientRects()];
+			return { text: th.textContent, bottom: Math.max(...lines.map((r) => r.bottom)), lines: new Set(lines.map((r) => Math.round(r.top))).size };
+		})));
+	assert.ok(tables.length > 0, `${name}: tables with headers`);
+	for (const ths of tables) {
+		const bottoms = ths.map((th) => th.bottom);
+		assert.ok(Math.max(...bottoms) - Math.min(...bottoms) <= 2, `${name}: headers end level: ${JSON.stringify(ths)}`);
+	}
+	return tables;
+}
+
+// Every row of every table on the page draws its line across: each cell of a row ends where
+// the row ends (a cell laid out as flex, as a cell of buttons was, ends short of the line).
+async function rowsLevel(page, name) {
+	const bad = await page.evaluate(() => [...document.querySelectorAll('table tbody tr')].filter((tr) => tr.offsetParent)
+		.map((tr) => ({ row: tr.textContent.trim().slice(0, 40), row_bottom: tr.getBoundingClientRect().bottom,
+			cells: [...tr.cells].map((c) => c.getBoundingClientRect().bottom) }))
+		.filter((r) => r.cells.some((b) => Math.abs(b - r.row_bottom) > 0.5)));
+	assert.deepEqual(bad, [], `${name}: cells that end above or below their row`);
+}
+
+// Every button, list box and header link on the page at least 44 px tall (touch targets on a phone).
+async function touchTargets(page, name) {
+	const small = await page.evaluate(() => [...document.querySelectorAll('button, select, .top nav a')]
+		.filter((el) => el.offsetParent && el.getClientRects().length)
+		.map((el) => ({ text: el.textContent.trim(), height: el.getBoundingClientRect().height }))
+		.filter((el) => el.height < 43.5));
+	assert.deepEqual(small, [], `${name}: controls under 44 px to touch`);
+}
+
 // Every call row of every card laid out alike (the code on its line, "→ desk" under it,
 // the same height), whatever the desk's name, with codes big enough to read across the room.
 async function boardRowsAlike(name, minPx) {
@@ -307,6 +344,7 @@ describe('turnero web app', () => {
 		await signIn(page, 'admin', ADMIN_PASSWORD);
 		await page.waitForURL('**/admin');
 		violations.push(...await axe(page, 'admin'));
+		await rowsLevel(page, 'admin');
 		await shot(page, 'admin');
 		await page.getByRole('tab', { name: 'Roles' }).click();
 		await page.getByRole('button', { name: 'Detalles de display' }).click();
@@ -500,6 +538,12 @@ describe('turnero web app', () => {
 		const tk = await api(admin, 'GET', `/tickets/${after.body.ticket_id}`);
 		assert.equal(tk.body.code, code, 'the slip is the check-in\'s ticket');
 		assert.equal(tk.body.queue_id, queue.id);
+		// The wait is said in whole minutes, and one that rounds to none is "menos de 1 min".
+		const wait = (await page.locator('.slip-facts div').filter({ hasText: 'Espera estimada' }).locator('dd').textContent()).trim();
+		assert.ok(!/(^|\D)0 min|entre 0 /.test(wait), `no "0 min" wait: ${wait}`);
+		const r = tk.body.estimated_wait_range;
+		if (r ? Math.round(r.high / 60) === 0 : Math.round(tk.body.estimated_wait_seconds / 60) === 0)
+			assert.equal(wait, 'menos de 1 min');
 		await shot(page, 'kiosk-checked-in');
 		await ctx.close();
 	});
@@ -537,6 +581,7 @@ describe('turnero web app', () => {
 		await sched.getByLabel('Desde (horario 1)', { exact: true }).fill('08:30');
 		await sched.getByLabel('Hasta (horario 1)', { exact: true }).fill('12:30');
 		violations.push(...await axe(page, 'admin-queues'));
+		await rowsLevel(page, 'admin-queue-schedule');
 		await shot(page, 'admin-queue-schedule');
 		await sched.getByRole('button', { name: 'Guardar agenda' }).click();
 		await sched.getByRole('status').filter({ hasText: 'Guardado.' }).waitFor();
@@ -567,6 +612,7 @@ describe('turnero web app', () => {
 		assert.equal((await api(admin, 'GET', '/customers?dni=70111224')).body.total, 1);
 		assert.equal((await api(admin, 'GET', '/customers?dni=70111223')).body.total, 0);
 		violations.push(...await axe(page, 'admin-import'));
+		await rowsLevel(page, 'admin-import');
 		await shot(page, 'admin-import');
 
 		// The permission matrix: display may read reports, then not again.
@@ -597,6 +643,7 @@ describe('turnero web app', () => {
 		const apptCells = await byAppt.getByRole('cell').allTextContents();
 		assert.equal(apptCells[1], '1', `checked in today: ${apptCells}`);
 		violations.push(...await axe(page, 'reports'));
+		await headersLevel(page, 'reports');
 		await shot(page, 'reports');
 		// On a phone: nothing wider than the screen but the tables, which scroll sideways in
 		// their box and say so; the chart as wide as the screen.
@@ -608,6 +655,9 @@ describe('turnero web app', () => {
 		const wrap = page.getByRole('region', { name: 'Por fila' }).locator('.table-wrap');
 		assert.equal(await wrap.getAttribute('tabindex'), '0', 'the scrolling table takes the focus (keyboard scrolling)');
 		violations.push(...await axe(page, 'reports-phone'));
+		const phoneHeads = await headersLevel(page, 'reports-phone');
+		assert.ok(phoneHeads.some((ths) => ths.some((th) => th.lines > 1)), `a header wraps on the phone: ${JSON.stringify(phoneHeads)}`);
+		await touchTargets(page, 'reports-phone');
 		await page.getByRole('heading', { name: 'Por fila' }).scrollIntoViewIfNeeded();
 		await page.evaluate(() => window.scrollBy(0, -60));
 		await shot(page, 'reports-phone');
@@ -627,6 +677,7 @@ describe('turnero web app', () => {
 		assert.equal(cells[0].label, '"Nombre"', JSON.stringify(cells));
 		assert.ok(cells.every((c) => c.right <= 390) && cells[1].top > cells[0].top, `one value under the other: ${JSON.stringify(cells)}`);
 		await fitsWidth(page, 'admin-phone');
+		await touchTargets(page, 'admin-phone');
 		violations.push(...await axe(page, 'admin-phone'));
 		await shot(page, 'admin-phone');
 		await page.screenshot({ path: `${ARTIFACTS}/admin-phone-full.png`, fullPage: true });

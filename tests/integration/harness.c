@@ -273,6 +273,55 @@ int it_create_queue(const char *token, const char *name, const char *policy, con
 	return -1;
 }
 
+void it_new_queue(const char *token, const char *name, char *id)
+{
+	char prefix[4];
+	ck_assert_int_eq(it_create_queue(token, it_unique(name), "fifo", "[\"" IT_MEDIA_PRIORITY "\"]", id, prefix), 0);
+}
+
+void it_new_ticket_of(const char *token, const char *queue_id, const char *priority_id, char *id)
+{
+	char body[512];
+	struct it_response r;
+	snprintf(body, sizeof body,
+		 "{\"priority_id\":\"%s\",\"queue_id\":\"%s\","
+		 "\"customer\":{\"first_name\":\"Ana\",\"last_name\":\"Prueba\"}}",
+		 priority_id, queue_id);
+	it_json("POST", "/api/v1/tickets", token, body, &r);
+	ck_assert_msg(r.status == 201, "create ticket: %ld %s", r.status, r.body);
+	if (id)
+		snprintf(id, 64, "%s", it_str(&r, "id"));
+	it_response_free(&r);
+}
+
+void it_new_ticket(const char *token, const char *queue_id, char *id)
+{
+	it_new_ticket_of(token, queue_id, IT_MEDIA_PRIORITY, id);
+}
+
+void it_call_next(const char *token, const char *queue_id)
+{
+	char path[128];
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/queues/%s/call-next", queue_id);
+	it_json("POST", path, token, NULL, &r);
+	ck_assert_msg(r.status == 200, "call-next: %ld %s", r.status, r.body);
+	it_response_free(&r);
+}
+
+void it_rfc3339(long long t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+long long it_future_slot(int ahead)
+{
+	return ((long long)time(NULL) / 300 + 3 + ahead) * 300;
+}
+
 const char *it_unique(const char *base)
 {
 	static char bufs[8][64];

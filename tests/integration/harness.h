@@ -78,6 +78,29 @@ int it_admin_login(char *token, size_t len);
 int it_create_queue(const char *token, const char *name, const char *policy, const char *priority_ids_json,
 		    char *id, char *prefix);
 
+/* The seeded priority "Media" (sql/ seed data). */
+#define IT_MEDIA_PRIORITY "0b5e7d2a-5c1e-4f7a-8d3b-000000000002"
+
+/* A fifo queue of priority Media named it_unique(name); its id (64 bytes) goes to id.
+ * Fails the running test when the queue cannot be made. */
+void it_new_queue(const char *token, const char *name, char *id);
+
+/* Issues a ticket of priority Media in queue_id (POST /tickets, 201 or the running test
+ * fails); its id (64 bytes) goes to id unless id is NULL. */
+void it_new_ticket(const char *token, const char *queue_id, char *id);
+/* The same with another priority. */
+void it_new_ticket_of(const char *token, const char *queue_id, const char *priority_id, char *id);
+
+/* POST /queues/{queue_id}/call-next: 200 or the running test fails. */
+void it_call_next(const char *token, const char *queue_id);
+
+/* t (seconds since the epoch) as RFC 3339 in UTC, "2026-03-02T09:30:00Z", into out. */
+void it_rfc3339(long long t, char out[32]);
+
+/* A slot start 10-15 minutes ahead (plus 5 per ahead) on the 5-minute grid of a
+ * schedule open all week: seconds since the epoch. */
+long long it_future_slot(int ahead);
+
 /* base + "." + this process's id: names that do not collide across runs on one database.
  * The result lives in one of 8 rotating buffers. */
 const char *it_unique(const char *base);

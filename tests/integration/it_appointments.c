@@ -23,20 +23,6 @@ static void setup(void)
 		ck_assert_int_eq(it_admin_login(token, sizeof token), 0);
 }
 
-static void rfc3339(long long t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* A slot start 10-15 minutes ahead on the 5-minute grid of an all-week schedule. */
-static long long future_slot(int ahead)
-{
-	return ((long long)time(NULL) / 300 + 3 + ahead) * 300;
-}
-
 static long long jint(const struct it_response *r, const char *key)
 {
 	struct json_object *v;
@@ -74,7 +60,7 @@ static void bookable_queue(const char *name, const char *policy, int capacity, i
 static long book(const char *queue, long long start, const char *priority, const char *dni, char id[64])
 {
 	char body[512], when[32];
-	rfc3339(start, when);
+	it_rfc3339(start, when);
 	snprintf(body, sizeof body,
 		 "{\"queue_id\":\"%s\",\"start\":\"%s\",\"priority_id\":\"%s\","
 		 "\"customer\":{\"dni\":\"%s\",\"first_name\":\"Ana\",\"last_name\":\"Paz\"}}",
@@ -86,7 +72,7 @@ static long book(const char *queue, long long start, const char *priority, const
 		snprintf(id, 64, "%s", status == 201 ? it_str(&r, "id") : "");
 	if (status == 201) {
 		char want[32];
-		rfc3339(start, want);
+		it_rfc3339(start, want);
 		ck_assert_msg(strncmp(it_str(&r, "start"), want, 19) == 0, "start %s vs %s", it_str(&r, "start"), want);
 		ck_assert_str_eq(it_str(&r, "status"), "booked");
 	}
@@ -179,13 +165,13 @@ START_TEST(test_booking_validation_and_cancel_rules)
 	setup();
 	char q[64], id[64], body[512], when[32];
 	bookable_queue("Book", "fifo", 1, 10, q);
-	long long slot = future_slot(0);
+	long long slot = it_future_slot(0);
 	struct it_response r;
 	/* Not on the grid, in the past, beyond weeks_ahead: 422 naming start. */
 	long long starts[] = {slot + 60, slot - 3600, slot + 15 * 86400LL};
 	for (size_t i = 0; i < 3; i++)
 		ck_assert_int_eq(book(q, starts[i], MEDIA, dni(), NULL), 422);
-	rfc3339(slot, when);
+	it_rfc3339(slot, when);
 	snprintf(body, sizeof body, "{\"queue_id\":\"%s\",\"start\":\"yesterday\",\"priority_id\":\"%s\",\"customer_id\":\"%s\"}",
 		 q, MEDIA, q);
 	ck_assert_int_eq(it_json("POST", "/api/v1/appointments", token, body, &r), 0);
@@ -250,7 +236,7 @@ static void *race(void *cls)
 {
 	struct racer *r = cls;
 	char body[512], when[32], d[24];
-	rfc3339(r->start, when);
+	it_rfc3339(r->start, when);
 	snprintf(d, sizeof d, "R%lld%02d", (long long)(time(NULL) % 1000000), r->n);
 	snprintf(body, sizeof body,
 		 "{\"queue_id\":\"%s\",\"start\":\"%s\",\"priority_id\":\"" MEDIA "\","
@@ -270,7 +256,7 @@ START_TEST(test_sixteen_concurrent_bookings_fill_exactly_the_capacity)
 	enum { N = 16 };
 	struct racer racers[N];
 	pthread_t th[N];
-	long long slot = future_slot(1);
+	long long slot = it_future_slot(1);
 	for (int i = 0; i < N; i++) {
 		racers[i] = (struct racer){q, slot, i, 0};
 		ck_assert_int_eq(pthread_create(&th[i], NULL, race, &racers[i]), 0);
@@ -339,7 +325,7 @@ START_TEST(test_check_in_within_grace_counts_from_the_slot_start)
 	setup();
 	char q[64], appt[64], early[64], late[64];
 	bookable_queue("Order", "fifo", 2, 10, q);
-	ck_assert_int_eq(book(q, future_slot(0), MEDIA, dni(), appt), 201);
+	ck_assert_int_eq(book(q, it_future_slot(0), MEDIA, dni(), appt), 201);
 	walk_in(q, early);
 	walk_in(q, late);
 	char stmt[512];
@@ -386,7 +372,7 @@ START_TEST(test_check_in_after_grace_counts_from_the_check_in)
 	setup();
 	char q[64], appt[64];
 	bookable_queue("Late", "priority", 2, 10, q);
-	ck_assert_int_eq(book(q, future_slot(0), MEDIA, dni(), appt), 201);
+	ck_assert_int_eq(book(q, it_future_slot(0), MEDIA, dni(), appt), 201);
 	move_slot(appt, 30);
 	struct it_response r;
 	ck_assert_int_eq(check_in(appt, &r), 201);
@@ -395,7 +381,7 @@ START_TEST(test_check_in_after_grace_counts_from_the_check_in)
 
 	/* Only booked appointments of today: another day's, or a cancelled one, answer 409. */
 	char other[64], stmt[512], path[160];
-	ck_assert_int_eq(book(q, future_slot(0), MEDIA, dni(), other), 201);
+	ck_assert_int_eq(book(q, it_future_slot(0), MEDIA, dni(), other), 201);
 	snprintf(stmt, sizeof stmt, "UPDATE appointments SET service_date = UTC_DATE() + INTERVAL 1 DAY WHERE id = '%s'",
 		 other);
 	it_sql(stmt);
@@ -429,9 +415,9 @@ START_TEST(test_public_self_service_without_a_token)
 	ck_assert_msg(strstr(r.body, q), "%s", r.body);
 	it_response_free(&r);
 
-	long long slot = future_slot(2);
+	long long slot = it_future_slot(2);
 	char day[16];
-	rfc3339(slot, when);
+	it_rfc3339(slot, when);
 	snprintf(day, sizeof day, "%.10s", when);
 	snprintf(path, sizeof path, "/api/v1/public/queues/%s/availability?from=%s&to=%s", q, day, day);
 	ck_assert_int_eq(it_json("GET", path, NULL, NULL, &r), 0);
@@ -487,7 +473,7 @@ START_TEST(test_public_self_service_without_a_token)
 	/* The same email again that day, even in another slot: 409. The other slot is the
 	 * next one, or the one before when the next one starts the following (UTC) day. */
 	long long other = (slot + 300) % 86400 == 0 ? slot - 300 : slot + 300;
-	rfc3339(other, when);
+	it_rfc3339(other, when);
 	snprintf(body, sizeof body,
 		 "{\"queue_id\":\"%s\",\"start\":\"%s\",\"customer\":{\"first_name\":\"Eve\",\"last_name\":\"Other\","
 		 "\"email\":\"%s@example.org\"}}", q, when, mail);
@@ -556,7 +542,7 @@ START_TEST(test_restart_marks_earlier_booked_no_show_and_report_counts)
 	setup();
 	char q[64], booked[64], shown[64], gone[64], cancelled[64], stmt[512];
 	bookable_queue("Report", "fifo", 5, 10, q);
-	long long slot = future_slot(0);
+	long long slot = it_future_slot(0);
 	ck_assert_int_eq(book(q, slot, MEDIA, dni(), booked), 201);
 	ck_assert_int_eq(book(q, slot, MEDIA, dni(), shown), 201);
 	ck_assert_int_eq(book(q, slot, MEDIA, dni(), gone), 201);

@@ -353,12 +353,6 @@ START_TEST(test_board_next_codes_and_risk_follow_the_order_in_two_statements)
 }
 END_TEST
 
-/* A slot start 10-15 minutes ahead on the 5-minute grid. */
-static long long future_slot(void)
-{
-	return ((long long)time(NULL) / 300 + 3) * 300;
-}
-
 START_TEST(test_order_fifo_with_checked_in_appointment_agrees_with_call_next)
 {
 	setup();
@@ -382,12 +376,8 @@ START_TEST(test_order_fifo_with_checked_in_appointment_agrees_with_call_next)
 	issue(q, mine, w1, c1);
 	issue(q, mine, w2, c2);
 	/* The appointment checks in early: it counts from its slot start, behind later walk-ins. */
-	long long slot = future_slot();
 	char when[32];
-	time_t tt = (time_t)slot;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	it_rfc3339(it_future_slot(0), when);
 	snprintf(body, sizeof body,
 		 "{\"queue_id\":\"%s\",\"start\":\"%s\",\"priority_id\":\"%s\","
 		 "\"customer\":{\"first_name\":\"Ana\",\"last_name\":\"Paz\"}}",
@@ -408,9 +398,7 @@ START_TEST(test_order_fifo_with_checked_in_appointment_agrees_with_call_next)
 	it_sql(stmt);
 	char query[256];
 	snprintf(query, sizeof query, "SELECT UNIX_TIMESTAMP(start) FROM appointments WHERE id = '%s'", appt);
-	tt = (time_t)it_sql_number(query);
-	gmtime_r(&tt, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	it_rfc3339(it_sql_number(query), when);
 	snprintf(path, sizeof path, "/api/v1/appointments/%s/check-in", appt);
 	ck_assert_int_eq(it_json("POST", path, token, NULL, &r), 0);
 	ck_assert_msg(r.status == 201, "check-in: %ld %s", r.status, r.body);

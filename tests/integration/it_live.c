@@ -14,7 +14,6 @@
 #include "live_client.h"
 
 #define ALTA "0b5e7d2a-5c1e-4f7a-8d3b-000000000001"
-#define MEDIA "0b5e7d2a-5c1e-4f7a-8d3b-000000000002"
 #define BAJA "0b5e7d2a-5c1e-4f7a-8d3b-000000000003"
 #define DISPLAY_ROLE "6f1c0a3e-0a51-4c55-9a0e-000000000005"
 #define MISSING_ID "00000000-0000-4000-8000-000000000000"
@@ -22,36 +21,6 @@
 
 static char admin_token[4096];
 static char display_token[4096];
-
-static void new_queue(const char *name, char id[64])
-{
-	char prefix[4];
-	ck_assert_int_eq(it_create_queue(admin_token, it_unique(name), "fifo", "[\"" MEDIA "\"]", id, prefix), 0);
-}
-
-/* Issues a ticket in queue_id; returns its id in out. */
-static void new_ticket(const char *queue_id, char out[64])
-{
-	char body[512];
-	struct it_response r;
-	snprintf(body, sizeof body,
-		 "{\"priority_id\":\"" MEDIA "\",\"queue_id\":\"%s\",\"customer\":{\"first_name\":\"Luz\",\"last_name\":\"Vivo\"}}",
-		 queue_id);
-	it_json("POST", "/api/v1/tickets", admin_token, body, &r);
-	ck_assert_msg(r.status == 201, "create ticket: %ld %s", r.status, r.body);
-	snprintf(out, 64, "%s", it_str(&r, "id"));
-	it_response_free(&r);
-}
-
-static void call_next(const char *queue_id)
-{
-	char path[128];
-	struct it_response r;
-	snprintf(path, sizeof path, "/api/v1/queues/%s/call-next", queue_id);
-	it_json("POST", path, admin_token, NULL, &r);
-	ck_assert_msg(r.status == 200, "call-next: %ld %s", r.status, r.body);
-	it_response_free(&r);
-}
 
 /* The highest seq in the log right now (pages through GET /events). */
 static long long last_seq(void)
@@ -78,10 +47,10 @@ START_TEST(test_events_log_pages_oldest_first)
 {
 	char queue[64], t1[64], t2[64];
 	long long before = last_seq();
-	new_queue("live-log", queue);
-	new_ticket(queue, t1);
-	new_ticket(queue, t2);
-	call_next(queue);
+	it_new_queue(admin_token, "live-log", queue);
+	it_new_ticket(admin_token, queue, t1);
+	it_new_ticket(admin_token, queue, t2);
+	it_call_next(admin_token, queue);
 
 	char path[96];
 	struct it_response r;
@@ -177,8 +146,8 @@ static void assert_stream_refused(const char *path, const char *token, long stat
 START_TEST(test_stream_authorization)
 {
 	char queue[64], ticket[64], path[160];
-	new_queue("live-auth", queue);
-	new_ticket(queue, ticket);
+	it_new_queue(admin_token, "live-auth", queue);
+	it_new_ticket(admin_token, queue, ticket);
 
 	assert_stream_refused("/api/v1/live/board", NULL, 401);
 	assert_stream_refused("/api/v1/live/board", "not.a.token", 401);
@@ -223,7 +192,7 @@ END_TEST
 START_TEST(test_queue_and_board_messages_after_call_next)
 {
 	char queue[64], ticket[64], path[160], needle[200];
-	new_queue("live-msg", queue);
+	it_new_queue(admin_token, "live-msg", queue);
 	snprintf(path, sizeof path, "/api/v1/live/queues/%s", queue);
 	struct sse q, b;
 	sse_open(&q, path, admin_token, NULL);
@@ -232,14 +201,14 @@ START_TEST(test_queue_and_board_messages_after_call_next)
 	ck_assert_int_eq(sse_status(&b), 200);
 	size_t board_from = b.len;
 
-	new_ticket(queue, ticket);
+	it_new_ticket(admin_token, queue, ticket);
 	snprintf(needle, sizeof needle, "\"event\":\"created\",\"ticket\":{\"id\":\"%s\"", ticket);
 	ck_assert_msg(sse_wait(&q, 0, needle, WAIT_MS), "created message on the queue stream: %s", q.buf);
 	ck_assert_msg(strstr(q.buf, "event: ticket\n"), "SSE event name ticket: %s", q.buf);
 	ck_assert_msg(strstr(q.buf, "\"status\":\"waiting\",\"position\":1"), "ticket as GET shows it: %s", q.buf);
 	ck_assert_msg(strstr(q.buf, "\nid: "), "messages carry an id: %s", q.buf);
 	size_t from = q.len;
-	call_next(queue);
+	it_call_next(admin_token, queue);
 	snprintf(needle, sizeof needle, "\"event\":\"called\",\"ticket\":{\"id\":\"%s\"", ticket);
 	ck_assert_msg(sse_wait(&q, from, needle, WAIT_MS), "called message: %s", q.buf + from);
 	ck_assert_msg(strstr(q.buf + from, "\"status\":\"called\""), "ticket after the change: %s", q.buf + from);
@@ -265,9 +234,9 @@ END_TEST
 START_TEST(test_public_stream_follows_status_and_position)
 {
 	char queue[64], t1[64], t2[64], path[160], needle[200];
-	new_queue("live-pub", queue);
-	new_ticket(queue, t1);
-	new_ticket(queue, t2);
+	it_new_queue(admin_token, "live-pub", queue);
+	it_new_ticket(admin_token, queue, t1);
+	it_new_ticket(admin_token, queue, t2);
 	snprintf(path, sizeof path, "/api/v1/public/live/tickets/%s", t2);
 	struct sse s;
 	sse_open(&s, path, NULL, NULL);
@@ -278,30 +247,16 @@ START_TEST(test_public_stream_follows_status_and_position)
 	ck_assert_msg(strstr(s.buf, needle), "the ticket's own view: %s", s.buf);
 	ck_assert_msg(!strstr(s.buf, "customer"), "nothing about the customer: %s", s.buf);
 	size_t from = s.len;
-	call_next(queue); /* t1 called: t2 moves to position 1 */
+	it_call_next(admin_token, queue); /* t1 called: t2 moves to position 1 */
 	ck_assert_msg(sse_wait(&s, from, "\"position\":1", WAIT_MS), "moved up: %s", s.buf + from);
 	ck_assert_msg(strstr(s.buf + from, "\"status\":\"waiting\""), "still waiting: %s", s.buf + from);
 	from = s.len;
-	call_next(queue); /* t1 served, t2 called */
+	it_call_next(admin_token, queue); /* t1 served, t2 called */
 	ck_assert_msg(sse_wait(&s, from, "\"status\":\"called\"", WAIT_MS), "called: %s", s.buf + from);
 	ck_assert_msg(strstr(s.buf, "event: ticket\n"), "SSE event name ticket: %s", s.buf);
 	sse_close(&s);
 }
 END_TEST
-
-/* A ticket of the given priority in queue_id; its id in out. */
-static void new_ticket_of(const char *queue_id, const char *priority_id, char out[64])
-{
-	char body[512];
-	struct it_response r;
-	snprintf(body, sizeof body,
-		 "{\"priority_id\":\"%s\",\"queue_id\":\"%s\",\"customer\":{\"first_name\":\"Ana\",\"last_name\":\"Par\"}}",
-		 priority_id, queue_id);
-	it_json("POST", "/api/v1/tickets", admin_token, body, &r);
-	ck_assert_msg(r.status == 201, "create ticket: %ld %s", r.status, r.body);
-	snprintf(out, 64, "%s", it_str(&r, "id"));
-	it_response_free(&r);
-}
 
 /* The position GET /public/tickets/{id} gives now. */
 static long long rest_position(const char *ticket)
@@ -325,14 +280,14 @@ START_TEST(test_public_positions_follow_the_call_order)
 {
 	char queue[64], prefix[4], path[160], needle[64];
 	ck_assert_int_eq(it_create_queue(admin_token, it_unique("live-order"), "priority",
-					 "[\"" ALTA "\",\"" MEDIA "\",\"" BAJA "\"]", queue, prefix),
+					 "[\"" ALTA "\",\"" IT_MEDIA_PRIORITY "\",\"" BAJA "\"]", queue, prefix),
 			 0);
-	const char *prios[3] = {BAJA, MEDIA, ALTA}; /* arrival order: the reverse of the call order */
+	const char *prios[3] = {BAJA, IT_MEDIA_PRIORITY, ALTA}; /* arrival order: the reverse of the call order */
 	const long long expected[3] = {3, 2, 1};
 	char t[3][64];
 	struct sse s[3];
 	for (int i = 0; i < 3; i++)
-		new_ticket_of(queue, prios[i], t[i]);
+		it_new_ticket_of(admin_token, queue, prios[i], t[i]);
 	for (int i = 0; i < 3; i++) {
 		ck_assert_int_eq(rest_position(t[i]), expected[i]);
 		snprintf(path, sizeof path, "/api/v1/public/live/tickets/%s", t[i]);
@@ -342,7 +297,7 @@ START_TEST(test_public_positions_follow_the_call_order)
 		ck_assert_msg(sse_wait(&s[i], 0, needle, WAIT_MS), "ticket %d streams %s: %s", i, needle, s[i].buf);
 	}
 	size_t from[3] = {s[0].len, s[1].len, 0};
-	call_next(queue); /* Alta called: Media is first, Baja second */
+	it_call_next(admin_token, queue); /* Alta called: Media is first, Baja second */
 	for (int i = 0; i < 2; i++) {
 		ck_assert_int_eq(rest_position(t[i]), expected[i] - 1);
 		snprintf(needle, sizeof needle, "\"position\":%lld,", expected[i] - 1);
@@ -373,18 +328,18 @@ static long long seq_of(const char *text, const char *ticket)
 START_TEST(test_resume_with_last_event_id)
 {
 	char queue[64], t1[64], t2[64], t3[64], t4[64], path[160], needle[200], id1[128], id2[128];
-	new_queue("live-resume", queue);
+	it_new_queue(admin_token, "live-resume", queue);
 	snprintf(path, sizeof path, "/api/v1/live/queues/%s", queue);
 	struct sse s;
 	sse_open(&s, path, admin_token, NULL);
-	new_ticket(queue, t1);
+	it_new_ticket(admin_token, queue, t1);
 	snprintf(needle, sizeof needle, "\"ticket\":{\"id\":\"%s\"", t1);
 	ck_assert_msg(sse_wait(&s, 0, needle, WAIT_MS), "first message: %s", s.buf);
 	ck_assert_msg(sse_id_of(&s, 0, needle, id1, sizeof id1), "the message has an id: %s", s.buf);
 	sse_close(&s);
 
 	/* One change while disconnected: the resumed stream starts with it, not with t1 again. */
-	new_ticket(queue, t2);
+	it_new_ticket(admin_token, queue, t2);
 	it_sleep_ms(300);
 	sse_open(&s, path, admin_token, id1);
 	ck_assert_int_eq(sse_status(&s), 200);
@@ -400,8 +355,8 @@ START_TEST(test_resume_with_last_event_id)
 	 * Two changes while disconnected: nginx holds the latest message of a stream, so the
 	 * client gets t4, sees the gap in seq and finds t3 in the event log.
 	 */
-	new_ticket(queue, t3);
-	new_ticket(queue, t4);
+	it_new_ticket(admin_token, queue, t3);
+	it_new_ticket(admin_token, queue, t4);
 	it_sleep_ms(300);
 	sse_open(&s, path, admin_token, id2);
 	snprintf(needle, sizeof needle, "\"ticket\":{\"id\":\"%s\"", t4);
@@ -423,7 +378,7 @@ END_TEST
 START_TEST(test_websocket_upgrade)
 {
 	char queue[64], path[160];
-	new_queue("live-ws", queue);
+	it_new_queue(admin_token, "live-ws", queue);
 	ck_assert_int_eq(ws_upgrade_status("/api/v1/live/board", admin_token), 101);
 	snprintf(path, sizeof path, "/api/v1/live/queues/%s", queue);
 	ck_assert_int_eq(ws_upgrade_status(path, admin_token), 101);
@@ -549,9 +504,9 @@ static bool wait_nginx_up(long timeout_ms)
 START_TEST(test_subscribers_converge_after_an_nginx_restart)
 {
 	char queue[64], t1[64], t2[64], path[160], needle[200], last_id[128], query[128];
-	new_queue("live-restart", queue);
-	new_ticket(queue, t1);
-	new_ticket(queue, t2);
+	it_new_queue(admin_token, "live-restart", queue);
+	it_new_ticket(admin_token, queue, t1);
+	it_new_ticket(admin_token, queue, t2);
 	snprintf(path, sizeof path, "/api/v1/live/queues/%s", queue);
 	struct sse q, b;
 	sse_open(&q, path, admin_token, NULL);
@@ -596,7 +551,7 @@ START_TEST(test_subscribers_converge_after_an_nginx_restart)
 	it_response_free(&r);
 
 	/* The next change arrives on the new streams, and its seq tells the client what it missed. */
-	call_next(queue); /* t1 served, t2 called */
+	it_call_next(admin_token, queue); /* t1 served, t2 called */
 	snprintf(needle, sizeof needle, "\"event\":\"called\",\"ticket\":{\"id\":\"%s\"", t2);
 	ck_assert_msg(sse_wait(&q, 0, needle, WAIT_MS), "t2 called on the reconnected queue stream: %s", q.buf);
 	long long now_seq = 0;

@@ -603,16 +603,6 @@ static void relay_last_event(struct db *db, const struct config *cfg, const char
 	it_response_free(&r);
 }
 
-static void call_next(void)
-{
-	char path[128];
-	struct it_response r;
-	snprintf(path, sizeof path, "/api/v1/queues/%s/call-next", queue_id);
-	it_json("POST", path, token, NULL, &r);
-	ck_assert_msg(r.status == 200, "call-next: %ld %s", r.status, r.body);
-	it_response_free(&r);
-}
-
 static size_t count_kind(const char *ticket_id, const char *kind)
 {
 	struct it_response r;
@@ -656,17 +646,17 @@ START_TEST(test_near_once_when_the_position_comes_within_ahead_and_called_per_ca
 	relay_last_event(db, &cfg, t3, "created", 2);                    /* issued was written with the ticket */
 	ck_assert_uint_eq(count_kind(t3, "issued"), 1);
 
-	call_next(); /* t1 called: t3 is 2nd, still more than 1 ahead */
+	it_call_next(token, queue_id); /* t1 called: t3 is 2nd, still more than 1 ahead */
 	relay_last_event(db, &cfg, t1, "called", 1);
 	ck_assert_uint_eq(count_kind(t3, "near"), 0);
 
-	call_next(); /* t1 served, t2 called: t3 is next */
+	it_call_next(token, queue_id); /* t1 served, t2 called: t3 is next */
 	relay_last_event(db, &cfg, t2, "called", 2);
 	ck_assert_uint_eq(count_kind(t3, "near"), 1);
 	relay_last_event(db, &cfg, t2, "called", 1); /* again: still once */
 	ck_assert_uint_eq(count_kind(t3, "near"), 1);
 
-	call_next(); /* t3 called */
+	it_call_next(token, queue_id); /* t3 called */
 	relay_last_event(db, &cfg, t3, "called", 2);
 	ck_assert_uint_eq(count_kind(t3, "called"), 1);
 	ck_assert_uint_eq(count_kind(t3, "near"), 1);
@@ -920,8 +910,8 @@ START_TEST(test_relay_sends_near_exactly_once_when_the_position_reaches_ahead)
 	ck_assert_int_eq(last_position, 3);
 	wait_all_sent(t3, 1);
 
-	call_next(); /* t1 called: t3 is 2nd */
-	call_next(); /* t2 called: t3 is next */
+	it_call_next(token, queue_id); /* t1 called: t3 is 2nd */
+	it_call_next(token, queue_id); /* t2 called: t3 is next */
 	struct mail m[8];
 	int k = wait_mails(email, 2, m, 8);
 	ck_assert_int_eq(k, 2);
@@ -932,7 +922,7 @@ START_TEST(test_relay_sends_near_exactly_once_when_the_position_reaches_ahead)
 	ck_assert_msg(strstr(near->body, "posición 1,"), "%s", near->body);
 	mails_free(m, k);
 
-	call_next(); /* t3 called: the call names the queue (no desk) */
+	it_call_next(token, queue_id); /* t3 called: the call names the queue (no desk) */
 	k = wait_mails(email, 3, m, 8);
 	ck_assert_int_eq(k, 3);
 	snprintf(want, sizeof want, "%s: es su turno, pase a %s", code3, queue_name);
@@ -1165,7 +1155,7 @@ START_TEST(test_relay_killed_before_sending_sends_everything_once_after_a_restar
 	char email[128], id[64], code[16];
 	snprintf(email, sizeof email, "killed.%ld@example.org", (long)getpid());
 	issue_ok(email, "", "{\"email\":true}", id, code); /* `issued` enqueued with the ticket */
-	call_next();                                        /* `called` is the relay's to enqueue */
+	it_call_next(token, queue_id); /* `called` is the relay's to enqueue */
 	pause_ms(1500);
 	struct mail m[4];
 	ck_assert_int_eq(mails_to(email, m, 4), 0);

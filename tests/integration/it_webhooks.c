@@ -24,7 +24,7 @@
 #include "harness.h"
 #include "live_client.h"
 
-#define MEDIA "0b5e7d2a-5c1e-4f7a-8d3b-000000000002"
+#define MEDIA IT_MEDIA_PRIORITY
 #define MISSING_ID "00000000-0000-4000-8000-000000000000"
 
 static char admin_token[4096];
@@ -301,36 +301,6 @@ static void delete_webhook(const struct webhook *w)
 	it_response_free(&r);
 }
 
-static void new_queue(const char *name, char id[64])
-{
-	char prefix[4];
-	ck_assert_int_eq(it_create_queue(admin_token, it_unique(name), "fifo", "[\"" MEDIA "\"]", id, prefix), 0);
-}
-
-static void new_ticket(const char *queue_id, char out[64])
-{
-	char body[512];
-	struct it_response r;
-	snprintf(body, sizeof body,
-		 "{\"priority_id\":\"" MEDIA "\",\"queue_id\":\"%s\",\"customer\":{\"first_name\":\"Web\",\"last_name\":\"Hook\"}}",
-		 queue_id);
-	it_json("POST", "/api/v1/tickets", admin_token, body, &r);
-	ck_assert_msg(r.status == 201, "create ticket: %ld %s", r.status, r.body);
-	if (out)
-		snprintf(out, 64, "%s", it_str(&r, "id"));
-	it_response_free(&r);
-}
-
-static void call_next(const char *queue_id)
-{
-	char path[128];
-	struct it_response r;
-	snprintf(path, sizeof path, "/api/v1/queues/%s/call-next", queue_id);
-	it_json("POST", path, admin_token, NULL, &r);
-	ck_assert_msg(r.status == 200, "call-next: %ld %s", r.status, r.body);
-	it_response_free(&r);
-}
-
 /* GET /webhooks/{id}/deliveries (the first page of 500) into r. */
 static void deliveries(const struct webhook *w, struct it_response *r)
 {
@@ -454,9 +424,9 @@ START_TEST(test_signed_delivery_of_subscribed_events)
 	struct webhook w;
 	char queue[64], ticket[64];
 	create_webhook("ok", "[\"ticket.called\"]", &w);
-	new_queue("hook-sign", queue);
-	new_ticket(queue, ticket);
-	call_next(queue);
+	it_new_queue(admin_token, "hook-sign", queue);
+	it_new_ticket(admin_token, queue, ticket);
+	it_call_next(admin_token, queue);
 
 	struct hit h[8];
 	ck_assert_msg(wait_hits(w.prefix, 1, 15000, h, 8) >= 1, "a delivery arrived");
@@ -515,8 +485,8 @@ START_TEST(test_retry_after_500_keeps_the_webhook_id)
 	char queue[64];
 	char ticket[64];
 	create_webhook("fail-once", "[\"ticket.created\"]", &w);
-	new_queue("hook-retry", queue);
-	new_ticket(queue, ticket);
+	it_new_queue(admin_token, "hook-retry", queue);
+	it_new_ticket(admin_token, queue, ticket);
 	struct hit h[8];
 	/* The first answer is 500; the retry comes after [webhooks] retry_seconds' first step (5 s). */
 	size_t n = wait_hits(w.prefix, 2, 30000, h, 8);
@@ -540,8 +510,8 @@ START_TEST(test_410_deactivates_the_webhook)
 	struct webhook w;
 	char queue[64], path[160];
 	create_webhook("gone", "[\"ticket.created\"]", &w);
-	new_queue("hook-gone", queue);
-	new_ticket(queue, NULL);
+	it_new_queue(admin_token, "hook-gone", queue);
+	it_new_ticket(admin_token, queue, NULL);
 	struct hit h[8];
 	ck_assert(wait_hits(w.prefix, 1, 15000, h, 8) >= 1);
 	char *failed = wait_delivery(&w, h[0].id, "failed", 10000);
@@ -554,7 +524,7 @@ START_TEST(test_410_deactivates_the_webhook)
 	ck_assert_msg(strstr(r.body, "\"state\":false"), "deactivated: %s", r.body);
 	it_response_free(&r);
 	/* A deactivated webhook gets no new deliveries. */
-	new_ticket(queue, NULL);
+	it_new_ticket(admin_token, queue, NULL);
 	deliveries(&w, &r);
 	ck_assert_int_eq(json_object_array_length(json_object_object_get(r.json, "items")), 1);
 	it_response_free(&r);
@@ -637,7 +607,7 @@ START_TEST(test_relay_killed_during_a_burst_loses_nothing)
 	struct webhook w;
 	char queue[64], path[160];
 	create_webhook("ok", "[\"*\"]", &w);
-	new_queue("hook-burst", queue);
+	it_new_queue(admin_token, "hook-burst", queue);
 	snprintf(path, sizeof path, "/api/v1/live/queues/%s", queue);
 	struct sse s;
 	sse_open(&s, path, admin_token, NULL);
@@ -651,12 +621,12 @@ START_TEST(test_relay_killed_during_a_burst_loses_nothing)
 	enum { TICKETS = 12, CALLS = 4 };
 	char ids[TICKETS][64];
 	for (int i = 0; i < TICKETS; i++) {
-		new_ticket(queue, ids[i]);
+		it_new_ticket(admin_token, queue, ids[i]);
 		if (i == 3)
 			ck_assert_int_eq(kill(pid, SIGKILL), 0); /* in the middle of the burst */
 	}
 	for (int i = 0; i < CALLS; i++)
-		call_next(queue);
+		it_call_next(admin_token, queue);
 	ck_assert_int_eq(it_stack("relay-start"), 0);
 
 	/* TICKETS created + CALLS called + (CALLS - 1) served events, each delivered once at least. */
@@ -749,11 +719,11 @@ START_TEST(test_standby_relay_takes_over_the_lease)
 	struct webhook w;
 	char queue[64], ticket[64];
 	create_webhook("ok", "[\"ticket.created\"]", &w);
-	new_queue("hook-standby", queue);
+	it_new_queue(admin_token, "hook-standby", queue);
 	int first = relay_pid();
 	ck_assert_int_gt(first, 0);
 	ck_assert_int_eq(kill(first, SIGKILL), 0);
-	new_ticket(queue, ticket);
+	it_new_ticket(admin_token, queue, ticket);
 
 	/* Its lease expires within 6 s; give the takeover a generous bound. */
 	struct hit h[8];
@@ -774,20 +744,6 @@ END_TEST
 /* ---- appointment events ----------------------------------------------------------------- */
 
 #define BAJA "0b5e7d2a-5c1e-4f7a-8d3b-000000000003"
-
-static void rfc3339(long long t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* A slot start 10-15 minutes ahead (plus 5 per `ahead`) on the 5-minute grid. */
-static long long future_slot(int ahead)
-{
-	return ((long long)time(NULL) / 300 + 3 + ahead) * 300;
-}
 
 /* A queue serving Media and Baja, one place per 5-minute slot all week. */
 static void bookable_queue(const char *name, char id[64])
@@ -822,7 +778,7 @@ static const char *unique_dni(void)
 static void book(const char *queue, long long start, const char *extra, struct it_response *r)
 {
 	char body[768], when[32];
-	rfc3339(start, when);
+	it_rfc3339(start, when);
 	snprintf(body, sizeof body,
 		 "{\"queue_id\":\"%s\",\"start\":\"%s\",\"priority_id\":\"" MEDIA "\","
 		 "\"customer\":{\"dni\":\"%s\",\"first_name\":\"Cita\",\"last_name\":\"Hook\"}%s}",
@@ -862,7 +818,7 @@ START_TEST(test_appointment_events_are_delivered_signed)
 	struct it_response r;
 
 	/* booked, by the staff route: the event carries the 201 answer. */
-	long long slot0 = future_slot(0);
+	long long slot0 = it_future_slot(0);
 	book(queue, slot0, "", &r);
 	ck_assert_msg(r.status == 201, "book: %ld %s", r.status, r.body);
 	want[nwant] = (struct expected_event){"appointment.booked", "", json_object_get(r.json)};
@@ -878,13 +834,13 @@ START_TEST(test_appointment_events_are_delivered_signed)
 	it_assert_problem(&r, 422);
 	ck_assert_msg(strstr(r.body, "\"field\":\"start\""), "names start: %s", r.body);
 	it_response_free(&r);
-	book(queue, future_slot(1), ",\"notify\":{\"email\":true}", &r);
+	book(queue, it_future_slot(1), ",\"notify\":{\"email\":true}", &r);
 	it_assert_problem(&r, 422);
 	ck_assert_msg(strstr(r.body, "\"field\":\"notify.email\""), "names notify.email: %s", r.body);
 	it_response_free(&r);
 
 	/* cancelled (staff); a second cancel is 409 and writes nothing. */
-	book(queue, future_slot(1), "", &r);
+	book(queue, it_future_slot(1), "", &r);
 	ck_assert_msg(r.status == 201, "book: %ld %s", r.status, r.body);
 	char cancelled[64];
 	snprintf(cancelled, sizeof cancelled, "%s", it_str(&r, "id"));
@@ -902,7 +858,7 @@ START_TEST(test_appointment_events_are_delivered_signed)
 	it_response_free(&r);
 
 	/* checked_in: the slot moved to 3 minutes ago, today; the event names the new ticket. */
-	book(queue, future_slot(2), "", &r);
+	book(queue, it_future_slot(2), "", &r);
 	ck_assert_msg(r.status == 201, "book: %ld %s", r.status, r.body);
 	char checked[64], stmt[1024];
 	snprintf(checked, sizeof checked, "%s", it_str(&r, "id"));
@@ -927,7 +883,7 @@ START_TEST(test_appointment_events_are_delivered_signed)
 
 	/* booked and cancelled through the public self-service routes. */
 	char body[512], when[32], pub[64];
-	rfc3339(future_slot(3), when);
+	it_rfc3339(it_future_slot(3), when);
 	snprintf(body, sizeof body,
 		 "{\"queue_id\":\"%s\",\"start\":\"%s\",\"customer\":{\"first_name\":\"Pub\",\"last_name\":\"Lic\","
 		 "\"dni\":\"%s\"}}", queue, when, unique_dni());
@@ -945,7 +901,7 @@ START_TEST(test_appointment_events_are_delivered_signed)
 	snprintf(want[nwant++].id, 64, "%s", pub);
 
 	/* no_show: yesterday's booking, marked by the daily restart. */
-	book(queue, future_slot(4), "", &r);
+	book(queue, it_future_slot(4), "", &r);
 	ck_assert_msg(r.status == 201, "book: %ld %s", r.status, r.body);
 	char gone[64];
 	snprintf(gone, sizeof gone, "%s", it_str(&r, "id"));
@@ -1061,18 +1017,18 @@ START_TEST(test_misbehaving_receivers_delay_nobody)
 	create_webhook("slow", "[\"ticket.created\"]", &slow);
 	create_webhook("close", "[\"ticket.created\"]", &closer);
 	create_webhook("ok", "[\"ticket.created\"]", &ok);
-	new_queue("hook-misbehave", queue);
+	it_new_queue(admin_token, "hook-misbehave", queue);
 	int gave_up0 = 0;
 	held_now(&gave_up0);
-	new_ticket(queue, t[0]);
+	it_new_ticket(admin_token, queue, t[0]);
 	struct hit h[16];
 	ck_assert_msg(wait_hits(hang.prefix, 1, 15000, h, 16) >= 1, "the hanging receiver got the event");
 	ck_assert_msg(wait_hits(slow.prefix, 1, 15000, h, 16) >= 1, "the slow receiver got the event");
 	ck_assert_msg(wait_hits(closer.prefix, 1, 15000, h, 16) >= 1, "the closing receiver got the event");
 
 	/* Both hold their first connection now; the API and the relay go on. */
-	new_ticket(queue, t[1]);
-	new_ticket(queue, t[2]);
+	it_new_ticket(admin_token, queue, t[1]);
+	it_new_ticket(admin_token, queue, t[2]);
 	struct it_response r;
 	it_json("GET", "/api/v1/queues", admin_token, NULL, &r);
 	ck_assert_int_eq(r.status, 200);

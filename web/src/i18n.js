@@ -59,16 +59,19 @@ export function fmtDateTime(iso) {
 	return new Date(iso).toLocaleString(locale(), { dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' });
 }
 
-// "about 12 min" / "8-15 min" from estimated_wait_range or estimated_wait_seconds.
+// "about 12 min" / "8-15 min" from estimated_wait_range or estimated_wait_seconds; a wait
+// that rounds to no minute is "under 1 min" ("up to 3 min" for a range from it), never "0 min".
 export function fmtWait(ticket) {
 	if (!ticket) return '';
 	const r = ticket.estimated_wait_range;
 	const min = (s) => Math.max(0, Math.round(s / 60));
+	const about = (n) => (n === 0 ? t('wait.under1') : t('wait.about', { n }));
 	if (r && typeof r.low === 'number' && typeof r.high === 'number') {
 		const lo = min(r.low), hi = min(r.high);
-		return lo === hi ? t('wait.about', { n: lo }) : t('wait.range', { low: lo, high: hi });
+		if (lo === hi) return about(lo);
+		return lo === 0 ? t('wait.upto', { high: hi }) : t('wait.range', { low: lo, high: hi });
 	}
-	if (typeof ticket.estimated_wait_seconds === 'number') return t('wait.about', { n: min(ticket.estimated_wait_seconds) });
+	if (typeof ticket.estimated_wait_seconds === 'number') return about(min(ticket.estimated_wait_seconds));
 	return '';
 }
 
