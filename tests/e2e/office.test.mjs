@@ -980,8 +980,14 @@ describe('turnero web app', () => {
 		assert.ok((await board.getByRole('region').count()) >= 5);
 		const overflow = await board.evaluate(() => document.documentElement.scrollHeight > window.innerHeight || document.documentElement.scrollWidth > window.innerWidth);
 		assert.equal(overflow, false, 'five queues fit the TV');
+		// Y went to another queue and Z back to its place: the last-call banner sends nobody
+		// to Ventanilla 3 for them any more (it shows a call still on, or nothing).
+		await board.waitForFunction((gone) => {
+			const code = document.querySelector('.board-last .bl-code');
+			return !code || !gone.includes(code.textContent);
+		}, [codes.Y, codes.Z], { timeout: 10000 });
 		const last = await board.locator('.board-last').boundingBox();
-		assert.ok(last && last.y + last.height <= 1080, `the last call is on the screen: ${JSON.stringify(last)}`);
+		assert.ok(!last || last.y + last.height <= 1080, `the last call is on the screen: ${JSON.stringify(last)}`);
 		await shot(board, 'board-five-queues');
 	});
 

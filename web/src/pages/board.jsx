@@ -25,13 +25,17 @@ export function Board() {
 	function accept(b) {
 		if (!b || !b.queues) return;
 		const calls = callsOf(b);
+		const latest = [...calls].sort((x, y) => Date.parse(y.key.split('@')[1]) - Date.parse(x.key.split('@')[1]))[0] || null;
 		if (seen.current === null) {
 			// What is on the board when it starts was announced already; the latest of it
 			// is the last call shown.
 			seen.current = new Set(calls.map((c) => c.key));
-			const latest = [...calls].sort((x, y) => Date.parse(y.key.split('@')[1]) - Date.parse(x.key.split('@')[1]))[0];
-			if (latest) setLast(latest);
+			setLast(latest);
 		} else {
+			// A call that ended (the ticket was put back, transferred, served) no longer sends
+			// anyone to that desk: the banner shows the latest call still on, or nothing.
+			const on = new Set(calls.map((c) => c.key));
+			setLast((l) => (l && !on.has(l.key) ? latest : l));
 			const now = Date.now();
 			const added = calls.filter((c) => !seen.current.has(c.key));
 			if (added.length) {
