@@ -324,6 +324,12 @@ static const struct {
 	 * that filters better but sorts), and SKIP LOCKED skips only what others hold.
 	 * Stealing scans waiting tickets in call order; left alone, the optimizer would start from
 	 * the calling queue's priorities and sort, locking every candidate row. */
+	/* Whether the queue has an overdue waiting ticket: a range of the standing index that
+	 * stops at the first row. The overdue take walks the queue in due order (so that SKIP
+	 * LOCKED skips only what others hold) and, with none overdue, would read all of it. */
+	S(STMT_TICKET_OVERDUE_EXISTS,
+	  "SELECT EXISTS (SELECT 1 FROM tickets t FORCE INDEX (ix_tickets_queue_standing)"
+	  " WHERE t.queue_id = ? AND t.status = 'waiting' AND " QO_OVERDUE("t") ")"),
 	S(STMT_TICKET_NEXT_OVERDUE,
 	  "SELECT " TAKE_COLUMNS " FROM tickets t FORCE INDEX (ix_tickets_queue_overdue) WHERE t.queue_id = ? AND t.status = 'waiting' AND " QO_OVERDUE("t")
 	  " ORDER BY " QO_OVERDUE_KEYS("t") " LIMIT 1 FOR UPDATE SKIP LOCKED"),

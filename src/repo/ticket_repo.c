@@ -236,6 +236,13 @@ static int take_row(void *cls, const struct db_row *row)
 	return 0;
 }
 
+long long repo_ticket_overdue_exists(struct db *db, const char *queue_id)
+{
+	long long any = 0;
+	long long rc = db_query(db, STMT_TICKET_OVERDUE_EXISTS, DB_ARGS(db_str(queue_id)), row_count, &any);
+	return rc < 0 ? rc : any > 0;
+}
+
 long long repo_ticket_take(struct db *db, const char *queue_id, bool steal, enum take_kind kind,
 			   struct ticket_take *out)
 {

@@ -89,6 +89,8 @@ struct ticket_take {
  * Locks the first waiting ticket of queue_id (own) or of the other queues it may steal from
  * (steal), by kind, skipping rows others hold. 1 found (out), 0 none (out->ticket.id "").
  */
+/* 1 when queue_id has an overdue waiting ticket (queue_order.h), 0 when not; no lock taken. */
+long long repo_ticket_overdue_exists(struct db *db, const char *queue_id);
 long long repo_ticket_take(struct db *db, const char *queue_id, bool steal, enum take_kind kind,
 			   struct ticket_take *out);
 /*

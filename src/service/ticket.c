@@ -574,7 +574,11 @@ static enum app_err take_next(struct db *db, const char *queue_id, bool fifo, bo
 		if (fifo) {
 			rc = repo_ticket_take(db, queue_id, steal, TAKE_FIFO, taken);
 		} else {
-			rc = repo_ticket_take(db, queue_id, steal, TAKE_OVERDUE, taken);
+			/* Its own queue's overdue take only when one is overdue (the check reads one
+			 * index entry; the take would walk the whole queue to find none). */
+			rc = steal ? 1 : repo_ticket_overdue_exists(db, queue_id);
+			if (rc > 0)
+				rc = repo_ticket_take(db, queue_id, steal, TAKE_OVERDUE, taken);
 			if (rc == 0)
 				rc = repo_ticket_take(db, queue_id, steal, TAKE_LEVEL, taken);
 		}
