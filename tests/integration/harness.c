@@ -147,6 +147,15 @@ int it_stack(const char *action)
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+void it_relay_restart(const char *env)
+{
+	char cmd[4096];
+	ck_assert_int_eq(it_stack("relay-stop"), 0);
+	snprintf(cmd, sizeof cmd, "env %s '%s' relay-start '%s' >&2", env, stack_script, state_dir);
+	int rc = system(cmd);
+	ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "relay-start with %s: %d", env, rc);
+}
+
 const char *it_state_path(const char *rel)
 {
 	static char path[2048];

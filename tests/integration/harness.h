@@ -37,6 +37,10 @@ void it_response_free(struct it_response *r);
 /* Runs "<stack.sh> action <state dir>"; returns its exit status. */
 int it_stack(const char *action);
 
+/* Restarts the stack's relay with env ("NAME=value ...", "" for none) in its environment:
+ * other settings for the rest of a test. Fails the running test when it does not start. */
+void it_relay_restart(const char *env);
+
 /* PID of the running turnero-fcgi master, from the stack's pid file; -1 if none. */
 pid_t it_master_pid(void);
 

@@ -99,16 +99,6 @@ static void wait_status(const char *ticket_id, const char *channel, const char *
 
 /* ---- the stack's relay with other settings ------------------------------------------ */
 
-static void relay_restart(const char *env)
-{
-	char cmd[4096];
-	ck_assert_int_eq(it_stack("relay-stop"), 0);
-	snprintf(cmd, sizeof cmd, "env %s '%s' relay-start '%s' >&2", env, getenv("TURNERO_TEST_STACK"),
-		 getenv("TURNERO_TEST_STATE"));
-	int rc = system(cmd);
-	ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "relay-start with %s: %d", env, rc);
-}
-
 static int relay_pid(void)
 {
 	FILE *f = fopen(it_state_path("run/turnero-relay.pid"), "r");
@@ -405,7 +395,7 @@ START_TEST(test_sms_gateway_500_then_200_is_retried_and_delivered_once)
 	struct gateway g;
 	static const int answers[] = {500, 200};
 	gateway_start(&g, answers, 2);
-	relay_restart(sms_env(&g, ""));
+	it_relay_restart(sms_env(&g, ""));
 	char id[64], phone[32];
 	phone_for(phone, sizeof phone);
 	issue("", phone, "{\"sms\":true}", id);
@@ -428,7 +418,7 @@ START_TEST(test_sms_gateway_always_500_is_retried_then_failed_with_the_reason)
 	struct gateway g;
 	static const int answers[] = {500};
 	gateway_start(&g, answers, 1);
-	relay_restart(sms_env(&g, ""));
+	it_relay_restart(sms_env(&g, ""));
 	char id[64], phone[32];
 	phone_for(phone, sizeof phone);
 	issue("", phone, "{\"sms\":true}", id);
@@ -450,7 +440,7 @@ START_TEST(test_sms_gateway_that_never_answers_times_out_and_holds_up_neither_em
 	static const int hang[] = {0, 200};
 	gateway_start(&g, hang, 2);
 	/* The longest attempt there is: the email below has all the time it needs. */
-	relay_restart(sms_env(&g, "TURNERO_NOTIFY_TIMEOUT_SECONDS=45"));
+	it_relay_restart(sms_env(&g, "TURNERO_NOTIFY_TIMEOUT_SECONDS=45"));
 	char sms_id[64], mail_id[64], phone[32], email[128];
 	phone_for(phone, sizeof phone);
 	issue("", phone, "{\"sms\":true}", sms_id);
@@ -479,7 +469,7 @@ START_TEST(test_sms_gateway_that_never_answers_times_out_and_holds_up_neither_em
 	/* A gateway that never answers, with a short timeout: each attempt is given up on. */
 	static const int never[] = {0};
 	gateway_start(&g, never, 1);
-	relay_restart(sms_env(&g, "TURNERO_NOTIFY_TIMEOUT_SECONDS=2"));
+	it_relay_restart(sms_env(&g, "TURNERO_NOTIFY_TIMEOUT_SECONDS=2"));
 	phone_for(phone, sizeof phone);
 	issue("", phone, "{\"sms\":true}", sms_id);
 	gateway_wait_holding(&g);
@@ -503,7 +493,7 @@ START_TEST(test_slow_smtp_server_delivers_and_a_silent_one_is_given_up_on)
 	struct smtp_stub s;
 	static const char *const slow[] = {"--delay", "0.3", NULL};
 	smtp_stub_start(&s, slow);
-	relay_restart(smtp_env(&s, ""));
+	it_relay_restart(smtp_env(&s, ""));
 	char id[64], email[128];
 	snprintf(email, sizeof email, "slow.%ld@example.org", (long)getpid());
 	issue(email, "", "{\"email\":true}", id);
@@ -516,7 +506,7 @@ START_TEST(test_slow_smtp_server_delivers_and_a_silent_one_is_given_up_on)
 	/* Slower than [notify] timeout_seconds: each attempt is given up on, then failed. */
 	static const char *const slower[] = {"--delay", "4", NULL};
 	smtp_stub_start(&s, slower);
-	relay_restart(smtp_env(&s, "TURNERO_NOTIFY_TIMEOUT_SECONDS=1"));
+	it_relay_restart(smtp_env(&s, "TURNERO_NOTIFY_TIMEOUT_SECONDS=1"));
 	snprintf(email, sizeof email, "slower.%ld@example.org", (long)getpid());
 	issue(email, "", "{\"email\":true}", id);
 	wait_status(id, "email", "failed", &n);
@@ -535,7 +525,7 @@ START_TEST(test_smtp_4xx_is_retried_then_failed_and_5xx_fails_at_once)
 	char id[64], email[128];
 	static const char *const busy[] = {"--code", "451", "--at", "rcpt", NULL};
 	smtp_stub_start(&s, busy);
-	relay_restart(smtp_env(&s, ""));
+	it_relay_restart(smtp_env(&s, ""));
 	snprintf(email, sizeof email, "busy.%ld@example.org", (long)getpid());
 	issue(email, "", "{\"email\":true}", id);
 	wait_status(id, "email", "failed", &n);
@@ -546,7 +536,7 @@ START_TEST(test_smtp_4xx_is_retried_then_failed_and_5xx_fails_at_once)
 
 	static const char *const no_user[] = {"--code", "550", "--at", "rcpt", NULL};
 	smtp_stub_start(&s, no_user);
-	relay_restart(smtp_env(&s, ""));
+	it_relay_restart(smtp_env(&s, ""));
 	snprintf(email, sizeof email, "nouser.%ld@example.org", (long)getpid());
 	issue(email, "", "{\"email\":true}", id);
 	wait_status(id, "email", "failed", &n);
@@ -556,7 +546,7 @@ START_TEST(test_smtp_4xx_is_retried_then_failed_and_5xx_fails_at_once)
 
 	static const char *const rejected[] = {"--code", "554", "--at", "end", NULL};
 	smtp_stub_start(&s, rejected);
-	relay_restart(smtp_env(&s, ""));
+	it_relay_restart(smtp_env(&s, ""));
 	snprintf(email, sizeof email, "rejected.%ld@example.org", (long)getpid());
 	issue(email, "", "{\"email\":true}", id);
 	wait_status(id, "email", "failed", &n);
@@ -574,7 +564,7 @@ START_TEST(test_relay_killed_mid_smtp_session_delivers_after_a_restart_once)
 	smtp_stub_start(&s, hold);
 	char env[1024];
 	snprintf(env, sizeof env, "%s", smtp_env(&s, "TURNERO_NOTIFY_TIMEOUT_SECONDS=45"));
-	relay_restart(env);
+	it_relay_restart(env);
 	char id[64], id2[64], email[128], email2[128], held[256];
 	snprintf(email, sizeof email, "midsend.%ld@example.org", (long)getpid());
 	snprintf(email2, sizeof email2, "behind.%ld@example.org", (long)getpid());
@@ -598,7 +588,7 @@ START_TEST(test_relay_killed_mid_smtp_session_delivers_after_a_restart_once)
 	ck_assert_int_eq(smtp_events(&s, "accepted ", NULL), 0);
 
 	/* A new relay takes the lease over; the claimed message goes once its claim runs out. */
-	relay_restart(smtp_env(&s, ""));
+	it_relay_restart(smtp_env(&s, ""));
 	wait_status(id2, "email", "sent", &n);
 	ck_assert_int_eq(n.attempts, 1);
 	wait_status(id, "email", "sent", &n); /* up to 90 s: the claim is 60 s */

@@ -1088,16 +1088,6 @@ static void *plain_listener(void *arg)
 	return NULL;
 }
 
-static void relay_restart(const char *env)
-{
-	char cmd[4096];
-	ck_assert_int_eq(it_stack("relay-stop"), 0);
-	snprintf(cmd, sizeof cmd, "env %s '%s' relay-start '%s' >&2", env, getenv("TURNERO_TEST_STACK"),
-		 getenv("TURNERO_TEST_STATE"));
-	int rc = system(cmd);
-	ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "relay-start with %s: %d", env, rc);
-}
-
 /*
  * Webhooks made while allow_private was on (https://localhost, whose name resolves to
  * 127.0.0.1, and https://127.0.0.1), then delivered by a relay with it off: the relay
@@ -1130,7 +1120,7 @@ START_TEST(test_private_address_is_refused_when_connecting)
 		if (ncreated < 64)
 			snprintf(created[ncreated++], 64, "%.36s", w[i].id);
 	}
-	relay_restart("TURNERO_WEBHOOKS_ALLOW_PRIVATE=false");
+	it_relay_restart("TURNERO_WEBHOOKS_ALLOW_PRIVATE=false");
 	for (int i = 0; i < 2; i++) {
 		char path[160];
 		struct it_response r;
@@ -1144,7 +1134,7 @@ START_TEST(test_private_address_is_refused_when_connecting)
 	pthread_mutex_lock(&hits_lock);
 	int accepted = plain_accepted;
 	pthread_mutex_unlock(&hits_lock);
-	relay_restart(""); /* the stack's relay as it was, before anything can fail */
+	it_relay_restart(""); /* the stack's relay as it was, before anything can fail */
 	for (int i = 0; i < 2; i++) {
 		ck_assert_msg(failed[i], "the delivery to %s was attempted and not delivered", hosts[i]);
 		ck_assert_msg(strstr(failed[i], delivery[i]) && strstr(failed[i], "\"status\":\"pending\"") &&
