@@ -26,9 +26,6 @@
 #define ATTEMPT_TIMEOUT_S 15L /* a 2xx within 15 s delivers */
 #define CLAIM_SECONDS 30      /* an attempt of a relay that died is due again after this */
 
-/* The "url" reason of webhook_url_check for such an address, recorded as the attempt's error. */
-static const char refused_target[] = "must not resolve to a loopback, private, link-local or multicast address";
-
 struct attempt {
 	CURL *easy;
 	struct curl_slist *headers;
@@ -407,7 +404,7 @@ static void finish(struct relay_hooks *h, struct svc_app *app, struct attempt *a
 	} else {
 		char error[256];
 		if (result != CURLE_OK && a->refused)
-			snprintf(error, sizeof error, "%s", refused_target); /* as webhook_url_check says it */
+			snprintf(error, sizeof error, "%s", webhook_refused_address); /* as at creation */
 		else if (result != CURLE_OK)
 			snprintf(error, sizeof error, "%s", a->error[0] ? a->error : curl_easy_strerror(result));
 		else

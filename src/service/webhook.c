@@ -112,6 +112,8 @@ bool webhook_addr_public(const struct sockaddr *sa)
 	return true;
 }
 
+const char webhook_refused_address[] = "must not resolve to a loopback, private, link-local or multicast address";
+
 const char *webhook_url_check(const char *url, bool allow_private, bool resolve, struct webhook_target *out)
 {
 	memset(out, 0, sizeof *out);
@@ -191,7 +193,7 @@ const char *webhook_url_check(const char *url, bool allow_private, bool resolve,
 	const char *why = NULL;
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
 		if (!allow_private && !webhook_addr_public(ai->ai_addr)) {
-			why = "must not resolve to a loopback, private, link-local or multicast address";
+			why = webhook_refused_address;
 			break;
 		}
 		if (!out->address[0]) {

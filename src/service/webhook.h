@@ -47,8 +47,11 @@ struct webhook_target {
 	bool https;
 	char host[256]; /* without brackets */
 	int port;
-	char address[64]; /* the resolved address that was checked (for pinning), text form */
+	char address[64]; /* the first resolved address that was checked, text form */
 };
+
+/* The reason given for a host with an address webhook_addr_public refuses (the "url" field). */
+extern const char webhook_refused_address[];
 
 /*
  * Checks a webhook URL: http(s)://host[:port][/path][?query], no user info, no
