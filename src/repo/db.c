@@ -14,7 +14,6 @@
 #include "common/metrics.h"
 #include "repo/db_internal.h"
 
-#define DB_MAX_ARGS 48
 #define DB_MIN_COLUMN_BUFFER 64
 #define TX_MAX_ATTEMPTS 5
 #define RECONNECT_PAUSE_US 500000LL /* after a failed connect, fail fast for this long */
@@ -429,8 +428,10 @@ out:
 static long long run(struct db *db, enum stmt_id id, const struct db_arg *args, size_t nargs, bool select,
 		     db_row_fn cb, void *cls, long long *insert_id)
 {
-	if ((unsigned)id >= STMT__MAX || nargs > DB_MAX_ARGS)
+	if ((unsigned)id >= STMT__MAX || nargs > DB_MAX_ARGS) {
+		log_err("%s: %zu parameters, at most %d", (unsigned)id < STMT__MAX ? stmt_name(id) : "?", nargs, DB_MAX_ARGS);
 		return DB_HARD;
+	}
 	/* A new connection would run the rest of a lost transaction's statements on their own. */
 	if (db->in_tx && db->tx_lost)
 		return DB_UNAVAILABLE;

@@ -24,6 +24,9 @@ enum db_status {
 
 enum db_type { DBT_NULL, DBT_STR, DBT_INT };
 
+/* The most parameters one statement binds (placement's four blocks of 13 are the most). */
+#define DB_MAX_ARGS 64
+
 /* One bound parameter; strings are borrowed for the duration of the call. */
 struct db_arg {
 	enum db_type type;

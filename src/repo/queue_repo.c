@@ -256,6 +256,7 @@ long long repo_queue_waiting_of(struct db *db, struct queue_list *l)
 struct candidates {
 	struct queue_candidate *items;
 	size_t n;
+	long long qualifying; /* the check column of STMT_QUEUE_CANDIDATES_OF_n; -1 unknown */
 };
 
 static int append_candidate(void *cls, const struct db_row *row)
@@ -274,13 +275,15 @@ static int append_candidate(void *cls, const struct db_row *row)
 	q->ahead_by_priority = db_row_int(row, 6);
 	row_copy(row, 7, q->now, sizeof q->now);
 	q->customer_state = db_row_is_null(row, 8) ? -1 : db_row_int(row, 8) != 0;
+	if (!db_row_is_null(row, 9))
+		c->qualifying = db_row_int(row, 9);
 	return 0;
 }
 
 long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, const char *except_id,
 				struct queue_candidate **out, size_t *n)
 {
-	struct candidates c = {NULL, 0};
+	struct candidates c = {NULL, 0, -1};
 	const char *due = t->due_date ? t->due_date : t->created_date;
 	long long rc = db_query(db, STMT_QUEUE_CANDIDATES,
 				DB_ARGS(db_str(t->customer_id), db_str(due), db_str(t->created_date), db_int(t->level), db_str(t->sla_deadline),
@@ -294,6 +297,46 @@ long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, co
 	}
 	*out = c.items;
 	*n = c.n;
+	return rc;
+}
+
+/* The parameters of one block of STMT_QUEUE_CANDIDATES_OF_n, in the order of its placeholders. */
+#define PLACEMENT_BLOCK_ARGS 13
+_Static_assert(QUEUE_CANDIDATES_PER_STATEMENT * PLACEMENT_BLOCK_ARGS <= DB_MAX_ARGS, "placement binds too many");
+
+static void block_args(struct db_arg *a, const struct placed_ticket *t, const char *except_id, const char *queue_id)
+{
+	const char *due = t->due_date ? t->due_date : t->created_date;
+	const char *except = except_id ? except_id : "";
+	struct db_arg block[PLACEMENT_BLOCK_ARGS] = {
+		db_str(t->customer_id), db_str(t->priority_id), db_str(except), db_str(due), db_str(t->created_date),
+		db_int(t->level), db_str(t->sla_deadline), db_int(t->max_wait_minutes), db_str(due),
+		db_int(t->max_wait_minutes), db_str(t->priority_id), db_str(except), db_str(queue_id)};
+	memcpy(a, block, sizeof block);
+}
+
+long long repo_queue_candidates_among(struct db *db, const struct placed_ticket *t, const char *except_id,
+				      const char (*ids)[UUID_STR_LEN], size_t nids, struct queue_candidate **out,
+				      size_t *n, long long *qualifying)
+{
+	struct candidates c = {NULL, 0, -1};
+	long long rc = 0;
+	for (size_t from = 0; from < nids && rc >= 0; from += QUEUE_CANDIDATES_PER_STATEMENT) {
+		size_t k = nids - from < QUEUE_CANDIDATES_PER_STATEMENT ? nids - from : QUEUE_CANDIDATES_PER_STATEMENT;
+		struct db_arg args[QUEUE_CANDIDATES_PER_STATEMENT * PLACEMENT_BLOCK_ARGS];
+		for (size_t i = 0; i < k; i++)
+			block_args(args + i * PLACEMENT_BLOCK_ARGS, t, except_id, ids[from + i]);
+		rc = db_query(db, (enum stmt_id)(STMT_QUEUE_CANDIDATES_OF_1 + k - 1), args, k * PLACEMENT_BLOCK_ARGS,
+			      append_candidate, &c);
+	}
+	if (rc < 0) {
+		free(c.items);
+		c.items = NULL;
+		c.n = 0;
+	}
+	*out = c.items;
+	*n = c.n;
+	*qualifying = c.qualifying;
 	return rc;
 }
 

@@ -99,9 +99,25 @@ struct placed_ticket {
 	const char *customer_id; /* NULL, or a customer whose state each candidate row reports */
 };
 
-/* Open queues serving t's priority (other than except_id, may be NULL); *out freed by the caller with free(). */
+/*
+ * Open queues serving t's priority (other than except_id, may be NULL); *out freed by the
+ * caller with free(). Reads every waiting ticket of each queue (see STMT_QUEUE_CANDIDATES):
+ * repo_queue_candidates_among is the fast path.
+ */
 long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, const char *except_id,
 				struct queue_candidate **out, size_t *n);
+
+/* How many queues one statement of repo_queue_candidates_among binds (more take more statements). */
+#define QUEUE_CANDIDATES_PER_STATEMENT 4
+
+/*
+ * The same, of the queues ids[0..nids) only (each still checked to qualify), through index
+ * ranges: the time does not grow with the waiting tickets. *qualifying: how many queues
+ * qualify in the database (-1 when no row came back); *n short of it means ids missed some.
+ */
+long long repo_queue_candidates_among(struct db *db, const struct placed_ticket *t, const char *except_id,
+				      const char (*ids)[UUID_STR_LEN], size_t nids, struct queue_candidate **out,
+				      size_t *n, long long *qualifying);
 
 /* Average service seconds of the last 20 served tickets of the day and how many there were. */
 long long repo_queue_avg_service(struct db *db, const char *queue_id, const char *service_date, double *avg,

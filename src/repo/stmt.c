@@ -200,39 +200,58 @@ static const struct {
 	 * ticket described by the derived row "me" would wait behind under the fifo and under the
 	 * priority ordering (queue_order.h). The counts come from queue_waiting_counts, corrected by
 	 * the few tickets the order's own predicates must decide (those due no earlier than me, the
-	 * overdue ones), each set read through an index range that bounds it: no read per waiting
-	 * ticket (tests/integration/it_placement compares with counting them one by one). me: due_date and created_date (NULL: now), level, and
+	 * overdue ones), each set read through an index range that bounds it when the queue's id is
+	 * a constant (_OF_n below) (tests/integration/it_placement compares with counting them one by one). me: due_date and created_date (NULL: now), level, and
 	 * sla_deadline (NULL: due_date + max_wait_minutes when that is > 0). Each row also carries
 	 * me's created_date (the instant a new ticket is stamped with) and the state of the
 	 * customer named by the first parameter (NULL: none, or no such customer), so a
 	 * registration needs no statements of its own for them. */
-	S(STMT_QUEUE_CANDIDATES,
-	  "SELECT q.id, q.prefix, q.policy, q.created_seq, " QUEUE_WAITING("q", "") ","
-	  /* Each queue's own policy only (the other column is 0).
-	   * fifo: every waiting ticket but those not before me; only those due no earlier can be. */
-	  " IF(q.policy <> 'fifo', 0, " QUEUE_WAITING("q", "") " - (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_fifo)"
-	  "  WHERE t.queue_id = q.id AND t.status = 'waiting' AND t.due_date >= me.due_date AND "
-	  QO_BEFORE_FIFO("t", "me") " IS NOT TRUE)),"
-	  /* priority, me overdue: only overdue tickets can be before it. */
-	  " IF(q.policy = 'fifo', 0, IF(" QO_OVERDUE("me") ", (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_standing)"
-	  "  WHERE t.queue_id = q.id AND t.status = 'waiting' AND " QO_OVERDUE("t") " AND "
-	  QO_BEFORE_PRIORITY("t", "me") " IS TRUE),"
-	  /* me not overdue: the levels up to me's, but those of me's level not before me (due no
-	   * earlier), plus the overdue ones of the levels after me's. */
-	  "  " QUEUE_WAITING("q", " AND wc.priority_level <= me.priority_level")
-	  "  - (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_level) WHERE t.queue_id = q.id"
-	  "  AND t.status = 'waiting' AND t.priority_level = me.priority_level AND t.due_date >= me.due_date AND "
-	  QO_BEFORE_PRIORITY("t", "me") " IS NOT TRUE)"
-	  "  + (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_standing) WHERE t.queue_id = q.id"
-	  "  AND t.status = 'waiting' AND " QO_OVERDUE("t") " AND t.priority_level > me.priority_level AND "
-	  QO_BEFORE_PRIORITY("t", "me") " IS TRUE))),"
-	  " me.created_date, (SELECT c.state FROM customers c WHERE c.id = ?)"
-	  " FROM (SELECT CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS due_date,"
-	  "  CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS created_date, ? AS priority_level,"
-	  "  CAST(COALESCE(?, IF(? > 0, CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) + INTERVAL ? MINUTE, NULL))"
-	  "   AS DATETIME(3)) AS sla_deadline, CAST(NULL AS CHAR(36) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci AS id) me"
-	  " JOIN queues q JOIN queue_priorities qp ON qp.queue_id = q.id AND qp.priority_id = ?"
-	  " WHERE q.state = 'open' AND q.id <> ?"),
+#define PLACEMENT_SQL(check, where)                                                                        \
+	  "SELECT q.id, q.prefix, q.policy, q.created_seq, " QUEUE_WAITING("q", "") "," \
+	  /* Each queue's own policy only (the other column is 0). \
+	   * fifo: every waiting ticket but those not before me; only those due no earlier can be. */ \
+	  " IF(q.policy <> 'fifo', 0, " QUEUE_WAITING("q", "") " - (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_fifo)" \
+	  "  WHERE t.queue_id = q.id AND t.status = 'waiting' AND t.due_date >= me.due_date AND " \
+	  QO_BEFORE_FIFO("t", "me") " IS NOT TRUE))," \
+	  /* priority, me overdue: only overdue tickets can be before it. */ \
+	  " IF(q.policy = 'fifo', 0, IF(" QO_OVERDUE("me") ", (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_standing)" \
+	  "  WHERE t.queue_id = q.id AND t.status = 'waiting' AND " QO_OVERDUE("t") " AND " \
+	  QO_BEFORE_PRIORITY("t", "me") " IS TRUE)," \
+	  /* me not overdue: the levels up to me's, but those of me's level not before me (due no \
+	   * earlier), plus the overdue ones of the levels after me's. */ \
+	  "  " QUEUE_WAITING("q", " AND wc.priority_level <= me.priority_level") \
+	  "  - (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_level) WHERE t.queue_id = q.id" \
+	  "  AND t.status = 'waiting' AND t.priority_level = me.priority_level AND t.due_date >= me.due_date AND " \
+	  QO_BEFORE_PRIORITY("t", "me") " IS NOT TRUE)" \
+	  "  + (SELECT COUNT(*) FROM tickets t FORCE INDEX (ix_tickets_queue_standing) WHERE t.queue_id = q.id" \
+	  "  AND t.status = 'waiting' AND " QO_OVERDUE("t") " AND t.priority_level > me.priority_level AND " \
+	  QO_BEFORE_PRIORITY("t", "me") " IS TRUE)))," \
+	  " me.created_date, (SELECT c.state FROM customers c WHERE c.id = ?), " check                            \
+	  " FROM (SELECT CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS due_date,"                          \
+	  "  CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS created_date, ? AS priority_level,"             \
+	  "  CAST(COALESCE(?, IF(? > 0, CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) + INTERVAL ? MINUTE, NULL))" \
+	  "   AS DATETIME(3)) AS sla_deadline, CAST(NULL AS CHAR(36) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci AS id) me" \
+	  " JOIN queues q JOIN queue_priorities qp ON qp.queue_id = q.id AND qp.priority_id = ?"                   \
+	  " WHERE q.state = 'open' AND q.id <> ?" where
+	/* Every qualifying queue in one row each. Its subqueries are correlated (t.queue_id =
+	 * q.id), and MariaDB reads a correlated subquery by ref on (queue_id, status) only, not
+	 * by the due_date and sla_deadline ranges after them: each correction then reads every
+	 * waiting ticket of the queue. The check column is NULL. */
+	S(STMT_QUEUE_CANDIDATES, PLACEMENT_SQL("NULL", "")),
+	/* The same for the queues bound (one block per queue, q.id = ?): q is then a constant
+	 * table, so every correction reads only its index range. Each row also has how many
+	 * queues qualify in all (a row count short of it: the ids missed some). */
+#define PLACEMENT_BLOCK                                                                                      \
+	PLACEMENT_SQL("(SELECT COUNT(*) FROM queue_priorities qa JOIN queues a ON a.id = qa.queue_id"        \
+		      " WHERE qa.priority_id = ? AND a.state = 'open' AND a.id <> ?)",                       \
+		      " AND q.id = ?")
+	S(STMT_QUEUE_CANDIDATES_OF_1, PLACEMENT_BLOCK),
+	S(STMT_QUEUE_CANDIDATES_OF_2, PLACEMENT_BLOCK " UNION ALL " PLACEMENT_BLOCK),
+	S(STMT_QUEUE_CANDIDATES_OF_3, PLACEMENT_BLOCK " UNION ALL " PLACEMENT_BLOCK " UNION ALL " PLACEMENT_BLOCK),
+	S(STMT_QUEUE_CANDIDATES_OF_4,
+	  PLACEMENT_BLOCK " UNION ALL " PLACEMENT_BLOCK " UNION ALL " PLACEMENT_BLOCK " UNION ALL " PLACEMENT_BLOCK),
+#undef PLACEMENT_BLOCK
+#undef PLACEMENT_SQL
 	/* The service times (microseconds) of the queue's last 20 served tickets of the day, read
 	 * in index order; the repository averages them. With the index named the optimizer
 	 * weighs no other of the table's many (measured: its planning was most of the cost). */

@@ -1,10 +1,13 @@
 #include "service/placement.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "repo/db.h"
 #include "repo/ticket_repo.h"
+#include "service/catalog.h"
 #include "service/queue_rules.h"
 
 long long placement_candidate_ahead(const struct queue_candidate *c)
@@ -12,12 +15,68 @@ long long placement_candidate_ahead(const struct queue_candidate *c)
 	return c->policy == POLICY_FIFO ? c->ahead_by_age : c->ahead_by_priority;
 }
 
+/* Whether q would take a ticket of priority_id in a placement that leaves out except_id. */
+static bool may_take(const struct queue_rec *q, const char *priority_id, const char *except_id)
+{
+	if (q->state != QUEUE_OPEN || (except_id && strcmp(q->id, except_id) == 0))
+		return false;
+	for (size_t i = 0; i < q->npriorities; i++)
+		if (strcmp(q->priority_ids[i], priority_id) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The candidates for t. With app, the memo names them and each is read with its id bound
+ * (index ranges only, whatever the waiting); when the memo is unavailable, names none, or
+ * missed one the database has (a change on another host within the memo's age), every
+ * qualifying queue is read in one statement, which reads their waiting tickets.
+ */
+static long long candidates_of(struct svc_app *app, struct db *db, const struct placed_ticket *t,
+			       const char *except_id, struct queue_candidate **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	const struct queue_catalogue *cat = NULL;
+	long long rc = app ? svc_catalog_queues(app, db, &cat) : 0;
+	if (rc < 0)
+		return rc;
+	size_t nids = 0;
+	char(*ids)[UUID_STR_LEN] = NULL;
+	if (rc == 1 && cat->n) {
+		ids = malloc(cat->n * sizeof *ids);
+		if (!ids)
+			return DB_HARD;
+		for (size_t i = 0; i < cat->n; i++)
+			if (may_take(&cat->items[i], t->priority_id, except_id))
+				memcpy(ids[nids++], cat->items[i].id, UUID_STR_LEN);
+	}
+	if (nids) {
+		long long qualifying = -1;
+		rc = repo_queue_candidates_among(db, t, except_id, (const char(*)[UUID_STR_LEN])ids, nids, out, n,
+						 &qualifying);
+		free(ids);
+		if (rc < 0 || (long long)*n == qualifying)
+			return rc;
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	} else {
+		free(ids);
+	}
+	return repo_queue_candidates(db, t, except_id, out, n);
+}
+
 enum app_err placement_ahead_in(struct db *db, const struct placed_ticket *t, const char *queue_id,
 				struct queue_candidate *out)
 {
 	struct queue_candidate *cands = NULL;
 	size_t n = 0;
-	long long rc = repo_queue_candidates(db, t, NULL, &cands, &n);
+	long long qualifying;
+	char id[1][UUID_STR_LEN];
+	snprintf(id[0], sizeof id[0], "%s", queue_id);
+	long long rc = repo_queue_candidates_among(db, t, NULL, (const char(*)[UUID_STR_LEN])id, 1, &cands, &n,
+						   &qualifying);
 	if (rc < 0)
 		return db_app_err(rc);
 	enum app_err e = APP_CONFLICT;
@@ -31,12 +90,12 @@ enum app_err placement_ahead_in(struct db *db, const struct placed_ticket *t, co
 	return e;
 }
 
-enum app_err placement_choose(struct db *db, const struct placed_ticket *t, const char *except_id,
-			      struct queue_candidate *out)
+enum app_err placement_choose(struct svc_app *app, struct db *db, const struct placed_ticket *t,
+			      const char *except_id, struct queue_candidate *out)
 {
 	struct queue_candidate *cands = NULL;
 	size_t n = 0;
-	long long rc = repo_queue_candidates(db, t, except_id, &cands, &n);
+	long long rc = candidates_of(app, db, t, except_id, &cands, &n);
 	if (rc < 0)
 		return db_app_err(rc);
 	struct rules_candidate *rc_list = calloc(n ? n : 1, sizeof *rc_list);
@@ -71,7 +130,8 @@ enum app_err placement_drain_queue(struct db *db, const char *queue_id, const ch
 		struct placed_ticket moving = {waiting[i].priority_id, waiting[i].level, waiting[i].created_date,
 					       waiting[i].due_date,
 					       waiting[i].sla_deadline[0] ? waiting[i].sla_deadline : NULL, 0, NULL};
-		e = placement_choose(db, &moving, queue_id, &to);
+		/* No memo: it may hold this transaction's own uncommitted changes. */
+		e = placement_choose(NULL, db, &moving, queue_id, &to);
 		if (e != APP_OK)
 			break;
 		rc = repo_ticket_move(db, waiting[i].id, TICKET_WAITING, to.id);

@@ -6,15 +6,17 @@
 #include "repo/queue_repo.h"
 
 struct db;
+struct svc_app;
 
 /*
  * Picks the open queue (other than except_id, may be NULL) serving the ticket's priority where
  * it would have the fewest tickets ahead under that queue's ordering (a moving ticket keeps its
  * age); ties by fewer waiting, then the queue created first. APP_CONFLICT when no queue
- * qualifies. Runs inside a transaction.
+ * qualifies. Runs inside a transaction. app (may be NULL) lends its queue memo to name the
+ * candidates, which makes the reads independent of the waiting tickets.
  */
-enum app_err placement_choose(struct db *db, const struct placed_ticket *t, const char *except_id,
-			      struct queue_candidate *out);
+enum app_err placement_choose(struct svc_app *app, struct db *db, const struct placed_ticket *t,
+			      const char *except_id, struct queue_candidate *out);
 
 /*
  * queue_id as a candidate for t (open, serving its priority): placement_candidate_ahead(out)

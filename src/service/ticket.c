@@ -160,8 +160,8 @@ static enum app_err check_references(struct svc_app *app, struct db *db, const s
  * the queue. The placement query also reports the customer's state and the instant to
  * stamp. A bad customer answers 422 before any 409.
  */
-static enum app_err place(struct db *db, const struct ticket_request *r, struct field_errors *fe,
-			  struct prepared_ticket *pt)
+static enum app_err place(struct svc_app *app, struct db *db, const struct ticket_request *r,
+			  struct field_errors *fe, struct prepared_ticket *pt)
 {
 	struct placed_ticket fresh = {r->priority_id, pt->level, NULL, r->due_date, NULL, pt->max_wait, pt->customer_id};
 	enum app_err e;
@@ -173,7 +173,7 @@ static enum app_err place(struct db *db, const struct ticket_request *r, struct 
 			snprintf(pt->place.prefix, sizeof pt->place.prefix, "%s", q.prefix);
 		}
 	} else {
-		e = placement_choose(db, &fresh, NULL, &pt->place);
+		e = placement_choose(app, db, &fresh, NULL, &pt->place);
 	}
 	pt->ahead = placement_candidate_ahead(&pt->place);
 	if (e == APP_OK && pt->customer_id && pt->place.customer_state != 1)
@@ -214,7 +214,7 @@ static enum app_err prepare_ticket(struct svc_app *app, struct db *db, const str
 	memset(pt, 0, sizeof *pt);
 	enum app_err e = check_references(app, db, r, upserted, fe, pt);
 	if (e == APP_OK)
-		e = place(db, r, fe, pt);
+		e = place(app, db, r, fe, pt);
 	if (e == APP_OK)
 		e = quote(app, db, pt);
 	return e;

@@ -425,6 +425,25 @@ void it_sql(const char *statement)
 	ck_assert_msg(rc == 0, "SQL failed: %s", statement);
 }
 
+struct json_object *it_sql_json(const char *query)
+{
+	struct strbuf cmd = STRBUF_INIT, out = STRBUF_INIT;
+	strbuf_printf(&cmd, "mariadb --no-defaults --socket='%s' -uroot turnero -N -B -r -e \"%s\"",
+		      it_state_path("run/mysql.sock"), query);
+	FILE *f = popen(strbuf_cstr(&cmd), "r");
+	strbuf_free(&cmd);
+	ck_assert_ptr_nonnull(f);
+	char chunk[4096];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		strbuf_append(&out, chunk, got);
+	ck_assert_int_eq(pclose(f), 0);
+	struct json_object *j = json_tokener_parse(strbuf_cstr(&out));
+	ck_assert_msg(j, "not JSON: %s", strbuf_cstr(&out));
+	strbuf_free(&out);
+	return j;
+}
+
 long long it_sql_number(const char *query)
 {
 	struct strbuf cmd = STRBUF_INIT;

@@ -54,6 +54,8 @@ const char *it_state_path(const char *rel);
  * column of the first row of a query, as a number. For setting up what the API cannot. */
 void it_sql(const char *statement);
 long long it_sql_number(const char *query);
+/* The first value of a query's answer parsed as JSON (e.g. ANALYZE FORMAT=JSON); json_object_put it. */
+struct json_object *it_sql_json(const char *query);
 
 /* Asserts status and, for problem answers, the problem+json shape. */
 void it_assert_problem(const struct it_response *r, long status);

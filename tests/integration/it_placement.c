@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "repo/queue_repo.h"
+#include "repo/stmt.h"
 
 static char admin_token[4096];
 static char customer_id[64];
@@ -336,6 +338,156 @@ START_TEST(test_queue_list_is_current_in_every_worker)
 }
 END_TEST
 
+/* The rows of tickets (alias t) a plan read in all: each access's rows per loop times its loops. */
+static double ticket_rows_read(struct json_object *o)
+{
+	double sum = 0;
+	if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			sum += ticket_rows_read(json_object_array_get_idx(o, i));
+		return sum;
+	}
+	if (!json_object_is_type(o, json_type_object))
+		return 0;
+	struct json_object *name, *rows, *loops;
+	if (json_object_object_get_ex(o, "table_name", &name) && strcmp(json_object_get_string(name), "t") == 0 &&
+	    json_object_object_get_ex(o, "r_rows", &rows) && json_object_object_get_ex(o, "r_loops", &loops))
+		sum += json_object_get_double(rows) * json_object_get_double(loops);
+	json_object_object_foreach(o, key, val)
+	{
+		(void)key;
+		sum += ticket_rows_read(val);
+	}
+	return sum;
+}
+
+/* ANALYZE FORMAT=JSON of statement id with its placeholders filled by values (SQL literals), in order. */
+static struct json_object *analyze(enum stmt_id id, const char *const *values, size_t nvalues)
+{
+	const char *sql = stmt_sql(id);
+	size_t size = strlen(sql) + 128 * nvalues + 64, len = 0, used = 0;
+	char *query = malloc(size);
+	ck_assert_ptr_nonnull(query);
+	len = (size_t)snprintf(query, size, "ANALYZE FORMAT=JSON ");
+	for (const char *p = sql; *p; p++) {
+		if (*p == '?') {
+			ck_assert_uint_lt(used, nvalues);
+			len += (size_t)snprintf(query + len, size - len, "%s", values[used++]);
+		} else {
+			query[len++] = *p;
+		}
+		ck_assert_uint_lt(len + 128, size);
+	}
+	query[len] = '\0';
+	ck_assert_uint_eq(used, nvalues);
+	struct json_object *plan = it_sql_json(query);
+	free(query);
+	return plan;
+}
+
+/*
+ * With hundreds waiting, the placement of one queue reads only the few tickets its
+ * corrections must decide (an overdue one, one due later), not the queue: the queue's id
+ * bound makes each correction an index range.
+ */
+START_TEST(test_placement_reads_ranges_not_the_queue)
+{
+	setup();
+	char prio[64], ids[96], qp[64], qf[64], tmp[64], stmt[320];
+	create_priority(it_unique("Ranges"), 76, 30, prio);
+	snprintf(ids, sizeof ids, "[\"%s\"]", prio);
+	create_queue(it_unique("Ranges prio"), "priority", ids, qp);
+	create_queue(it_unique("Ranges fifo"), "fifo", ids, qf);
+	enum { WAITING = 150 };
+	for (int i = 0; i < WAITING; i++) {
+		issue_id(prio, qp, tmp);
+		issue_id(prio, qf, tmp);
+	}
+	snprintf(stmt, sizeof stmt,
+		 "UPDATE tickets SET sla_deadline = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE WHERE queue_id IN ('%s', '%s')"
+		 " ORDER BY created_date LIMIT 2",
+		 qp, qf);
+	it_sql(stmt);
+	snprintf(stmt, sizeof stmt,
+		 "UPDATE tickets SET due_date = UTC_TIMESTAMP(3) + INTERVAL 1 HOUR WHERE queue_id IN ('%s', '%s')"
+		 " ORDER BY created_date DESC LIMIT 2",
+		 qp, qf);
+	it_sql(stmt);
+	char p[80], q1[80], q2[80];
+	snprintf(p, sizeof p, "'%s'", prio);
+	snprintf(q1, sizeof q1, "'%s'", qp);
+	snprintf(q2, sizeof q2, "'%s'", qf);
+	/* Per block: customer, the check's priority and exception, me (due, created, level, sla,
+	 * max wait, due, max wait), the priority, the exception, the queue. */
+	const char *values[] = {"NULL", p, "''", "NULL", "NULL", "76", "NULL", "30", "NULL", "30", p, "''", q1,
+				"NULL", p, "''", "NULL", "NULL", "76", "NULL", "30", "NULL", "30", p, "''", q2};
+	struct json_object *plan = analyze(STMT_QUEUE_CANDIDATES_OF_2, values, sizeof values / sizeof values[0]);
+	double rows = ticket_rows_read(plan);
+	if (rows > 8)
+		fprintf(stderr, "the plan: %s\n", json_object_to_json_string(plan));
+	ck_assert_msg(rows <= 8, "placement read %.0f ticket rows with %d waiting in each queue", rows, WAITING);
+	json_object_put(plan);
+}
+END_TEST
+
+/* More queues than one statement binds: every one of them is weighed. */
+START_TEST(test_placement_weighs_every_queue_of_many)
+{
+	setup();
+	enum { QUEUES = QUEUE_CANDIDATES_PER_STATEMENT + 2 };
+	char prio[64], ids[96], q[QUEUES][64], tmp[64];
+	create_priority(it_unique("Many"), 77, 0, prio);
+	snprintf(ids, sizeof ids, "[\"%s\"]", prio);
+	for (int i = 0; i < QUEUES; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "Many queue %d", i);
+		create_queue(it_unique(name), i % 2 ? "fifo" : "priority", ids, q[i]);
+	}
+	for (int i = 0; i < QUEUES - 1; i++)
+		issue_id(prio, q[i], tmp);
+	/* Only the last queue, read by the second statement, has nobody waiting. */
+	struct it_response r;
+	issue(prio, NULL, &r);
+	ck_assert_str_eq(it_str(&r, "queue_id"), q[QUEUES - 1]);
+	it_response_free(&r);
+	/* All tied now: the queue created first. */
+	issue(prio, NULL, &r);
+	ck_assert_str_eq(it_str(&r, "queue_id"), q[0]);
+	it_response_free(&r);
+}
+END_TEST
+
+/*
+ * A queue that began to serve the priority behind the memo's back (another host, SQL) is
+ * weighed at once: the statement counts the qualifying queues and a shortfall reads them all.
+ */
+START_TEST(test_placement_sees_a_queue_the_memo_missed)
+{
+	setup();
+	char prio[64], other[64], ids[96], busy[64], idle[64], tmp[64], stmt[320];
+	create_priority(it_unique("Missed"), 78, 0, prio);
+	create_priority(it_unique("Missed other"), 79, 0, other);
+	snprintf(ids, sizeof ids, "[\"%s\"]", prio);
+	create_queue(it_unique("Missed busy"), "fifo", ids, busy);
+	snprintf(ids, sizeof ids, "[\"%s\"]", other);
+	create_queue(it_unique("Missed idle"), "fifo", ids, idle);
+	issue_id(prio, busy, tmp);
+	issue_id(prio, busy, tmp);
+	/* Every worker memoises the queues as they are now (a placement reads the memo). */
+	for (int i = 0; i < EVERY_WORKER; i++)
+		issue_id(prio, NULL, tmp);
+	snprintf(stmt, sizeof stmt, "INSERT INTO queue_priorities (queue_id, priority_id) VALUES ('%s', '%s')", idle,
+		 prio);
+	it_sql(stmt);
+	for (int i = 0; i < EVERY_WORKER; i++) {
+		struct it_response r;
+		issue(prio, NULL, &r);
+		ck_assert_msg(strcmp(it_str(&r, "queue_id"), idle) == 0, "registration %d: placed in the busy queue", i);
+		it_response_free(&r);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	it_init();
@@ -347,6 +499,9 @@ int main(void)
 	tcase_add_test(tc, test_counts_follow_every_status_change);
 	tcase_add_test(tc, test_placement_matches_counting_one_by_one);
 	tcase_add_test(tc, test_queue_list_is_current_in_every_worker);
+	tcase_add_test(tc, test_placement_reads_ranges_not_the_queue);
+	tcase_add_test(tc, test_placement_weighs_every_queue_of_many);
+	tcase_add_test(tc, test_placement_sees_a_queue_the_memo_missed);
 	suite_add_tcase(s, tc);
 	return it_run_suite(s);
 }
