@@ -326,20 +326,18 @@ static struct db_arg str_or_null(const char *s)
 	return db_str(s && *s ? s : NULL);
 }
 
-/* Every ticket event is written here, with its webhook outbox rows in the same transaction. */
+/*
+ * Every ticket event is written here. Its webhook outbox rows come with it, in the same
+ * statement (the trigger of sql/014_event_outbox.sql); the relay is woken after the commit.
+ */
 static long long insert_event(struct db *db, const char *ticket_id, const char *event, const char *from_queue,
 			      const char *to_queue, const char *desk_id, const char *user_id, const char *reason)
 {
 	long long rc = db_exec(db, STMT_EVENT_INSERT,
 			       DB_ARGS(db_str(ticket_id), db_str(event), str_or_null(from_queue), str_or_null(to_queue),
 				       str_or_null(desk_id), str_or_null(user_id), str_or_null(reason)));
-	if (rc < 0)
-		return rc;
-	/* The webhook outbox, in the event's transaction: the relay sends what was committed. */
-	long long d = db_exec(db, STMT_DELIVERY_FOR_EVENT, DB_ARGS(db_str(event), db_str(ticket_id), db_str(event)));
-	if (d < 0)
-		return d;
-	db_note_relay_work(db);
+	if (rc >= 0)
+		db_note_relay_work(db);
 	return rc;
 }
 
@@ -358,9 +356,12 @@ long long repo_event_insert_called(struct db *db, const char *ticket_id, const c
 long long repo_event_insert_called_manual(struct db *db, const char *ticket_id, const char *from_queue,
 					  const char *to_queue, const char *user_id, const char *desk_id)
 {
-	return db_exec(db, STMT_EVENT_INSERT_CALLED_MANUAL,
-		       DB_ARGS(db_str(ticket_id), str_or_null(from_queue), str_or_null(to_queue), str_or_null(user_id),
-			       str_or_null(desk_id)));
+	long long rc = db_exec(db, STMT_EVENT_INSERT_CALLED_MANUAL,
+			       DB_ARGS(db_str(ticket_id), str_or_null(from_queue), str_or_null(to_queue),
+				       str_or_null(user_id), str_or_null(desk_id)));
+	if (rc >= 0)
+		db_note_relay_work(db);
+	return rc;
 }
 
 struct event_list {
@@ -430,12 +431,8 @@ long long repo_ticket_expire_before(struct db *db, const char *today)
 	long long rc = db_exec(db, STMT_RESTART_EVENTS, DB_ARGS(db_str(today)));
 	if (rc < 0)
 		return rc;
-	if (rc > 0) {
-		long long d = db_exec(db, STMT_DELIVERY_FOR_RESTART, DB_ARGS(db_int(rc)));
-		if (d < 0)
-			return d;
-		db_note_relay_work(db);
-	}
+	if (rc > 0)
+		db_note_relay_work(db); /* their outbox rows came with them (sql/014_event_outbox.sql) */
 	return db_exec(db, STMT_RESTART_EXPIRE, DB_ARGS(db_str(today)));
 }
 

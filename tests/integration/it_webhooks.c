@@ -479,6 +479,71 @@ START_TEST(test_signed_delivery_of_subscribed_events)
 }
 END_TEST
 
+/* The types of w's deliveries, oldest first, comma-separated. */
+static void delivery_types(const struct webhook *w, char *out, size_t size)
+{
+	struct it_response r;
+	deliveries(w, &r);
+	struct json_object *items = json_object_object_get(r.json, "items");
+	out[0] = '\0';
+	for (size_t i = json_object_array_length(items); i-- > 0;) {
+		size_t len = strlen(out);
+		snprintf(out + len, size - len, "%s%s", len ? "," : "", jget(json_object_array_get_idx(items, i), "type"));
+	}
+	it_response_free(&r);
+}
+
+/* "type:ticket id" of a delivered body. */
+static void hit_event(const struct hit *h, char *out, size_t size)
+{
+	struct json_object *body = json_tokener_parse(h->body);
+	ck_assert_msg(body, "JSON body: %s", h->body);
+	struct json_object *ticket = json_object_object_get(json_object_object_get(body, "data"), "ticket");
+	snprintf(out, size, "%s:%s", jget(body, "type"), jget(ticket, "id"));
+	json_object_put(body);
+}
+
+/*
+ * Every writer of ticket events fills the outbox in the event's transaction: a call out of
+ * order (POST /tickets/{id}/call) and the daily restart's expired events included.
+ */
+START_TEST(test_manual_calls_and_the_restart_are_delivered)
+{
+	struct webhook w;
+	char queue[64], called[64], stale[64], path[160], stmt[256], want[512], got[2048];
+	create_webhook("ok", "[\"ticket.called\",\"ticket.expired\"]", &w);
+	it_new_queue(admin_token, "hook-writers", queue);
+	it_new_ticket(admin_token, queue, stale);
+	it_new_ticket(admin_token, queue, called);
+	struct it_response r;
+	char body[128];
+	snprintf(path, sizeof path, "/api/v1/tickets/%s/call", called);
+	snprintf(body, sizeof body, "{\"queue_id\":\"%s\"}", queue);
+	it_json("POST", path, admin_token, body, &r);
+	ck_assert_msg(r.status == 200, "manual call: %ld %s", r.status, r.body);
+	it_response_free(&r);
+	snprintf(stmt, sizeof stmt, "UPDATE tickets SET service_date = UTC_DATE() - INTERVAL 1 DAY WHERE id = '%s'", stale);
+	it_sql(stmt);
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "'%s/turneroctl' -c '%s' schedule-restart >/dev/null", getenv("TURNERO_BUILD_DIR"),
+		 it_state_path("turnero.conf"));
+	ck_assert_int_eq(system(cmd), 0);
+
+	delivery_types(&w, got, sizeof got);
+	ck_assert_str_eq(got, "ticket.called,ticket.expired");
+	struct hit h[4];
+	ck_assert_msg(wait_hits(w.prefix, 2, 15000, h, 4) == 2, "both were delivered");
+	char first[160], second[160];
+	hit_event(&h[0], first, sizeof first);
+	hit_event(&h[1], second, sizeof second);
+	snprintf(want, sizeof want, "ticket.called:%s", called);
+	ck_assert_msg(strcmp(first, want) == 0 || strcmp(second, want) == 0, "delivered %s and %s", first, second);
+	snprintf(want, sizeof want, "ticket.expired:%s", stale);
+	ck_assert_msg(strcmp(first, want) == 0 || strcmp(second, want) == 0, "delivered %s and %s", first, second);
+	delete_webhook(&w);
+}
+END_TEST
+
 START_TEST(test_retry_after_500_keeps_the_webhook_id)
 {
 	struct webhook w;
@@ -1162,6 +1227,7 @@ int main(void)
 	tcase_add_test(tc, test_retry_after_500_keeps_the_webhook_id);
 	tcase_add_test(tc, test_410_deactivates_the_webhook);
 	tcase_add_test(tc, test_test_event_and_manual_retry);
+	tcase_add_test(tc, test_manual_calls_and_the_restart_are_delivered);
 	tcase_add_test(tc, test_rotated_secret_signs_with_both_for_a_day);
 	tcase_add_test(tc, test_appointment_events_are_delivered_signed);
 	tcase_add_test(tc, test_misbehaving_receivers_delay_nobody);
