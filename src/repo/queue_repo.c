@@ -280,6 +280,19 @@ static int append_candidate(void *cls, const struct db_row *row)
 	return 0;
 }
 
+/* Hands the rows over (none after an error) and passes rc on. */
+static long long hand_over(struct candidates *c, long long rc, struct queue_candidate **out, size_t *n)
+{
+	if (rc < 0) {
+		free(c->items);
+		c->items = NULL;
+		c->n = 0;
+	}
+	*out = c->items;
+	*n = c->n;
+	return rc;
+}
+
 long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, const char *except_id,
 				struct queue_candidate **out, size_t *n)
 {
@@ -290,14 +303,7 @@ long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, co
 					db_int(t->max_wait_minutes), db_str(due), db_int(t->max_wait_minutes),
 					db_str(t->priority_id), db_str(except_id ? except_id : "")),
 				append_candidate, &c);
-	if (rc < 0) {
-		free(c.items);
-		c.items = NULL;
-		c.n = 0;
-	}
-	*out = c.items;
-	*n = c.n;
-	return rc;
+	return hand_over(&c, rc, out, n);
 }
 
 /* The parameters of one block of STMT_QUEUE_CANDIDATES_OF_n, in the order of its placeholders. */
@@ -316,8 +322,8 @@ static void block_args(struct db_arg *a, const struct placed_ticket *t, const ch
 }
 
 long long repo_queue_candidates_among(struct db *db, const struct placed_ticket *t, const char *except_id,
-				      const char (*ids)[UUID_STR_LEN], size_t nids, struct queue_candidate **out,
-				      size_t *n, long long *qualifying)
+				      const char *const *ids, size_t nids, struct queue_candidate **out, size_t *n,
+				      long long *qualifying)
 {
 	struct candidates c = {NULL, 0, -1};
 	long long rc = 0;
@@ -329,15 +335,8 @@ long long repo_queue_candidates_among(struct db *db, const struct placed_ticket 
 		rc = db_query(db, (enum stmt_id)(STMT_QUEUE_CANDIDATES_OF_1 + k - 1), args, k * PLACEMENT_BLOCK_ARGS,
 			      append_candidate, &c);
 	}
-	if (rc < 0) {
-		free(c.items);
-		c.items = NULL;
-		c.n = 0;
-	}
-	*out = c.items;
-	*n = c.n;
 	*qualifying = c.qualifying;
-	return rc;
+	return hand_over(&c, rc, out, n);
 }
 
 struct avg_out {

@@ -116,8 +116,8 @@ long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, co
  * qualify in the database (-1 when no row came back); *n short of it means ids missed some.
  */
 long long repo_queue_candidates_among(struct db *db, const struct placed_ticket *t, const char *except_id,
-				      const char (*ids)[UUID_STR_LEN], size_t nids, struct queue_candidate **out,
-				      size_t *n, long long *qualifying);
+				      const char *const *ids, size_t nids, struct queue_candidate **out, size_t *n,
+				      long long *qualifying);
 
 /* Average service seconds of the last 20 served tickets of the day and how many there were. */
 long long repo_queue_avg_service(struct db *db, const char *queue_id, const char *service_date, double *avg,

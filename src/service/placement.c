@@ -1,7 +1,6 @@
 #include "service/placement.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,29 +40,23 @@ static long long candidates_of(struct svc_app *app, struct db *db, const struct 
 	long long rc = app ? svc_catalog_queues(app, db, &cat) : 0;
 	if (rc < 0)
 		return rc;
+	/* The memo's ids stay valid while only the repository runs (it does not call the memo). */
 	size_t nids = 0;
-	char(*ids)[UUID_STR_LEN] = NULL;
-	if (rc == 1 && cat->n) {
-		ids = malloc(cat->n * sizeof *ids);
-		if (!ids)
-			return DB_HARD;
-		for (size_t i = 0; i < cat->n; i++)
-			if (may_take(&cat->items[i], t->priority_id, except_id))
-				memcpy(ids[nids++], cat->items[i].id, UUID_STR_LEN);
-	}
-	if (nids) {
-		long long qualifying = -1;
-		rc = repo_queue_candidates_among(db, t, except_id, (const char(*)[UUID_STR_LEN])ids, nids, out, n,
-						 &qualifying);
-		free(ids);
-		if (rc < 0 || (long long)*n == qualifying)
-			return rc;
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	} else {
-		free(ids);
-	}
+	const char **ids = rc == 1 && cat->n ? malloc(cat->n * sizeof *ids) : NULL;
+	if (rc == 1 && cat->n && !ids)
+		return DB_HARD;
+	for (size_t i = 0; ids && i < cat->n; i++)
+		if (may_take(&cat->items[i], t->priority_id, except_id))
+			ids[nids++] = cat->items[i].id;
+	long long qualifying = -1;
+	if (nids)
+		rc = repo_queue_candidates_among(db, t, except_id, ids, nids, out, n, &qualifying);
+	free(ids);
+	if (nids && (rc < 0 || (long long)*n == qualifying))
+		return rc;
+	free(*out);
+	*out = NULL;
+	*n = 0;
 	return repo_queue_candidates(db, t, except_id, out, n);
 }
 
@@ -73,10 +66,7 @@ enum app_err placement_ahead_in(struct db *db, const struct placed_ticket *t, co
 	struct queue_candidate *cands = NULL;
 	size_t n = 0;
 	long long qualifying;
-	char id[1][UUID_STR_LEN];
-	snprintf(id[0], sizeof id[0], "%s", queue_id);
-	long long rc = repo_queue_candidates_among(db, t, NULL, (const char(*)[UUID_STR_LEN])id, 1, &cands, &n,
-						   &qualifying);
+	long long rc = repo_queue_candidates_among(db, t, NULL, &queue_id, 1, &cands, &n, &qualifying);
 	if (rc < 0)
 		return db_app_err(rc);
 	enum app_err e = APP_CONFLICT;
