@@ -232,7 +232,10 @@ describe('turnero web app', () => {
 		await phone.goto(`/t/${ticketId}`);
 		await phone.getByText(ticketCode).waitFor();
 		await phone.getByRole('status').filter({ hasText: 'En espera' }).waitFor();
+		// First in its queue: told so, not "0 people ahead" beside a wait of minutes.
+		await phone.locator('.tk-next').filter({ hasText: 'Usted es el siguiente' }).waitFor();
 		const text = await phone.locator('main').textContent();
+		assert.ok(!text.includes('Personas antes que usted'), 'no count of people ahead when first');
 		assert.ok(!text.includes('Rosa') && !text.includes('Luna'), 'no data about the person');
 		violations.push(...await axe(phone, 'ticket'));
 		await shot(phone, 'ticket-waiting');
@@ -296,12 +299,14 @@ describe('turnero web app', () => {
 	it('fills the TV with an office: three queues, their desks and the next codes', async () => {
 		// Caja and Farmacia get customers; some are called at their desks.
 		const issued = {};
+		let lastId;
 		for (const [q, prio, n] of [[others[0], ALTA, 5], [others[1], BAJA, 4], [queue, MEDIA, 3]]) {
 			issued[q.id] = [];
 			for (let i = 0; i < n; i++) {
 				const r = await api(admin, 'POST', '/tickets', { priority_id: prio, queue_id: q.id, customer: { first_name: `P${i}`, last_name: q.name } });
 				assert.equal(r.status, 201, JSON.stringify(r.body));
 				issued[q.id].push(r.body.code);
+				lastId = r.body.id;
 			}
 		}
 		for (const name of ['Caja 1', 'Caja 2', 'Mostrador 1']) {
@@ -331,6 +336,18 @@ describe('turnero web app', () => {
 		await board.setViewportSize({ width: 1920, height: 1080 });
 		await board.waitForFunction(() => window.innerWidth === 1920 && document.documentElement.scrollHeight <= window.innerHeight
 			&& document.documentElement.scrollWidth <= window.innerWidth, null, { timeout: 15000 });
+
+		// A customer behind others sees how many are ahead (position - 1), not "you are next".
+		const behind = await api(admin, 'GET', `/tickets/${lastId}`);
+		assert.ok(behind.body.position > 1, `the last ticket has others ahead (position ${behind.body.position})`);
+		const behindPage = await phoneCtx.newPage();
+		await behindPage.goto(`/t/${lastId}`);
+		const ahead = behindPage.locator('.tk-facts div').filter({ hasText: 'Personas antes que usted' });
+		await ahead.waitFor();
+		assert.equal((await ahead.locator('dd').textContent()).trim(), String(behind.body.position - 1));
+		assert.equal(await behindPage.locator('.tk-next').count(), 0);
+		await shot(behindPage, 'ticket-behind');
+		await behindPage.close();
 	});
 
 	it('marks it served and finds it in the report', async () => {
@@ -655,8 +672,16 @@ describe('turnero web app', () => {
 		const wrap = page.getByRole('region', { name: 'Por fila' }).locator('.table-wrap');
 		assert.equal(await wrap.getAttribute('tabindex'), '0', 'the scrolling table takes the focus (keyboard scrolling)');
 		violations.push(...await axe(page, 'reports-phone'));
-		const phoneHeads = await headersLevel(page, 'reports-phone');
-		assert.ok(phoneHeads.some((ths) => ths.some((th) => th.lines > 1)), `a header wraps on the phone: ${JSON.stringify(phoneHeads)}`);
+		await headersLevel(page, 'reports-phone');
+		// The report tables keep each header on one line on a phone: a wrapped one left an
+		// empty band above the others.
+		const wrapped = await page.evaluate(() => [...document.querySelectorAll('table.figures thead th')].map((th) => {
+			const range = document.createRange();
+			range.selectNodeContents(th);
+			return { text: th.textContent, lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size };
+		}));
+		assert.ok(wrapped.length > 0, 'report tables on the phone');
+		assert.deepEqual(wrapped.filter((th) => th.lines > 1), [], 'headers of report tables on one line');
 		await touchTargets(page, 'reports-phone');
 		await page.getByRole('heading', { name: 'Por fila' }).scrollIntoViewIfNeeded();
 		await page.evaluate(() => window.scrollBy(0, -60));

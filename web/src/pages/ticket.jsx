@@ -64,9 +64,12 @@ export function TicketPage({ id }) {
 						// for a call without a desk.
 						<p class="tk-where" data-where={tk.desk_name || tk.queue_name}><strong>{tk.desk_name || tk.queue_name}</strong></p>
 					)}
+					{/* First in line: "0 people ahead" beside a wait of some minutes reads as a
+					    contradiction (the wait is the desk finishing its current service). */}
+					{tk.status === 'waiting' && tk.position === 1 && <p class="tk-next">{t('ticket.next')}</p>}
 					{tk.status === 'waiting' && (
 						<dl class="tk-facts">
-							{tk.position != null && <div><dt>{t('ticket.ahead')}</dt><dd>{Math.max(0, tk.position - 1)}</dd></div>}
+							{tk.position > 1 && <div><dt>{t('ticket.ahead')}</dt><dd>{tk.position - 1}</dd></div>}
 							{wait && <div><dt>{t('ticket.wait')}</dt><dd>{wait}</dd></div>}
 						</dl>
 					)}
