@@ -1,5 +1,7 @@
 #include "api/reply.h"
 
+#include <string.h>
+
 #include "api/api.h"
 #include "common/jsonv.h"
 
@@ -36,8 +38,7 @@ bool api_path_uuid(struct api_ctx *ctx, const char *name, char out[UUID_STR_LEN]
 		api_fail(ctx, APP_NOT_FOUND, "No resource has this id.");
 		return false;
 	}
-	for (int i = 0; i < UUID_STR_LEN - 1; i++)
-		out[i] = (char)(v[i] >= 'A' && v[i] <= 'F' ? v[i] - 'A' + 'a' : v[i]);
-	out[UUID_STR_LEN - 1] = '\0';
+	memcpy(out, v, UUID_STR_LEN);
+	jsonv_uuid_to_lower(out);
 	return true;
 }

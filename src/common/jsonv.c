@@ -600,12 +600,18 @@ static void jsonv_reset_dest(const struct jsonv_field *f)
 	}
 }
 
+void jsonv_uuid_to_lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'F')
+			*s = (char)(*s - 'A' + 'a');
+}
+
 static char *jsonv_uuid_lower(const char *s)
 {
 	char *d = strdup(s);
 	if (d)
-		for (char *p = d; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
+		jsonv_uuid_to_lower(d);
 	return d;
 }
 

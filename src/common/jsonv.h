@@ -49,6 +49,8 @@ const char *jsonv_status_str(enum jsonv_status st);
  * either case). NULL-safe (false).
  */
 bool jsonv_is_uuid(const char *s);
+/* Lowercases a UUID's hex digits in place: ids are stored and compared as bytes (sql/015). */
+void jsonv_uuid_to_lower(char *s);
 
 enum jsonv_type { JV_STRING, JV_INT, JV_BOOL, JV_UUID, JV_ENUM, JV_UUID_ARRAY, JV_OBJECT };
 

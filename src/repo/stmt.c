@@ -230,7 +230,7 @@ static const struct {
 	  " FROM (SELECT CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS due_date,"                          \
 	  "  CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) AS created_date, ? AS priority_level,"             \
 	  "  CAST(COALESCE(?, IF(? > 0, CAST(COALESCE(?, UTC_TIMESTAMP(3)) AS DATETIME(3)) + INTERVAL ? MINUTE, NULL))" \
-	  "   AS DATETIME(3)) AS sla_deadline, CAST(NULL AS CHAR(36) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci AS id) me" \
+	  "   AS DATETIME(3)) AS sla_deadline, CAST(NULL AS CHAR(36) CHARACTER SET ascii) COLLATE ascii_bin AS id) me" \
 	  " JOIN queues q JOIN queue_priorities qp ON qp.queue_id = q.id AND qp.priority_id = ?"                   \
 	  " WHERE q.state = 'open' AND q.id <> ?" where
 	/* Every qualifying queue in one row each. Its subqueries are correlated (t.queue_id =
@@ -290,7 +290,7 @@ static const struct {
 	 * primary-key lookups of queue_waiting_counts for those queues only. */
 	S(STMT_QUEUE_WAITING_OF,
 	  "SELECT STRAIGHT_JOIN j.id, SUM(IF(wc.direction = 0, wc.n, -wc.n))"
-	  " FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(36) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci PATH '$')) j"
+	  " FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin PATH '$')) j"
 	  " JOIN queue_waiting_counts wc ON wc.queue_id = j.id GROUP BY j.id"),
 
 	/* tickets (ticket_repo.c); TICKET_COLUMNS: repo/ticket_columns.h */
@@ -328,8 +328,8 @@ static const struct {
 	S(STMT_TICKET_RANKS_OF,
 	  "SELECT r.id, r.rn FROM (SELECT t.id, ROW_NUMBER() OVER (ORDER BY " QO_ORDER_BY_POLICY("q.policy", "t") ") AS rn"
 	  " FROM tickets t JOIN queues q ON q.id = t.queue_id WHERE t.queue_id = ? AND t.status = 'waiting') r"
-	  " WHERE r.id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(36) CHARACTER SET utf8mb4"
-	  " COLLATE utf8mb4_unicode_ci PATH '$')) j)"),
+	  " WHERE r.id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(36) CHARACTER SET ascii"
+	  " COLLATE ascii_bin PATH '$')) j)"),
 	/* Queue call-next serves the queue's called ticket that no desk called (desks serve their own). */
 	S(STMT_TICKET_CALLED_OF_QUEUE,
 	  "SELECT t.id FROM tickets t WHERE t.queue_id = ? AND t.status = 'called' AND t.desk_id IS NULL FOR UPDATE"),

@@ -435,6 +435,66 @@ START_TEST(test_cors_answers_carry_headers_for_allowed_origins_only)
 }
 END_TEST
 
+/* ---- identifiers (sql/015_ascii_ids.sql) -------------------------------------------- */
+
+/* Every UUID column compares as bytes: one utf8mb4 column among them would make MariaDB
+ * convert the other side of each comparison with it, and its index would go unused. */
+START_TEST(test_every_id_column_compares_as_bytes)
+{
+	long long ids = it_sql_number("SELECT COUNT(*) FROM information_schema.columns"
+				       " WHERE table_schema = DATABASE() AND column_type = 'char(36)'");
+	ck_assert_msg(ids >= 40, "the UUID columns are found: %lld", ids);
+	long long other = it_sql_number("SELECT COUNT(*) FROM information_schema.columns"
+					 " WHERE table_schema = DATABASE() AND column_type = 'char(36)'"
+					 " AND collation_name <> 'ascii_bin'");
+	ck_assert_msg(other == 0, "%lld UUID columns are not ascii_bin", other);
+}
+END_TEST
+
+static void upper(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'a' && *s <= 'f')
+			*s = (char)(*s - 'a' + 'A');
+}
+
+/* Stored ids are lowercase; one written in capitals finds the same rows, in a path, a
+ * query parameter and a body (the API lowercases them before they reach the database). */
+START_TEST(test_ids_in_capitals_find_the_same_rows)
+{
+	char queue_id[64], upper_queue[64], ticket_id[64], upper_ticket[64], path[256], body[256];
+	it_new_queue(admin_token, "it-internals-caps", queue_id);
+	it_new_ticket(admin_token, queue_id, ticket_id);
+	snprintf(upper_queue, sizeof upper_queue, "%s", queue_id);
+	snprintf(upper_ticket, sizeof upper_ticket, "%s", ticket_id);
+	upper(upper_queue);
+	upper(upper_ticket);
+	ck_assert_str_ne(upper_queue, queue_id);
+
+	struct it_response r;
+	snprintf(path, sizeof path, "/api/v1/tickets/%s", upper_ticket);
+	it_json("GET", path, admin_token, NULL, &r);
+	ck_assert_msg(r.status == 200, "GET %s: %ld %s", path, r.status, r.body);
+	ck_assert_str_eq(it_str(&r, "id"), ticket_id);
+	it_response_free(&r);
+
+	snprintf(path, sizeof path, "/api/v1/tickets?queue_id=%s", upper_queue);
+	it_json("GET", path, admin_token, NULL, &r);
+	ck_assert_msg(r.status == 200, "GET %s: %ld %s", path, r.status, r.body);
+	ck_assert_int_eq(it_obj_int(r.json, "total"), 1);
+	it_response_free(&r);
+
+	snprintf(body, sizeof body, "{\"priority_id\":\"%s\",\"queue_id\":\"%s\",\"customer\":{\"first_name\":\"Ana\",\"last_name\":\"Caps\"}}",
+		 MEDIA_PRIORITY, upper_queue);
+	it_json("POST", "/api/v1/tickets", admin_token, body, &r);
+	ck_assert_msg(r.status == 201, "POST /tickets: %ld %s", r.status, r.body);
+	ck_assert_str_eq(it_str(&r, "queue_id"), queue_id);
+	it_response_free(&r);
+	snprintf(path, sizeof path, "SELECT COUNT(*) FROM tickets WHERE queue_id = '%s'", queue_id);
+	ck_assert_int_eq(it_sql_number(path), 2);
+}
+END_TEST
+
 int main(void)
 {
 	it_init();
@@ -459,5 +519,10 @@ int main(void)
 	tcase_add_test(cors, test_cors_preflight_from_a_foreign_origin_allows_nothing);
 	tcase_add_test(cors, test_cors_answers_carry_headers_for_allowed_origins_only);
 	suite_add_tcase(s, cors);
+	TCase *idc = tcase_create("identifiers");
+	tcase_set_timeout(idc, 120);
+	tcase_add_test(idc, test_every_id_column_compares_as_bytes);
+	tcase_add_test(idc, test_ids_in_capitals_find_the_same_rows);
+	suite_add_tcase(s, idc);
 	return it_run_suite(s);
 }
