@@ -256,7 +256,7 @@ long long repo_queue_waiting_of(struct db *db, struct queue_list *l)
 struct candidates {
 	struct queue_candidate *items;
 	size_t n;
-	long long qualifying; /* the check column of STMT_QUEUE_CANDIDATES_OF_n; -1 unknown */
+	long long qualifying; /* the check column of the bound blocks; -1 unknown */
 };
 
 static int append_candidate(void *cls, const struct db_row *row)
@@ -306,9 +306,11 @@ long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, co
 	return hand_over(&c, rc, out, n);
 }
 
-/* The parameters of one block of STMT_QUEUE_CANDIDATES_OF_n, in the order of its placeholders. */
+/* The parameters of one placement block (STMT_QUEUE_CANDIDATE_IN, _F<f>P<p>), in the order of its placeholders. */
 #define PLACEMENT_BLOCK_ARGS 13
 _Static_assert(QUEUE_CANDIDATES_PER_STATEMENT * PLACEMENT_BLOCK_ARGS <= DB_MAX_ARGS, "placement binds too many");
+_Static_assert(QUEUE_CANDIDATES_PER_STATEMENT == 4 && STMT_QUEUE_CANDIDATES_F0P4 - STMT_QUEUE_CANDIDATES_F1P0 == 13,
+	       "one statement per split of 1-4 blocks into fifo and priority ones");
 
 static void block_args(struct db_arg *a, const struct placed_ticket *t, const char *except_id, const char *queue_id)
 {
@@ -321,21 +323,43 @@ static void block_args(struct db_arg *a, const struct placed_ticket *t, const ch
 	memcpy(a, block, sizeof block);
 }
 
+/* The statement of f fifo blocks followed by p priority blocks (stmt.h lists them by f + p, then p). */
+static enum stmt_id split_statement(size_t f, size_t p)
+{
+	size_t k = f + p;
+	return (enum stmt_id)(STMT_QUEUE_CANDIDATES_F1P0 + k * (k + 1) / 2 - 1 + p);
+}
+
 long long repo_queue_candidates_among(struct db *db, const struct placed_ticket *t, const char *except_id,
-				      const char *const *ids, size_t nids, struct queue_candidate **out, size_t *n,
-				      long long *qualifying)
+				      const struct queue_ref *queues, size_t nqueues, struct queue_candidate **out,
+				      size_t *n, long long *qualifying)
 {
 	struct candidates c = {NULL, 0, -1};
 	long long rc = 0;
-	for (size_t from = 0; from < nids && rc >= 0; from += QUEUE_CANDIDATES_PER_STATEMENT) {
-		size_t k = nids - from < QUEUE_CANDIDATES_PER_STATEMENT ? nids - from : QUEUE_CANDIDATES_PER_STATEMENT;
+	for (size_t from = 0; from < nqueues && rc >= 0; from += QUEUE_CANDIDATES_PER_STATEMENT) {
+		size_t k = nqueues - from < QUEUE_CANDIDATES_PER_STATEMENT ? nqueues - from : QUEUE_CANDIDATES_PER_STATEMENT;
 		struct db_arg args[QUEUE_CANDIDATES_PER_STATEMENT * PLACEMENT_BLOCK_ARGS];
+		size_t f = 0;
+		for (size_t i = 0; i < k; i++) /* the fifo blocks first */
+			if (queues[from + i].policy == POLICY_FIFO)
+				block_args(args + f++ * PLACEMENT_BLOCK_ARGS, t, except_id, queues[from + i].id);
+		size_t b = f;
 		for (size_t i = 0; i < k; i++)
-			block_args(args + i * PLACEMENT_BLOCK_ARGS, t, except_id, ids[from + i]);
-		rc = db_query(db, (enum stmt_id)(STMT_QUEUE_CANDIDATES_OF_1 + k - 1), args, k * PLACEMENT_BLOCK_ARGS,
-			      append_candidate, &c);
+			if (queues[from + i].policy != POLICY_FIFO)
+				block_args(args + b++ * PLACEMENT_BLOCK_ARGS, t, except_id, queues[from + i].id);
+		rc = db_query(db, split_statement(f, k - f), args, k * PLACEMENT_BLOCK_ARGS, append_candidate, &c);
 	}
 	*qualifying = c.qualifying;
+	return hand_over(&c, rc, out, n);
+}
+
+long long repo_queue_candidate_in(struct db *db, const struct placed_ticket *t, const char *queue_id,
+				  struct queue_candidate **out, size_t *n)
+{
+	struct candidates c = {NULL, 0, -1};
+	struct db_arg args[PLACEMENT_BLOCK_ARGS];
+	block_args(args, t, NULL, queue_id);
+	long long rc = db_query(db, STMT_QUEUE_CANDIDATE_IN, args, PLACEMENT_BLOCK_ARGS, append_candidate, &c);
 	return hand_over(&c, rc, out, n);
 }
 

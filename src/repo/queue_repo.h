@@ -110,14 +110,26 @@ long long repo_queue_candidates(struct db *db, const struct placed_ticket *t, co
 /* How many queues one statement of repo_queue_candidates_among binds (more take more statements). */
 #define QUEUE_CANDIDATES_PER_STATEMENT 4
 
+/* A queue to weigh, by its id and the policy the caller knows it by (the memo). */
+struct queue_ref {
+	const char *id;
+	enum queue_policy policy;
+};
+
 /*
- * The same, of the queues ids[0..nids) only (each still checked to qualify), through index
- * ranges: the time does not grow with the waiting tickets. *qualifying: how many queues
- * qualify in the database (-1 when no row came back); *n short of it means ids missed some.
+ * The same, of queues[0..nqueues) only (each still checked to qualify, and to have the
+ * policy named: a queue whose policy differs gives no row), through index ranges: the time
+ * does not grow with the waiting tickets. *qualifying: how many queues qualify in the
+ * database (-1 when no row came back); *n short of it means queues missed some, or named
+ * one by a policy it no longer has.
  */
 long long repo_queue_candidates_among(struct db *db, const struct placed_ticket *t, const char *except_id,
-				      const char *const *ids, size_t nids, struct queue_candidate **out, size_t *n,
-				      long long *qualifying);
+				      const struct queue_ref *queues, size_t nqueues, struct queue_candidate **out,
+				      size_t *n, long long *qualifying);
+
+/* The one row of queue_id when it qualifies for t (any policy), else none; *out as above. */
+long long repo_queue_candidate_in(struct db *db, const struct placed_ticket *t, const char *queue_id,
+				  struct queue_candidate **out, size_t *n);
 
 /* Average service seconds of the last 20 served tickets of the day and how many there were. */
 long long repo_queue_avg_service(struct db *db, const char *queue_id, const char *service_date, double *avg,

@@ -27,9 +27,10 @@ static bool may_take(const struct queue_rec *q, const char *priority_id, const c
 
 /*
  * The candidates for t. With app, the memo names them and each is read with its id bound
- * (index ranges only, whatever the waiting); when the memo is unavailable, names none, or
- * missed one the database has (a change on another host within the memo's age), every
- * qualifying queue is read in one statement, which reads their waiting tickets.
+ * (index ranges only, whatever the waiting) by the policy the memo knows it by; when the
+ * memo is unavailable, names none, or missed one the database has or a policy it changed (a
+ * change on another host within the memo's age), every qualifying queue is read in one
+ * statement, which reads their waiting tickets.
  */
 static long long candidates_of(struct svc_app *app, struct db *db, const struct placed_ticket *t,
 			       const char *except_id, struct queue_candidate **out, size_t *n)
@@ -41,18 +42,18 @@ static long long candidates_of(struct svc_app *app, struct db *db, const struct 
 	if (rc < 0)
 		return rc;
 	/* The memo's ids stay valid while only the repository runs (it does not call the memo). */
-	size_t nids = 0;
-	const char **ids = rc == 1 && cat->n ? malloc(cat->n * sizeof *ids) : NULL;
-	if (rc == 1 && cat->n && !ids)
+	size_t nqueues = 0;
+	struct queue_ref *queues = rc == 1 && cat->n ? malloc(cat->n * sizeof *queues) : NULL;
+	if (rc == 1 && cat->n && !queues)
 		return DB_HARD;
-	for (size_t i = 0; ids && i < cat->n; i++)
+	for (size_t i = 0; queues && i < cat->n; i++)
 		if (may_take(&cat->items[i], t->priority_id, except_id))
-			ids[nids++] = cat->items[i].id;
+			queues[nqueues++] = (struct queue_ref){cat->items[i].id, cat->items[i].policy};
 	long long qualifying = -1;
-	if (nids)
-		rc = repo_queue_candidates_among(db, t, except_id, ids, nids, out, n, &qualifying);
-	free(ids);
-	if (nids && (rc < 0 || (long long)*n == qualifying))
+	if (nqueues)
+		rc = repo_queue_candidates_among(db, t, except_id, queues, nqueues, out, n, &qualifying);
+	free(queues);
+	if (nqueues && (rc < 0 || (long long)*n == qualifying))
 		return rc;
 	free(*out);
 	*out = NULL;
@@ -65,8 +66,7 @@ enum app_err placement_ahead_in(struct db *db, const struct placed_ticket *t, co
 {
 	struct queue_candidate *cands = NULL;
 	size_t n = 0;
-	long long qualifying;
-	long long rc = repo_queue_candidates_among(db, t, NULL, &queue_id, 1, &cands, &n, &qualifying);
+	long long rc = repo_queue_candidate_in(db, t, queue_id, &cands, &n);
 	if (rc < 0)
 		return db_app_err(rc);
 	enum app_err e = APP_CONFLICT;

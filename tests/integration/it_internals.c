@@ -16,6 +16,7 @@
 #include "harness.h"
 #include "repo/customer_repo.h"
 #include "repo/db.h"
+#include "repo/stmt.h"
 
 #define MISSING_ID "00000000-0000-4000-8000-000000000000"
 #define MEDIA_PRIORITY "0b5e7d2a-5c1e-4f7a-8d3b-000000000002"
@@ -435,6 +436,28 @@ START_TEST(test_cors_answers_carry_headers_for_allowed_origins_only)
 }
 END_TEST
 
+/* ---- statements ------------------------------------------------------------ */
+
+/* Every statement of stmt.c prepares against the migrated schema, those no other test
+ * happens to run included (placement has one per split of its blocks by policy). */
+START_TEST(test_every_statement_prepares)
+{
+	MYSQL *m = mysql_init(NULL);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_msg(mysql_real_connect(m, NULL, "root", NULL, "turnero", 0, it_state_path("run/mysql.sock"), 0),
+		      "connect: %s", mysql_error(m));
+	for (int i = 0; i < STMT__MAX; i++) {
+		const char *sql = stmt_sql((enum stmt_id)i);
+		MYSQL_STMT *st = mysql_stmt_init(m);
+		ck_assert_ptr_nonnull(st);
+		int rc = mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql));
+		ck_assert_msg(rc == 0, "%s: %s", stmt_name((enum stmt_id)i), mysql_stmt_error(st));
+		mysql_stmt_close(st);
+	}
+	mysql_close(m);
+}
+END_TEST
+
 /* ---- identifiers (sql/015_ascii_ids.sql) -------------------------------------------- */
 
 /* Every UUID column compares as bytes: one utf8mb4 column among them would make MariaDB
@@ -524,5 +547,9 @@ int main(void)
 	tcase_add_test(idc, test_every_id_column_compares_as_bytes);
 	tcase_add_test(idc, test_ids_in_capitals_find_the_same_rows);
 	suite_add_tcase(s, idc);
+	TCase *stc = tcase_create("statements");
+	tcase_set_timeout(stc, 120);
+	tcase_add_test(stc, test_every_statement_prepares);
+	suite_add_tcase(s, stc);
 	return it_run_suite(s);
 }

@@ -418,10 +418,10 @@ START_TEST(test_placement_reads_ranges_not_the_queue)
 	snprintf(q1, sizeof q1, "'%s'", qp);
 	snprintf(q2, sizeof q2, "'%s'", qf);
 	/* Per block: customer, the check's priority and exception, me (due, created, level, sla,
-	 * max wait, due, max wait), the priority, the exception, the queue. */
-	const char *values[] = {"NULL", p, "''", "NULL", "NULL", "76", "NULL", "30", "NULL", "30", p, "''", q1,
-				"NULL", p, "''", "NULL", "NULL", "76", "NULL", "30", "NULL", "30", p, "''", q2};
-	struct json_object *plan = analyze(STMT_QUEUE_CANDIDATES_OF_2, values, sizeof values / sizeof values[0]);
+	 * max wait, due, max wait), the priority, the exception, the queue: the fifo one first. */
+	const char *values[] = {"NULL", p, "''", "NULL", "NULL", "76", "NULL", "30", "NULL", "30", p, "''", q2,
+				"NULL", p, "''", "NULL", "NULL", "76", "NULL", "30", "NULL", "30", p, "''", q1};
+	struct json_object *plan = analyze(STMT_QUEUE_CANDIDATES_F1P1, values, sizeof values / sizeof values[0]);
 	double rows = ticket_rows_read(plan);
 	if (rows > 8)
 		fprintf(stderr, "the plan: %s\n", json_object_to_json_string(plan));
@@ -488,6 +488,44 @@ START_TEST(test_placement_sees_a_queue_the_memo_missed)
 }
 END_TEST
 
+/*
+ * A queue whose policy changed behind the memo's back (another host, SQL) is weighed by
+ * its new policy at once: the memo's policy picks the statement's blocks, a block of the
+ * wrong policy gives no row, and the shortfall reads every queue again.
+ */
+START_TEST(test_placement_follows_a_policy_the_memo_missed)
+{
+	setup();
+	char low[64], high[64], warm[64], ids[160], changed[64], other[64], warmq[64], tmp[64], stmt[320];
+	create_priority(it_unique("Policy low"), 90, 0, low);
+	create_priority(it_unique("Policy high"), 10, 0, high);
+	create_priority(it_unique("Policy warm"), 50, 0, warm);
+	snprintf(ids, sizeof ids, "[\"%s\",\"%s\"]", low, high);
+	create_queue(it_unique("Policy changed"), "priority", ids, changed);
+	create_queue(it_unique("Policy other"), "fifo", ids, other);
+	snprintf(ids, sizeof ids, "[\"%s\"]", warm);
+	create_queue(it_unique("Policy warm"), "fifo", ids, warmq);
+	/* Three of low urgency where the policy will change, one in the other queue. */
+	for (int i = 0; i < 3; i++)
+		issue_id(low, changed, tmp);
+	issue_id(low, other, tmp);
+	/* Every worker memoises the queues as they are now (a placement reads the memo). */
+	for (int i = 0; i < EVERY_WORKER; i++)
+		issue_id(warm, NULL, tmp);
+	/* By priority a ticket of high urgency would have nobody ahead there; by arrival, as
+	 * the queue now is, three, against one in the other queue. */
+	snprintf(stmt, sizeof stmt, "UPDATE queues SET policy = 'fifo' WHERE id = '%s'", changed);
+	it_sql(stmt);
+	for (int i = 0; i < EVERY_WORKER; i++) {
+		struct it_response r;
+		issue(high, NULL, &r);
+		ck_assert_msg(strcmp(it_str(&r, "queue_id"), other) == 0, "registration %d: weighed by the old policy", i);
+		it_response_free(&r);
+		issue_id(low, changed, tmp); /* the other queue stays the shorter one */
+	}
+}
+END_TEST
+
 int main(void)
 {
 	it_init();
@@ -502,6 +540,7 @@ int main(void)
 	tcase_add_test(tc, test_placement_reads_ranges_not_the_queue);
 	tcase_add_test(tc, test_placement_weighs_every_queue_of_many);
 	tcase_add_test(tc, test_placement_sees_a_queue_the_memo_missed);
+	tcase_add_test(tc, test_placement_follows_a_policy_the_memo_missed);
 	suite_add_tcase(s, tc);
 	return it_run_suite(s);
 }
