@@ -95,17 +95,13 @@ int params_bool(struct api_ctx *ctx, const char *name, struct field_errors *fe)
 
 const char *params_uuid(struct api_ctx *ctx, const char *name, struct field_errors *fe)
 {
-	struct kv_list *q = &ctx->req->query;
-	for (size_t i = 0; i < q->n; i++) {
-		if (strcmp(q->items[i].key, name) != 0)
-			continue;
-		char *v = q->items[i].value;
-		if (!jsonv_is_uuid(v)) {
-			field_errors_add(fe, name, "must be a UUID");
-			return NULL;
-		}
-		jsonv_uuid_to_lower(v); /* the request's own copy; ids compare as bytes */
-		return v;
+	struct kv *kv = kv_find(&ctx->req->query, name);
+	if (!kv)
+		return NULL;
+	if (!jsonv_is_uuid(kv->value)) {
+		field_errors_add(fe, name, "must be a UUID");
+		return NULL;
 	}
-	return NULL;
+	jsonv_uuid_to_lower(kv->value); /* the request's own copy; ids compare as bytes */
+	return kv->value;
 }

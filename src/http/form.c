@@ -99,14 +99,20 @@ fail:
 	return -1;
 }
 
-const char *kv_get(const struct kv_list *l, const char *key)
+struct kv *kv_find(struct kv_list *l, const char *key)
 {
 	if (!l || !key)
 		return NULL;
 	for (size_t i = 0; i < l->n; i++)
 		if (strcmp(l->items[i].key, key) == 0)
-			return l->items[i].value;
+			return &l->items[i];
 	return NULL;
+}
+
+const char *kv_get(const struct kv_list *l, const char *key)
+{
+	const struct kv *kv = kv_find((struct kv_list *)l, key); /* read only */
+	return kv ? kv->value : NULL;
 }
 
 size_t kv_count(const struct kv_list *l, const char *key)

@@ -28,6 +28,8 @@ int form_parse(const char *s, size_t len, size_t max_pairs, struct kv_list *out)
 
 /* The first value for key, or NULL; borrowed from l. NULL-safe. */
 const char *kv_get(const struct kv_list *l, const char *key);
+/* The first pair named key, for its owner to change the value in place; NULL when none. */
+struct kv *kv_find(struct kv_list *l, const char *key);
 
 /* How many times key appears (callers reject duplicates). NULL-safe. */
 size_t kv_count(const struct kv_list *l, const char *key);
